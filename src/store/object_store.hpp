@@ -1,0 +1,62 @@
+#pragma once
+// The object-store seam (DESIGN.md §2): a directory (file:DIR) or S3 (s3://).
+// Jobs only ever talk to this interface.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gdx::store {
+
+struct ObjectInfo {
+    std::string key;
+    uint64_t size = 0;
+    std::string etag;  // opaque; for the local store a hash of size+mtime
+    std::chrono::system_clock::time_point last_modified;
+};
+
+// Streamed download. read() returns 0 at end of object; throws BackendError on failure.
+class ObjectReader {
+public:
+    virtual ~ObjectReader() = default;
+    virtual size_t read(char* dst, size_t capacity) = 0;
+};
+
+// Streamed upload. Nothing is visible under the key until commit() returns;
+// destroying an uncommitted writer abandons the upload.
+class ObjectWriter {
+public:
+    virtual ~ObjectWriter() = default;
+    virtual void write(std::string_view bytes) = 0;
+    virtual void commit() = 0;
+};
+
+class ObjectStore {
+public:
+    virtual ~ObjectStore() = default;
+    // Every object under prefix (recursive, all pages), in key order.
+    virtual std::vector<ObjectInfo> list(const std::string& bucket, const std::string& prefix) = 0;
+    // nullopt when the object does not exist.
+    virtual std::optional<ObjectInfo> head(const std::string& bucket, const std::string& key) = 0;
+    virtual std::unique_ptr<ObjectReader> get(const std::string& bucket, const std::string& key) = 0;
+    virtual std::unique_ptr<ObjectWriter> put(const std::string& bucket, const std::string& key) = 0;
+    // Server-side copy.
+    virtual void copy(const std::string& src_bucket, const std::string& src_key,
+                      const std::string& dst_bucket, const std::string& dst_key) = 0;
+    virtual void remove(const std::string& bucket, const std::string& key) = 0;
+    // Human description for logs (never contains a secret), e.g. "file:/data" or "s3://".
+    virtual std::string describe() const = 0;
+
+    // Convenience: upload a small object in one call.
+    void put_bytes(const std::string& bucket, const std::string& key, std::string_view bytes);
+    // Convenience: read a whole (small) object.
+    std::string get_bytes(const std::string& bucket, const std::string& key);
+};
+
+// "file:DIR" (or a plain path) -> LocalStore; "s3://" -> S3Store. Throws ConfigError.
+std::unique_ptr<ObjectStore> open_store(const std::string& uri);
+
+}  // namespace gdx::store

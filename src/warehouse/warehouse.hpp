@@ -1,0 +1,111 @@
+#pragma once
+// The warehouse seam (DESIGN.md §2): sqlite:FILE (embedded), postgresql://, redshift://.
+// Jobs only ever talk to this interface.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "store/object_store.hpp"
+#include "types/column_type.hpp"
+
+namespace gdx::warehouse {
+
+using types::ColumnType;
+using types::TableColumn;
+using types::TableSchema;
+using types::TypeKind;
+
+// The batch object to load (format: docs/batch-format.md, written by csv::BatchWriter).
+struct BatchRef {
+    store::ObjectStore* store = nullptr;
+    std::string bucket;
+    std::string key;
+};
+
+// One row of the exactly-once ledger (DESIGN.md §5).
+struct LedgerEntry {
+    std::string job;
+    std::string config;
+    std::string bucket;
+    std::string key;
+    std::string etag;
+    uint64_t size = 0;
+    uint64_t rows = 0;
+    std::string status;  // "good"
+    std::string batch_key;
+    std::string loaded_at;  // ISO-8601 UTC, filled by the warehouse when recording
+};
+
+enum class LoadMode {
+    Append,   // add the batch's rows to the table
+    Replace,  // the table's content becomes the batch; owner and privileges are kept
+};
+
+// A load the warehouse rejected. Holds the server's message and, when known, where.
+class LoadError : public std::runtime_error {
+public:
+    LoadError(const std::string& message, uint64_t batch_line = 0, std::string column = {},
+              std::string value = {})
+        : std::runtime_error(message),
+          batch_line(batch_line),
+          column(std::move(column)),
+          value(std::move(value)) {}
+    uint64_t batch_line;  // 1-based line of the batch object (the header is line 1)
+    std::string column;
+    std::string value;
+};
+
+// One transaction. Destroying it without commit() rolls everything back.
+class Transaction {
+public:
+    virtual ~Transaction() = default;
+    // Serialises with concurrent runs on (bucket, key) for the rest of the transaction and
+    // returns the ledger row if that object was already loaded.
+    virtual std::optional<LedgerEntry> claim(const std::string& bucket, const std::string& key) = 0;
+    // Loads the batch into table; returns the number of rows loaded. Throws LoadError when
+    // the data is rejected, BackendError on infrastructure failure.
+    virtual uint64_t load(const std::string& table, const BatchRef& batch, LoadMode mode) = 0;
+    // Runs SQL (Redshift dialect, translated for the backend) inside the transaction.
+    virtual void execute(const std::string& sql) = 0;
+    virtual void record(const LedgerEntry& entry) = 0;
+    virtual void commit() = 0;
+};
+
+using Value = std::variant<std::monostate, int64_t, double, std::string>;  // monostate = NULL
+struct ResultRow {
+    const std::vector<std::string>* names = nullptr;
+    std::vector<Value> values;
+};
+using RowCallback = std::function<void(const ResultRow&)>;
+
+class Warehouse {
+public:
+    virtual ~Warehouse() = default;
+    // nullopt when the table does not exist. Name as in the config, e.g. "servicebc.office_info".
+    virtual std::optional<TableSchema> describe_table(const std::string& table) = 0;
+    virtual std::unique_ptr<Transaction> begin() = 0;
+    // Ledger row of an object, outside any transaction (selection).
+    virtual std::optional<LedgerEntry> ledger_lookup(const std::string& bucket,
+                                                     const std::string& key) = 0;
+    // `gdx sql`: runs a script (Redshift DDL/SQL accepted and translated); each result row of
+    // each statement goes to on_row (may be empty).
+    virtual void run_script(const std::string& sql, const RowCallback& on_row) = 0;
+    // Human description for logs (never contains a password).
+    virtual std::string describe() const = 0;
+};
+
+struct WarehouseOptions {
+    // For redshift:// COPY FROM 's3://…': IAM role ARN, or empty to use the store's keys.
+    std::string iam_role;
+};
+
+// "sqlite:FILE" (or a path ending .db/.sqlite), "postgresql://…"/"postgres://…",
+// "redshift://…". Throws ConfigError on a malformed URI, BackendError when unreachable.
+std::unique_ptr<Warehouse> open_warehouse(const std::string& uri, const WarehouseOptions& options = {});
+
+}  // namespace gdx::warehouse
