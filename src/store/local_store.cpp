@@ -1,0 +1,196 @@
+#include "store/local_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <random>
+
+#include "util/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gdx::store {
+namespace {
+
+// Temp files live next to their target so the final rename stays on one file system.
+constexpr std::string_view kTempMarker = ".gdx-tmp-";
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+// Rejects keys that would escape the bucket directory.
+void validate_key(const std::string& bucket, const std::string& key) {
+    if (bucket.empty() || bucket.find('/') != std::string::npos || bucket == "." || bucket == "..")
+        throw BackendError(fmt::format("invalid bucket name '{}'", bucket));
+    if (key.empty() || key.front() == '/')
+        throw BackendError(fmt::format("invalid object key '{}'", key));
+    for (const auto& part : fs::path(key)) {
+        if (part == ".." || part == ".")
+            throw BackendError(fmt::format("invalid object key '{}' (dot segment)", key));
+    }
+}
+
+std::chrono::system_clock::time_point to_system(const struct stat& st) {
+    auto ns = std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec);
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(ns));
+}
+
+ObjectInfo info_from_stat(std::string key, const struct stat& st) {
+    ObjectInfo info;
+    info.key = std::move(key);
+    info.size = static_cast<uint64_t>(st.st_size);
+    info.last_modified = to_system(st);
+    // Cheap change detector: size, mtime and inode change whenever the file is replaced.
+    info.etag = fmt::format("{:x}-{:x}{:09x}-{:x}", st.st_size, st.st_mtim.tv_sec,
+                            st.st_mtim.tv_nsec, st.st_ino);
+    return info;
+}
+
+std::string temp_suffix() {
+    static std::atomic<uint64_t> counter{0};
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return fmt::format("{}{}-{}-{:x}", kTempMarker, getpid(), counter++, rng());
+}
+
+class FileReader : public ObjectReader {
+public:
+    FileReader(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+    ~FileReader() override { ::close(fd_); }
+    size_t read(char* dst, size_t capacity) override {
+        for (;;) {
+            ssize_t n = ::read(fd_, dst, capacity);
+            if (n >= 0) return static_cast<size_t>(n);
+            if (errno != EINTR) throw BackendError(fmt::format("read {}: {}", name_, errno_text(errno)));
+        }
+    }
+
+private:
+    int fd_;
+    std::string name_;
+};
+
+class FileWriter : public ObjectWriter {
+public:
+    explicit FileWriter(fs::path target) : target_(std::move(target)) {
+        std::error_code ec;
+        fs::create_directories(target_.parent_path(), ec);
+        if (ec) throw BackendError(fmt::format("create {}: {}", target_.parent_path().string(), ec.message()));
+        temp_ = target_;
+        temp_ += temp_suffix();
+        fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd_ < 0) throw BackendError(fmt::format("create {}: {}", temp_.string(), errno_text(errno)));
+    }
+    ~FileWriter() override {
+        if (fd_ >= 0) ::close(fd_);
+        if (!committed_) ::unlink(temp_.c_str());
+    }
+    void write(std::string_view bytes) override {
+        const char* p = bytes.data();
+        size_t left = bytes.size();
+        while (left > 0) {
+            ssize_t n = ::write(fd_, p, left);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                throw BackendError(fmt::format("write {}: {}", target_.string(), errno_text(errno)));
+            }
+            p += n;
+            left -= static_cast<size_t>(n);
+        }
+    }
+    void commit() override {
+        if (committed_) return;
+        if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+            fd_ = -1;
+            throw BackendError(fmt::format("flush {}: {}", target_.string(), errno_text(errno)));
+        }
+        fd_ = -1;
+        if (::rename(temp_.c_str(), target_.c_str()) != 0)
+            throw BackendError(fmt::format("rename to {}: {}", target_.string(), errno_text(errno)));
+        committed_ = true;
+    }
+
+private:
+    fs::path target_;
+    fs::path temp_;
+    int fd_ = -1;
+    bool committed_ = false;
+};
+
+}  // namespace
+
+LocalStore::LocalStore(fs::path root) : root_(std::move(root)) {}
+
+fs::path LocalStore::object_path(const std::string& bucket, const std::string& key) const {
+    validate_key(bucket, key);
+    return root_ / bucket / key;
+}
+
+std::vector<ObjectInfo> LocalStore::list(const std::string& bucket, const std::string& prefix) {
+    std::vector<ObjectInfo> out;
+    fs::path bucket_dir = root_ / bucket;
+    // Walk only the deepest directory the prefix names, then filter by the full prefix.
+    std::string dir_part = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/'));
+    fs::path start = dir_part.empty() ? bucket_dir : bucket_dir / dir_part;
+    std::error_code ec;
+    if (!fs::is_directory(start, ec)) return out;
+    fs::recursive_directory_iterator it(start, fs::directory_options::skip_permission_denied, ec), end;
+    if (ec) throw BackendError(fmt::format("list {}: {}", start.string(), ec.message()));
+    for (; it != end; it.increment(ec)) {
+        if (ec) throw BackendError(fmt::format("list {}: {}", start.string(), ec.message()));
+        if (!it->is_regular_file(ec)) continue;
+        std::string key = fs::relative(it->path(), bucket_dir).generic_string();
+        if (key.find(kTempMarker) != std::string::npos) continue;
+        if (key.compare(0, prefix.size(), prefix) != 0) continue;
+        struct stat st {};
+        if (::stat(it->path().c_str(), &st) != 0) continue;  // vanished while listing
+        out.push_back(info_from_stat(std::move(key), st));
+    }
+    std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+    return out;
+}
+
+std::optional<ObjectInfo> LocalStore::head(const std::string& bucket, const std::string& key) {
+    fs::path p = object_path(bucket, key);
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    return info_from_stat(key, st);
+}
+
+std::unique_ptr<ObjectReader> LocalStore::get(const std::string& bucket, const std::string& key) {
+    fs::path p = object_path(bucket, key);
+    int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw BackendError(fmt::format("open {}/{}: {}", bucket, key, errno_text(errno)));
+#ifdef POSIX_FADV_SEQUENTIAL
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    return std::make_unique<FileReader>(fd, bucket + "/" + key);
+}
+
+std::unique_ptr<ObjectWriter> LocalStore::put(const std::string& bucket, const std::string& key) {
+    return std::make_unique<FileWriter>(object_path(bucket, key));
+}
+
+void LocalStore::copy(const std::string& src_bucket, const std::string& src_key,
+                      const std::string& dst_bucket, const std::string& dst_key) {
+    auto reader = get(src_bucket, src_key);
+    auto writer = put(dst_bucket, dst_key);
+    std::string buf(1 << 20, '\0');
+    while (size_t n = reader->read(buf.data(), buf.size())) writer->write({buf.data(), n});
+    writer->commit();
+}
+
+void LocalStore::remove(const std::string& bucket, const std::string& key) {
+    fs::path p = object_path(bucket, key);
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT)
+        throw BackendError(fmt::format("delete {}/{}: {}", bucket, key, errno_text(errno)));
+}
+
+std::string LocalStore::describe() const { return "file:" + root_.string(); }
+
+}  // namespace gdx::store

@@ -1,0 +1,91 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "store/local_store.hpp"
+#include "util/error.hpp"
+
+namespace fs = std::filesystem;
+using gdx::store::LocalStore;
+
+namespace {
+class LocalStoreTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        root = fs::temp_directory_path() / ("gdx-local-store-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(root);
+        fs::create_directories(root);
+    }
+    void TearDown() override { fs::remove_all(root); }
+    fs::path root;
+};
+}  // namespace
+
+TEST_F(LocalStoreTest, PutGetHeadRoundTrip) {
+    LocalStore store(root);
+    std::string body("a|b\n\0binary\xff", 13);
+    store.put_bytes("bucket", "client/dir/x y+'é.csv", body);
+    EXPECT_EQ(store.get_bytes("bucket", "client/dir/x y+'é.csv"), body);
+    auto info = store.head("bucket", "client/dir/x y+'é.csv");
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->size, body.size());
+    EXPECT_FALSE(info->etag.empty());
+    EXPECT_FALSE(store.head("bucket", "client/dir/missing.csv"));
+    EXPECT_TRUE(fs::exists(root / "bucket/client/dir/x y+'é.csv"));
+}
+
+TEST_F(LocalStoreTest, UncommittedWriteLeavesNothing) {
+    LocalStore store(root);
+    {
+        auto w = store.put("bucket", "k/partial.csv");
+        w->write("half");
+    }
+    EXPECT_FALSE(store.head("bucket", "k/partial.csv"));
+    EXPECT_TRUE(store.list("bucket", "k/").empty());
+}
+
+TEST_F(LocalStoreTest, ListFiltersByPrefixAndSortsByKey) {
+    LocalStore store(root);
+    store.put_bytes("b", "client/d/2.csv", "2");
+    store.put_bytes("b", "client/d/1.csv", "1");
+    store.put_bytes("b", "client/d/sub/3.csv", "3");
+    store.put_bytes("b", "client/dx/4.csv", "4");
+    store.put_bytes("b", "processed/good/client/d/1.csv", "1");
+    auto all = store.list("b", "client/d/");
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[0].key, "client/d/1.csv");
+    EXPECT_EQ(all[1].key, "client/d/2.csv");
+    EXPECT_EQ(all[2].key, "client/d/sub/3.csv");
+    EXPECT_EQ(store.list("b", "client/d").size(), 4u);  // prefix, not a folder
+    EXPECT_TRUE(store.list("nobucket", "client/").empty());
+}
+
+TEST_F(LocalStoreTest, CopyAndRemove) {
+    LocalStore store(root);
+    store.put_bytes("b", "src/a.csv", "data");
+    store.copy("b", "src/a.csv", "b", "processed/good/src/a.csv");
+    EXPECT_EQ(store.get_bytes("b", "processed/good/src/a.csv"), "data");
+    EXPECT_EQ(store.get_bytes("b", "src/a.csv"), "data");
+    store.remove("b", "src/a.csv");
+    EXPECT_FALSE(store.head("b", "src/a.csv"));
+}
+
+TEST_F(LocalStoreTest, RejectsKeysEscapingTheBucket) {
+    LocalStore store(root);
+    EXPECT_THROW(store.put_bytes("b", "../evil", "x"), gdx::BackendError);
+    EXPECT_THROW(store.put_bytes("b", "a/../../evil", "x"), gdx::BackendError);
+    EXPECT_THROW(store.get("b", "/etc/passwd"), gdx::BackendError);
+    EXPECT_THROW(store.put_bytes("../x", "k", "x"), gdx::BackendError);
+}
+
+TEST_F(LocalStoreTest, GetOfMissingObjectNamesIt) {
+    LocalStore store(root);
+    try {
+        store.get("b", "nope.csv");
+        FAIL();
+    } catch (const gdx::BackendError& e) {
+        EXPECT_NE(std::string(e.what()).find("b/nope.csv"), std::string::npos);
+    }
+}
