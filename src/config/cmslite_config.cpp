@@ -1,0 +1,162 @@
+#include "config/cmslite_config.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "config/config_object.hpp"
+#include "config/json_file.hpp"
+#include "util/error.hpp"
+
+namespace gdx::config {
+namespace {
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+const nlohmann::ordered_json* object_list(ConfigObject& cfg, const std::string& key) {
+    const auto* v = cfg.find(key);
+    if (!v || v->is_null()) return nullptr;
+    if (!v->is_array())
+        cfg.fail(key, fmt::format("must be a list of objects, found {}", json_type_name(*v)));
+    for (size_t i = 0; i < v->size(); ++i)
+        if (!(*v)[i].is_object())
+            cfg.fail(key, fmt::format("entry {} must be an object, found {}", i + 1,
+                                      json_type_name((*v)[i])));
+    return v;
+}
+
+std::string member(ConfigObject& cfg, const std::string& key, size_t i,
+                   const nlohmann::ordered_json& rule, const char* name) {
+    auto it = rule.find(name);
+    if (it == rule.end()) cfg.fail(key, fmt::format("entry {} has no \"{}\"", i + 1, name));
+    if (!it->is_string())
+        cfg.fail(key, fmt::format("entry {}: \"{}\" must be a string, found {}", i + 1, name,
+                                  json_type_name(*it)));
+    return it->get<std::string>();
+}
+
+}  // namespace
+
+std::vector<std::string> cmslite_column_names(const CmsliteConfig& c) {
+    std::vector<std::string> names = c.columns;
+    for (const auto& r : c.rename)
+        for (auto& n : names)
+            if (n == r.old_name) n = r.new_name;
+    return names;
+}
+
+CmsliteConfig parse_cmslite_config(const nlohmann::ordered_json& json,
+                                   const std::string& source_name) {
+    ConfigObject cfg(json, source_name);
+    CmsliteConfig c;
+    c.source_path = source_name;
+    c.raw = json;
+
+    c.bucket = cfg.required_string("bucket");
+    c.source = cfg.required_string("source");
+    c.destination = cfg.required_string("destination");
+    c.directory = cfg.required_string("directory");
+    c.doc = cfg.required_string("doc");
+    if (auto s = cfg.optional_string("dbschema")) {
+        if (s->empty()) cfg.fail("dbschema", "must not be empty");
+        c.dbschema = *s;
+    }
+    c.dbtable = cfg.required_string("dbtable");
+    c.column_count = cfg.required_int("column_count");
+    if (c.column_count < 1)
+        cfg.fail("column_count", fmt::format("must be at least 1, found {}", c.column_count));
+    c.columns = cfg.required_string_list("columns");
+    if (static_cast<int64_t>(c.columns.size()) != c.column_count)
+        cfg.fail("columns", fmt::format("has {} entries but \"column_count\" is {}",
+                                        c.columns.size(), c.column_count));
+    {
+        std::set<std::string> seen;
+        for (const auto& name : c.columns) {
+            if (name.empty()) cfg.fail("columns", "contains an empty column name");
+            if (!seen.insert(name).second)
+                cfg.fail("columns", fmt::format("names column \"{}\" twice", name));
+        }
+    }
+    c.columns_metadata = cfg.required_string_list("columns_metadata");
+    if (c.columns_metadata.empty()) cfg.fail("columns_metadata", "must not be empty");
+    c.columns_lookup = cfg.required_string_list("columns_lookup");
+    c.dbtables_dictionaries = cfg.required_string_list("dbtables_dictionaries");
+    c.dbtables_metadata = cfg.required_string_list("dbtables_metadata");
+    for (const char* key : {"dbtables_dictionaries", "dbtables_metadata"}) {
+        const auto& list = std::string(key) == "dbtables_dictionaries" ? c.dbtables_dictionaries
+                                                                       : c.dbtables_metadata;
+        if (list.size() < c.columns_lookup.size())
+            cfg.fail(key, fmt::format("has {} entries but \"columns_lookup\" has {}", list.size(),
+                                      c.columns_lookup.size()));
+        if (list.size() > c.columns_lookup.size())
+            cfg.warn(
+                fmt::format("{}: key \"{}\" has {} entries but \"columns_lookup\" has {}; "
+                            "the extra ones are ignored",
+                            source_name, key, list.size(), c.columns_lookup.size()));
+        for (size_t i = 0; i < c.columns_lookup.size(); ++i)
+            if (list[i].empty())
+                cfg.fail(key, fmt::format("entry {} is an empty table name", i + 1));
+    }
+    c.nested_delim = single_char_key(cfg, "nested_delim");
+    c.delim = single_char_key(cfg, "delim");
+    if (c.nested_delim == c.delim) cfg.fail("nested_delim", "must differ from \"delim\"");
+    if (!cfg.find("sql_query"))
+        cfg.fail("sql_query", "is required but missing (set the post-load SQL file name)");
+    c.sql_query = cfg.required_string("sql_query");
+    c.dtype_dic_strings = cfg.string_list("dtype_dic_strings");
+    c.truncate = cfg.required_flag("truncate");
+
+    if (const auto* v = object_list(cfg, "rename")) {
+        for (size_t i = 0; i < v->size(); ++i) {
+            RenameRule r{member(cfg, "rename", i, (*v)[i], "old"),
+                         member(cfg, "rename", i, (*v)[i], "new")};
+            if (r.new_name.empty())
+                cfg.fail("rename", fmt::format("entry {}: \"new\" is empty", i + 1));
+            c.rename.push_back(std::move(r));
+        }
+    }
+    const auto names = cmslite_column_names(c);
+    auto check = [&](const std::string& key, size_t i, const std::string& field) {
+        if (!contains(names, field))
+            cfg.fail(key, fmt::format("entry {} names column \"{}\", which is not in \"columns\"",
+                                      i + 1, field));
+    };
+    if (const auto* v = object_list(cfg, "replace")) {
+        for (size_t i = 0; i < v->size(); ++i) {
+            const auto& r = (*v)[i];
+            ReplaceRule rule{member(cfg, "replace", i, r, "field"),
+                             member(cfg, "replace", i, r, "old"),
+                             member(cfg, "replace", i, r, "new"), false};
+            if (auto it = r.find("regex"); it != r.end()) rule.regex = python_truthy(*it);
+            check("replace", i, rule.field);
+            c.replace.push_back(std::move(rule));
+        }
+    }
+    if (const auto* v = object_list(cfg, "dateformat")) {
+        for (size_t i = 0; i < v->size(); ++i) {
+            DateFormatRule rule{member(cfg, "dateformat", i, (*v)[i], "field"),
+                                member(cfg, "dateformat", i, (*v)[i], "format")};
+            if (rule.format.empty())
+                cfg.fail("dateformat", fmt::format("entry {}: \"format\" is empty", i + 1));
+            check("dateformat", i, rule.field);
+            c.dateformat.push_back(std::move(rule));
+        }
+    }
+    for (size_t i = 0; i < c.columns_lookup.size(); ++i)
+        if (!contains(names, c.columns_lookup[i]))
+            cfg.fail("columns_lookup",
+                     fmt::format("entry {} names column \"{}\", which is not in \"columns\"", i + 1,
+                                 c.columns_lookup[i]));
+
+    c.warnings = cfg.finish_warnings();
+    return c;
+}
+
+CmsliteConfig load_cmslite_config(const std::filesystem::path& path) {
+    return parse_cmslite_config(load_json_file(path), path.string());
+}
+
+}  // namespace gdx::config

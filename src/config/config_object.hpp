@@ -1,0 +1,63 @@
+#pragma once
+// Typed, validating access to the keys of one JSON config object. Every error is a
+// gdx::ConfigError naming the file and the key; keys never read are reported as unknown.
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace gdx::config {
+
+// Python truthiness: false, 0, 0.0, null, "", [], {} are false; everything else is true.
+bool python_truthy(const nlohmann::ordered_json& value);
+
+// JSON type name for messages ("string", "number", "array", ...).
+std::string json_type_name(const nlohmann::ordered_json& value);
+
+class ConfigObject {
+  public:
+    // Throws ConfigError if `root` is not a JSON object.
+    ConfigObject(const nlohmann::ordered_json& root, std::string source_name);
+
+    const std::string& source_name() const { return source_; }
+
+    // The value of `key`, or nullptr when absent. Marks the key as known.
+    const nlohmann::ordered_json* find(const std::string& key);
+
+    [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+
+    std::string required_string(const std::string& key, bool allow_empty = false);
+    // Absent or null -> nullopt; other non-strings are an error.
+    std::optional<std::string> optional_string(const std::string& key);
+    int64_t required_int(const std::string& key);
+    // Python truthiness; absent -> fallback. A string value adds a warning because
+    // "false" is true in Python.
+    bool flag(const std::string& key, bool fallback);
+    // Required key, evaluated with Python truthiness.
+    bool required_flag(const std::string& key);
+    // Absent or null -> empty; otherwise an array of strings.
+    std::vector<std::string> string_list(const std::string& key);
+    std::vector<std::string> required_string_list(const std::string& key);
+
+    void warn(std::string message) { warnings_.push_back(std::move(message)); }
+    // Marks keys that are read elsewhere (so they are not reported as unknown).
+    void mark_known(const std::string& key) { known_.insert(key); }
+
+    // Warnings collected so far plus one per key never looked at.
+    std::vector<std::string> finish_warnings() const;
+
+  private:
+    const nlohmann::ordered_json& root_;
+    std::string source_;
+    std::set<std::string> known_;
+    std::vector<std::string> warnings_;
+};
+
+// Throws ConfigError "<source>: key "<key>" ..." if `value` is not exactly one ASCII character
+// usable as a field separator.
+char single_char_key(ConfigObject& cfg, const std::string& key);
+
+}  // namespace gdx::config
