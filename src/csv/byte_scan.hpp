@@ -1,0 +1,39 @@
+#pragma once
+// Internal: fast search for "special" bytes in the tokenizer hot loops.
+#include <cstddef>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace gdx::csv::detail {
+
+// Bytes that must stay readable past the end of any range given to find_any3.
+inline constexpr size_t kScanPadding = 16;
+
+// First byte in [p, end) equal to a, b or c, or end. Reads up to 15 bytes past `end`, so
+// the range must be followed by kScanPadding readable bytes (their values do not matter).
+inline const char* find_any3(const char* p, const char* end, char a, char b, char c) {
+#if defined(__SSE2__)
+    const __m128i va = _mm_set1_epi8(a);
+    const __m128i vb = _mm_set1_epi8(b);
+    const __m128i vc = _mm_set1_epi8(c);
+    while (p < end) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
+                                         _mm_cmpeq_epi8(x, vc));
+        const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+        if (mask) {
+            const char* r = p + __builtin_ctz(mask);
+            return r < end ? r : end;
+        }
+        p += 16;
+    }
+    return end;
+#else
+    for (; p < end; ++p)
+        if (*p == a || *p == b || *p == c) return p;
+    return end;
+#endif
+}
+
+}  // namespace gdx::csv::detail

@@ -1,0 +1,232 @@
+#include "csv/csv_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "csv/byte_scan.hpp"
+#include "util/error.hpp"
+
+namespace gdx::csv {
+namespace {
+
+using detail::find_any3;
+using detail::kScanPadding;
+
+constexpr size_t kMinBuffer = 4;  // room for a BOM plus one byte
+constexpr size_t kErrorValueBytes = 40;
+
+// Up to kErrorValueBytes of a field for an error message, cut on a UTF-8 boundary.
+std::string field_excerpt(const char* from, const char* to) {
+    const char* cut = std::min(to, from + kErrorValueBytes);
+    if (cut < to)
+        while (cut > from && (static_cast<unsigned char>(*cut) & 0xC0) == 0x80) --cut;
+    return std::string(from, cut);
+}
+
+}  // namespace
+
+CsvReader::CsvReader(ByteSource& utf8, const CsvOptions& options)
+    : src_(utf8),
+      delim_(options.delimiter),
+      strip_quotes_(options.strip_quotes),
+      capacity_(std::max(options.buffer_size, kMinBuffer)) {
+    buf_.resize(capacity_ + kScanPadding);
+}
+
+size_t CsvReader::strip_quotes(char* p, size_t n) {
+    char* w = static_cast<char*>(std::memchr(p, '"', n));
+    if (!w) return n;
+    const char* const end = p + n;
+    for (const char* r = w; r < end; ++r)
+        if (*r != '"') *w++ = *r;
+    return static_cast<size_t>(w - p);
+}
+
+void CsvReader::fill() {
+    while (end_ < capacity_ && !eof_) {
+        size_t got = src_.read(buf_.data() + end_, capacity_ - end_);
+        if (got == 0) {
+            eof_ = true;
+            break;
+        }
+        if (strip_quotes_) got = strip_quotes(buf_.data() + end_, got);
+        end_ += got;
+    }
+}
+
+void CsvReader::refill() {
+    if (pos_ > 0) {
+        std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+        consumed_before_buffer_ += pos_;
+        end_ -= pos_;
+        pos_ = 0;
+    }
+    if (end_ == capacity_) {  // one record fills the whole buffer: grow
+        capacity_ *= 2;
+        buf_.resize(capacity_ + kScanPadding);
+    }
+    fill();
+}
+
+bool CsvReader::next(Row& row) {
+    if (!started_) {
+        started_ = true;
+        fill();
+        if (end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+    }
+    for (;;) {
+        switch (parse(row)) {
+            case Step::Record:
+                return true;
+            case Step::End:
+                return false;
+            case Step::NeedMore:
+                refill();
+                break;
+        }
+    }
+}
+
+// Tokenizes one record starting at pos_. Restartable: on NeedMore nothing of the record has
+// been committed, so it is parsed again from its start once more data is buffered.
+CsvReader::Step CsvReader::parse(Row& row) {
+    const char* const base = buf_.data();
+    const char* const end = base + end_;
+    const char* p = base + pos_;
+    const char d = delim_;
+
+    // Blank and whitespace-only lines belong to no record (pandas skip_blank_lines).
+    for (;;) {
+        if (p == end) {
+            pos_ = static_cast<size_t>(p - base);
+            return eof_ ? Step::End : Step::NeedMore;
+        }
+        const char c = *p;
+        if (c == '\n') {
+            ++p;
+            ++line_;
+            continue;
+        }
+        if (c == '\r') {
+            if (p + 1 == end && !eof_) {  // cannot tell \r from \r\n yet
+                pos_ = static_cast<size_t>(p - base);
+                return Step::NeedMore;
+            }
+            p += (p + 1 < end && p[1] == '\n') ? 2 : 1;
+            ++line_;
+            continue;
+        }
+        if ((c == ' ' || c == '\t') && c != d) {
+            const char* q = p + 1;
+            while (q < end && (*q == ' ' || *q == '\t') && *q != d) ++q;
+            if (q == end) {
+                if (!eof_) {
+                    pos_ = static_cast<size_t>(p - base);
+                    return Step::NeedMore;
+                }
+                p = q;
+                continue;
+            }
+            if (*q == '\n' || *q == '\r') {
+                p = q;
+                continue;
+            }
+        }
+        break;
+    }
+    pos_ = static_cast<size_t>(p - base);
+
+    row.spans_.clear();
+    row.arena_.clear();
+    row.base_ = base;
+    row.line_ = line_;
+    uint64_t lines = 0;  // line breaks consumed by this record
+
+    for (;;) {             // one field per iteration; p is at its first byte
+        const char* stop;  // delimiter or terminator ending the field; end = end of input
+        if (p < end && *p == '"') {
+            const uint64_t field_line = line_ + lines;
+            const char* seg = p + 1;  // start of the not yet copied part of the content
+            const char* q = seg;
+            bool in_arena = false;
+            size_t arena_off = 0;
+            auto to_arena = [&](const char* from, const char* to) {
+                if (!in_arena) {
+                    in_arena = true;
+                    arena_off = row.arena_.size();
+                }
+                row.arena_.append(from, static_cast<size_t>(to - from));
+            };
+            for (;;) {
+                q = find_any3(q, end, '"', '\n', '\r');
+                if (q == end) {
+                    if (!eof_) return Step::NeedMore;
+                    throw DataError({"unterminated quoted field", field_line,
+                                     static_cast<uint32_t>(row.spans_.size() + 1), "",
+                                     field_excerpt(p + 1, end)});
+                }
+                if (*q == '\n') {
+                    ++lines;
+                    ++q;
+                    continue;
+                }
+                if (*q == '\r') {
+                    if (q + 1 == end && !eof_) return Step::NeedMore;
+                    if (q + 1 == end || q[1] != '\n') ++lines;
+                    ++q;
+                    continue;
+                }
+                if (q + 1 == end && !eof_) return Step::NeedMore;
+                if (q + 1 < end && q[1] == '"') {  // "" inside quotes is one "
+                    to_arena(seg, q + 1);
+                    seg = q = q + 2;
+                    continue;
+                }
+                break;  // closing quote
+            }
+            stop = q + 1;
+            if (stop < end && *stop != d && *stop != '\n' && *stop != '\r') {
+                // Text after the closing quote is appended: `"x" y` -> `x y`.
+                to_arena(seg, q);
+                const char* tail = stop;
+                stop = find_any3(tail, end, d, '\n', '\r');
+                if (stop == end && !eof_) return Step::NeedMore;
+                row.arena_.append(tail, static_cast<size_t>(stop - tail));
+            } else if (in_arena) {
+                row.arena_.append(seg, static_cast<size_t>(q - seg));
+            }
+            if (in_arena)
+                row.spans_.push_back({arena_off, row.arena_.size() - arena_off, true});
+            else
+                row.spans_.push_back(
+                    {static_cast<size_t>(seg - base), static_cast<size_t>(q - seg), false});
+        } else {
+            stop = find_any3(p, end, d, '\n', '\r');
+            if (stop == end && !eof_) return Step::NeedMore;
+            row.spans_.push_back(
+                {static_cast<size_t>(p - base), static_cast<size_t>(stop - p), false});
+        }
+
+        if (stop == end) {  // end of input ends the record
+            p = end;
+            break;
+        }
+        if (*stop == d) {
+            p = stop + 1;
+            continue;
+        }
+        if (*stop == '\r') {
+            if (stop + 1 == end && !eof_) return Step::NeedMore;
+            p = stop + ((stop + 1 < end && stop[1] == '\n') ? 2 : 1);
+        } else {
+            p = stop + 1;
+        }
+        ++lines;
+        break;
+    }
+    pos_ = static_cast<size_t>(p - base);
+    line_ += lines;
+    return Step::Record;
+}
+
+}  // namespace gdx::csv
