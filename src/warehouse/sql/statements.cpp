@@ -1,0 +1,97 @@
+#include "warehouse/sql/statements.hpp"
+
+namespace gdx::warehouse::sql {
+
+std::vector<std::string> split_statements(std::string_view script) {
+    std::vector<std::string> out;
+    const std::vector<Token> tokens = tokenize(script);
+    const char* first = nullptr;  // start of the first significant token of the statement
+    const char* last = nullptr;   // end of its last significant token
+    auto flush = [&] {
+        if (first != nullptr) out.emplace_back(first, static_cast<size_t>(last - first));
+        first = last = nullptr;
+    };
+    for (const Token& t : tokens) {
+        if (t.is_punct(';')) {
+            flush();
+        } else if (t.significant()) {
+            if (first == nullptr) first = t.text.data();
+            last = t.text.data() + t.text.size();
+        }
+    }
+    flush();
+    return out;
+}
+
+StatementEditor::StatementEditor(std::string_view statement)
+    : source_(statement), tokens_(tokenize(statement)) {
+    for (size_t i = 0; i < tokens_.size(); ++i) {
+        if (tokens_[i].significant()) sig_.push_back(i);
+    }
+}
+
+size_t StatementEditor::matching_paren(size_t k) const {
+    int depth = 0;
+    for (size_t j = k; j < sig_.size(); ++j) {
+        if (at(j).is_punct('(')) ++depth;
+        if (at(j).is_punct(')') && --depth == 0) return j;
+    }
+    return sig_.size();
+}
+
+std::string_view StatementEditor::text(size_t from, size_t to) const {
+    const Token& a = at(from);
+    const Token& b = at(to);
+    return std::string_view(a.text.data(),
+                            static_cast<size_t>(b.text.data() + b.text.size() - a.text.data()));
+}
+
+void StatementEditor::remove(size_t from, size_t to) {
+    size_t begin = sig_[from];
+    while (begin > 0 && tokens_[begin - 1].kind == TokenKind::Space &&
+           (edits_.empty() || edits_.back().end < begin)) {
+        --begin;
+    }
+    edits_.push_back(Edit{begin, sig_[to] + 1, {}});
+}
+
+void StatementEditor::replace(size_t from, size_t to, std::string text) {
+    edits_.push_back(Edit{sig_[from], sig_[to] + 1, std::move(text)});
+}
+
+void StatementEditor::insert_before(size_t k, std::string text) {
+    edits_.push_back(Edit{sig_[k], sig_[k], std::move(text)});
+}
+
+std::string StatementEditor::render() const {
+    std::string out;
+    out.reserve(source_.size() + 32);
+    size_t e = 0;
+    for (size_t i = 0; i <= tokens_.size();) {
+        if (e < edits_.size() && edits_[e].begin == i) {
+            out += edits_[e].text;
+            i = edits_[e].end;
+            ++e;
+            continue;
+        }
+        if (i == tokens_.size()) break;
+        out += tokens_[i].text;
+        ++i;
+    }
+    return out;
+}
+
+std::string one_line(std::string_view statement) {
+    std::string out;
+    for (const Token& t : tokenize(statement)) {
+        if (t.significant()) {
+            out += t.text;
+        } else if (!out.empty() && out.back() != ' ') {
+            out += ' ';
+        }
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+}  // namespace gdx::warehouse::sql
