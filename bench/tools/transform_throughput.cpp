@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -27,10 +28,9 @@
 #include <string>
 
 #include "config/s3_to_redshift_config.hpp"
-#include "csv/encoding.hpp"
+#include "jobs/load_spec.hpp"
 #include "jobs/transform_object.hpp"
 #include "store/object_store.hpp"
-#include "transform/column_plan.hpp"
 #include "util/error.hpp"
 #include "warehouse/warehouse.hpp"
 
@@ -40,7 +40,7 @@ using namespace gdx;
 
 // Reads a local file with plain read(2) calls: what a file: store costs, without a bucket tree.
 class FileReader : public store::ObjectReader {
-public:
+  public:
     explicit FileReader(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY)) {
         if (fd_ < 0) throw BackendError(path + ": " + std::strerror(errno));
     }
@@ -53,27 +53,27 @@ public:
         }
     }
 
-private:
+  private:
     int fd_;
 };
 
 // Counts the batch bytes and drops them, so the figure is the transform, not a disk.
 class DiscardWriter : public store::ObjectWriter {
-public:
+  public:
     void write(std::string_view bytes) override { written += bytes.size(); }
     void commit() override {}
     uint64_t written = 0;
 };
 
 class FileWriter : public store::ObjectWriter {
-public:
+  public:
     explicit FileWriter(const std::string& path) : out_(path, std::ios::binary) {
         if (!out_) throw BackendError(path + ": cannot open for writing");
     }
     void write(std::string_view bytes) override { out_.write(bytes.data(), bytes.size()); }
     void commit() override { out_.flush(); }
 
-private:
+  private:
     std::ofstream out_;
 };
 
@@ -81,24 +81,6 @@ double cpu_seconds() {
     timespec ts{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-// The config's column edits, as the s3-to-redshift job hands them to the pipeline.
-// NOTE: mirrors the job's own mapping; switch to the job's builder once it exports one.
-transform::ColumnEdits edits_from(const config::S3ToRedshiftConfig& c) {
-    transform::ColumnEdits e;
-    e.columns = c.columns;
-    e.bools = c.dtype_dic_bools;
-    e.ints = c.dtype_dic_ints;
-    e.floats = c.dtype_dic_floats;
-    e.string_limits = c.column_string_limit;
-    e.drop = c.drop_columns;
-    e.add = c.add_columns;
-    for (const auto& r : c.replace) e.replace.push_back({r.field, r.old_value, r.new_value, r.regex});
-    for (const auto& d : c.dateformat) e.dates.push_back({d.field, d.format});
-    e.keep_default_na = c.keep_default_na;
-    e.na_values = c.na_values;
-    return e;
 }
 
 // Creates the table from DDL in a throw-away SQLite file and reads back its declared types.
@@ -137,39 +119,41 @@ int main(int argc, char** argv) {
     for (int i = 3; i < argc; ++i) {
         std::string a = argv[i];
         if (i + 1 >= argc) return usage();
-        if (a == "--ddl") ddl = argv[++i];
-        else if (a == "--repeat") repeat = std::max(1, std::atoi(argv[++i]));
-        else if (a == "--out") out_path = argv[++i];
-        else return usage();
+        if (a == "--ddl")
+            ddl = argv[++i];
+        else if (a == "--repeat")
+            repeat = std::max(1, std::atoi(argv[++i]));
+        else if (a == "--out")
+            out_path = argv[++i];
+        else
+            return usage();
     }
     try {
         auto cfg = config::load_s3_to_redshift_config(config_path);
         std::optional<types::TableSchema> target;
         if (!ddl.empty()) target = schema_from_ddl(ddl, cfg.dbtable);
 
-        jobs::TransformSpec spec;
-        spec.encoding = csv::resolve_encoding(cfg.encoding);
-        spec.csv.delimiter = cfg.delim;
-        spec.csv.strip_quotes = cfg.strip_quotes;
-        spec.has_header = !cfg.no_header;
-        spec.plan = transform::compile_column_plan(edits_from(cfg), target ? &*target : nullptr);
+        // Built exactly as the s3-to-redshift job builds it.
+        const jobs::TransformSpec spec = jobs::transform_spec(cfg, target ? &*target : nullptr);
 
         double best = 0, best_cpu = 0;
         jobs::TransformStats stats;
         for (int pass = 0; pass < repeat; ++pass) {
             FileReader reader(input);
             std::unique_ptr<store::ObjectWriter> writer;
-            if (!out_path.empty()) writer = std::make_unique<FileWriter>(out_path);
-            else writer = std::make_unique<DiscardWriter>();
+            if (!out_path.empty())
+                writer = std::make_unique<FileWriter>(out_path);
+            else
+                writer = std::make_unique<DiscardWriter>();
             double cpu0 = cpu_seconds();
             auto t0 = std::chrono::steady_clock::now();
             stats = jobs::transform_object(spec, reader, *writer);
             double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             double cpu = cpu_seconds() - cpu0;
             writer->commit();
-            std::printf("pass %d: %.1f MB, %llu rows in %.3f s (cpu %.3f s) = %.1f MB/s\n", pass + 1,
-                        stats.bytes_in / 1e6, static_cast<unsigned long long>(stats.rows), s, cpu,
-                        stats.bytes_in / 1e6 / s);
+            std::printf("pass %d: %.1f MB, %llu rows in %.3f s (cpu %.3f s) = %.1f MB/s\n",
+                        pass + 1, stats.bytes_in / 1e6, static_cast<unsigned long long>(stats.rows),
+                        s, cpu, stats.bytes_in / 1e6 / s);
             if (pass == 0 || s < best) best = s, best_cpu = cpu;
         }
         std::printf("RESULT mb_per_s=%.2f seconds=%.3f rows=%llu cpu_seconds=%.3f\n",
@@ -178,7 +162,8 @@ int main(int argc, char** argv) {
         return 0;
     } catch (const DataError& e) {
         const auto& i = e.info();
-        std::fprintf(stderr, "transform_throughput: bad data at line %llu column %u (%s) value '%s': %s\n",
+        std::fprintf(stderr,
+                     "transform_throughput: bad data at line %llu column %u (%s) value '%s': %s\n",
                      static_cast<unsigned long long>(i.line), i.column, i.column_name.c_str(),
                      i.value.c_str(), e.what());
         return 1;
