@@ -1,0 +1,47 @@
+#pragma once
+// A single self-updating progress line on stderr for interactive runs. Silent (every call a
+// no-op) unless stderr is a terminal and the CI environment variable is unset, so logs and
+// CI output never contain it.
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+namespace gdx::util {
+
+class Progress {
+  public:
+    Progress(std::string label, uint64_t total_bytes);
+    // For tests: draw to `out` when `enabled`, whatever the terminal says.
+    Progress(std::string label, uint64_t total_bytes, std::FILE* out, bool enabled);
+    ~Progress();
+    Progress(const Progress&) = delete;
+    Progress& operator=(const Progress&) = delete;
+
+    // Adds `bytes` and `rows` done since the last call. Cheap: redraws at most 5 times/s.
+    void update(uint64_t bytes, uint64_t rows);
+    // Draws the final state and ends the line (only if something was drawn). Idempotent.
+    void finish();
+
+    bool enabled() const { return enabled_; }
+    uint64_t draws() const { return draws_; }
+
+    // True when stderr is a terminal and CI is unset.
+    static bool interactive();
+
+  private:
+    void draw();
+
+    std::string label_;
+    uint64_t total_bytes_;
+    uint64_t bytes_ = 0;
+    uint64_t rows_ = 0;
+    std::FILE* out_;
+    bool enabled_;
+    bool finished_ = false;
+    uint64_t draws_ = 0;
+    std::chrono::steady_clock::time_point start_;
+    std::chrono::steady_clock::time_point last_draw_;
+};
+
+}  // namespace gdx::util
