@@ -128,7 +128,10 @@ is_num "$GDX_MBPS" || GDX_MBPS="n/a"
 # ---------------------------------------------------------------- pandas baseline
 say "pandas baseline (the original's transform) on the ${SAMPLE_MB} MB sample"
 PANDAS_MBPS="n/a"; PANDAS_CPU_MBPS="n/a"
-if "$PY" "$BENCH/pandas_baseline.py" "$CONFIG" "$SAMPLE" "$OUT/pandas_batch.csv" 2>&1 | tee "$OUT/pandas.txt"; then
+PANDAS_RSS="n/a"
+TIME=(); [[ -x /usr/bin/time ]] && TIME=(/usr/bin/time -f '%M' -o "$OUT/pandas_time.txt")
+if "${TIME[@]}" "$PY" "$BENCH/pandas_baseline.py" "$CONFIG" "$SAMPLE" "$OUT/pandas_batch.csv" 2>&1 | tee "$OUT/pandas.txt"; then
+    [[ -s "$OUT/pandas_time.txt" ]] && PANDAS_RSS=$(calc "$(tail -1 "$OUT/pandas_time.txt") / 1024")
     PANDAS_MBPS=$(field mb_per_s "$OUT/pandas.txt")
     PANDAS_CPU_MBPS=$(per_cpu_second "$(stat -c %s "$SAMPLE")" "$(field cpu_seconds "$OUT/pandas.txt")")
 fi
@@ -224,6 +227,7 @@ say "results ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load average $(cut
 printf '%-48s %18s %12s  %s\n' "figure" "measured" "target" "verdict"
 printf '%-48s %18s %12s  %s\n' "gdx transform, 1 thread, $BIG_MB MB (MB/s)" "$GDX_MBPS" ">= 500" "$V1"
 printf '%-48s %18s %12s  %s\n' "pandas original, $SAMPLE_MB MB sample (MB/s)" "$PANDAS_MBPS" "" ""
+printf '%-48s %18s %12s  %s\n' "pandas original, $SAMPLE_MB MB sample: peak RSS (MiB)" "$PANDAS_RSS" "" ""
 printf '%-48s %18s %12s  %s\n' "gdx / pandas" "$(x "$GDX_VS_PANDAS")" ">= 40x" "$V2"
 printf '%-48s %18s %12s  %s\n' "  same, per CPU second (MB/s gdx, pandas)" "$GDX_CPU_MBPS, $PANDAS_CPU_MBPS" "" "$(x "$GDX_VS_PANDAS_CPU")"
 printf '%-48s %18s %12s  %s\n' "cat file > /dev/null, I/O limit (MB/s)" "$CAT_MBPS" "" ""
