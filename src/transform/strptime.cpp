@@ -1,0 +1,454 @@
+// Python _strptime / pandas array_strptime semantics, compiled to a step list (spec §19.5).
+#include "transform/strptime.hpp"
+
+#include <array>
+#include <cstdio>
+
+#include "util/error.hpp"
+
+namespace gdx::transform {
+
+// Values collected while matching; turned into a ParsedTime once the whole value matched.
+struct StrptimeFormat::Fields {
+    int year = 1900;
+    int year2 = -1;
+    int month = 1;
+    int day = 1;
+    int hour = 0;
+    int hour12 = -1;
+    int ampm = -1;  // 0 am, 1 pm
+    int minute = 0;
+    int second = 0;
+    int microsecond = 0;
+    int yday = -1;
+    bool has_offset = false;
+    int offset_seconds = 0;
+};
+
+namespace {
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+
+bool is_leap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+int days_in_month(int y, int m) {
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+void civil_from_days(int64_t z, int& y, int& m, int& d) {
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    y = static_cast<int>(static_cast<int64_t>(yoe) + era * 400 + (m <= 2));
+}
+
+constexpr std::array<std::string_view, 12> kMonthFull = {
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
+constexpr std::array<std::string_view, 7> kDayFull = {"monday", "tuesday",  "wednesday", "thursday",
+                                                      "friday", "saturday", "sunday"};
+
+// Case-insensitive: does v[pos..] start with the lower-case word w?
+bool starts_with_ci(std::string_view v, size_t pos, std::string_view w) {
+    if (v.size() - pos < w.size()) return false;
+    for (size_t i = 0; i < w.size(); ++i)
+        if (lower(v[pos + i]) != w[i]) return false;
+    return true;
+}
+
+// Value of the two characters at v[pos], or -1 when they are not both digits.
+int two_digits(std::string_view v, size_t pos) {
+    if (pos + 2 > v.size() || !is_digit(v[pos]) || !is_digit(v[pos + 1])) return -1;
+    return (v[pos] - '0') * 10 + (v[pos + 1] - '0');
+}
+
+// pandas' format_is_iso (pandas 2.x): is `fmt` a prefix of an ISO-8601 template?
+bool pandas_format_is_iso(std::string_view fmt) {
+    if (fmt == "%Y%m") return false;
+    for (std::string_view date_sep : {" ", "/", "\\", "-", ".", ""}) {
+        for (std::string_view time_sep : {" ", "T"}) {
+            for (std::string_view tail : {"", "%z", ".%f", ".%f%z"}) {
+                std::string t = "%Y";
+                t.append(date_sep).append("%m").append(date_sep).append("%d");
+                t.append(time_sep).append("%H:%M:%S").append(tail);
+                if (t.compare(0, fmt.size(), fmt) == 0 && fmt.size() <= t.size()) return true;
+            }
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+StrptimeFormat StrptimeFormat::compile(std::string_view fmt) {
+    StrptimeFormat f;
+    f.source_ = std::string(fmt);
+    // pandas' ISO parser takes "%Y%m%d…" and requires two-digit month and day there.
+    const bool compact_iso = fmt.substr(0, 6) == "%Y%m%d" && pandas_format_is_iso(fmt);
+    for (size_t i = 0; i < fmt.size(); ++i) {
+        char c = fmt[i];
+        if (is_space(c)) {
+            while (i + 1 < fmt.size() && is_space(fmt[i + 1])) ++i;
+            f.steps_.push_back({Op::Space});
+            continue;
+        }
+        if (c != '%') {
+            f.steps_.push_back({Op::Literal, lower(c)});
+            continue;
+        }
+        if (++i >= fmt.size())
+            throw ConfigError("stray % at the end of date format '" + f.source_ + "'");
+        char d = fmt[i];
+        Step s{Op::Literal};
+        switch (d) {
+            case 'Y':
+                s.op = Op::Year4;
+                break;
+            case 'y':
+                s.op = Op::Year2;
+                break;
+            case 'm':
+                s.op = Op::Month;
+                s.two_digit = compact_iso;
+                break;
+            case 'd':
+                s.op = Op::Day;
+                s.two_digit = compact_iso;
+                break;
+            case 'H':
+                s.op = Op::Hour24;
+                f.has_time_ = true;
+                break;
+            case 'I':
+                s.op = Op::Hour12;
+                f.has_time_ = true;
+                break;
+            case 'M':
+                s.op = Op::Minute;
+                f.has_time_ = true;
+                break;
+            case 'S':
+                s.op = Op::Second;
+                f.has_time_ = true;
+                break;
+            case 'f':
+                s.op = Op::Fraction;
+                f.has_time_ = true;
+                break;
+            case 'p':
+                s.op = Op::AmPm;
+                f.has_time_ = true;
+                break;
+            case 'b':
+                s.op = Op::MonthAbbr;
+                break;
+            case 'B':
+                s.op = Op::MonthFull;
+                break;
+            case 'a':
+                s.op = Op::DayAbbr;
+                break;
+            case 'A':
+                s.op = Op::DayFull;
+                break;
+            case 'j':
+                s.op = Op::DayOfYear;
+                break;
+            case 'z':
+                s.op = Op::Offset;
+                f.has_offset_ = true;
+                break;
+            case '%':
+                s.op = Op::Literal;
+                s.literal = '%';
+                break;
+            default:
+                throw ConfigError(std::string("unsupported strptime directive %") + d +
+                                  " in date format '" + f.source_ + "'");
+        }
+        f.steps_.push_back(s);
+    }
+    return f;
+}
+
+bool StrptimeFormat::match(size_t k, std::string_view v, size_t pos, Fields& f) const {
+    if (k == steps_.size()) return pos == v.size();
+    const Step& s = steps_[k];
+    const size_t left = v.size() - pos;
+    auto next = [&](size_t p) { return match(k + 1, v, p, f); };
+    // One- or two-digit field as in _strptime's regexes: two digits within [lo, hi] first,
+    // then one digit within [lo1, 9]; `slot` receives the value.
+    auto number = [&](int& slot, int lo, int hi, int lo1, bool two_only) {
+        int two = two_digits(v, pos);
+        if (two >= lo && two <= hi) {
+            slot = two;
+            if (next(pos + 2)) return true;
+        }
+        if (two_only) return false;
+        if (left >= 1 && is_digit(v[pos]) && v[pos] - '0' >= lo1) {
+            slot = v[pos] - '0';
+            if (next(pos + 1)) return true;
+        }
+        return false;
+    };
+    switch (s.op) {
+        case Op::Literal:
+            return left >= 1 && lower(v[pos]) == s.literal && next(pos + 1);
+        case Op::Space: {
+            size_t end = pos;
+            while (end < v.size() && is_space(v[end])) ++end;
+            for (; end > pos; --end)
+                if (next(end)) return true;
+            return false;
+        }
+        case Op::Year4: {
+            if (left < 4) return false;
+            int y = 0;
+            for (size_t i = 0; i < 4; ++i) {
+                if (!is_digit(v[pos + i])) return false;
+                y = y * 10 + (v[pos + i] - '0');
+            }
+            f.year = y;
+            f.year2 = -1;
+            return next(pos + 4);
+        }
+        case Op::Year2: {
+            int y = two_digits(v, pos);
+            if (y < 0) return false;
+            f.year2 = y;
+            return next(pos + 2);
+        }
+        case Op::Month:
+            return number(f.month, 1, 12, 1, s.two_digit);
+        case Op::Day:
+            if (number(f.day, 1, 31, 1, s.two_digit)) return true;
+            // " [1-9]": a space-padded day
+            if (!s.two_digit && left >= 2 && v[pos] == ' ' && is_digit(v[pos + 1]) &&
+                v[pos + 1] != '0') {
+                f.day = v[pos + 1] - '0';
+                return next(pos + 2);
+            }
+            return false;
+        case Op::Hour24:
+            return number(f.hour, 0, 23, 0, false);
+        case Op::Hour12:
+            return number(f.hour12, 1, 12, 1, false);
+        case Op::Minute:
+            return number(f.minute, 0, 59, 0, false);
+        case Op::Second:
+            return number(f.second, 0, 61, 0, false);
+        case Op::Fraction: {
+            size_t n = 0;
+            while (n < 9 && n < left && is_digit(v[pos + n])) ++n;
+            for (; n >= 1; --n) {
+                int us = 0;
+                for (size_t i = 0; i < 6; ++i) us = us * 10 + (i < n ? v[pos + i] - '0' : 0);
+                f.microsecond = us;
+                if (next(pos + n)) return true;
+            }
+            return false;
+        }
+        case Op::MonthAbbr:
+        case Op::MonthFull:
+            for (int m = 0; m < 12; ++m) {
+                std::string_view name = kMonthFull[m];
+                if (s.op == Op::MonthAbbr) name = name.substr(0, 3);
+                if (starts_with_ci(v, pos, name)) {
+                    f.month = m + 1;
+                    return next(pos + name.size());
+                }
+            }
+            return false;
+        case Op::DayAbbr:
+        case Op::DayFull:
+            for (std::string_view name : kDayFull) {
+                if (s.op == Op::DayAbbr) name = name.substr(0, 3);
+                if (starts_with_ci(v, pos, name)) return next(pos + name.size());
+            }
+            return false;
+        case Op::AmPm:
+            if (starts_with_ci(v, pos, "am") || starts_with_ci(v, pos, "pm")) {
+                f.ampm = lower(v[pos]) == 'p' ? 1 : 0;
+                return next(pos + 2);
+            }
+            return false;
+        case Op::DayOfYear: {
+            // 36[0-6]|3[0-5]\d|[12]\d\d|0[1-9]\d|00[1-9]|[1-9]\d|0[1-9]|[1-9]
+            for (size_t n = 3; n >= 1; --n) {
+                if (left < n) continue;
+                int val = 0;
+                bool ok = true;
+                for (size_t i = 0; i < n && ok; ++i) {
+                    ok = is_digit(v[pos + i]);
+                    val = val * 10 + (v[pos + i] - '0');
+                }
+                if (!ok || val < 1 || val > 366) continue;
+                f.yday = val;
+                if (next(pos + n)) return true;
+            }
+            return false;
+        }
+        case Op::Offset: {
+            // Z | [+-]HH:?MM(:?SS(.ffffff)?)?   ("Z" is case-sensitive in Python)
+            f.has_offset = true;
+            if (left >= 1 && v[pos] == 'Z') {
+                f.offset_seconds = 0;
+                return next(pos + 1);
+            }
+            if (left < 5 || (v[pos] != '+' && v[pos] != '-')) return false;
+            const int sign = v[pos] == '-' ? -1 : 1;
+            size_t p = pos + 1;
+            const int hh = two_digits(v, p);
+            if (hh < 0) return false;
+            p += 2;
+            const bool colon = v[p] == ':';
+            if (colon) ++p;
+            const int mm = two_digits(v, p);
+            if (mm < 0 || mm > 59) return false;
+            p += 2;
+            if (hh >= 24) return false;  // Python's timezone() rejects |offset| >= 24h
+            // Optional seconds (same separator as before, as Python requires), then fraction.
+            size_t p_sec = p + (colon ? 1 : 0);
+            int ss = -1;
+            if (!colon || (p < v.size() && v[p] == ':')) ss = two_digits(v, p_sec);
+            if (ss >= 0 && ss <= 59) {
+                size_t p_end = p_sec + 2;
+                if (p_end < v.size() && v[p_end] == '.') {
+                    size_t q = p_end + 1, n = 0;
+                    while (n < 6 && q + n < v.size() && is_digit(v[q + n])) ++n;
+                    if (n > 0) {
+                        f.offset_seconds = sign * (hh * 3600 + mm * 60 + ss);
+                        if (next(q + n)) return true;
+                    }
+                }
+                f.offset_seconds = sign * (hh * 3600 + mm * 60 + ss);
+                if (next(p_end)) return true;
+            }
+            f.offset_seconds = sign * (hh * 3600 + mm * 60);
+            return next(p);
+        }
+    }
+    return false;
+}
+
+bool StrptimeFormat::parse(std::string_view value, ParsedTime& out) const {
+    Fields f;
+    if (!match(0, value, 0, f)) return false;
+    int year = f.year2 >= 0 ? (f.year2 < 69 ? 2000 + f.year2 : 1900 + f.year2) : f.year;
+    int month = f.month, day = f.day, hour = f.hour;
+    if (f.hour12 >= 0) {
+        hour = f.hour12;
+        if (f.ampm == 1) {
+            if (hour != 12) hour += 12;
+        } else if (hour == 12) {
+            hour = 0;  // 12 AM (or no %p) is midnight, as in Python
+        }
+    }
+    if (year < 1 || f.second > 59) return false;  // datetime() rejects these
+    if (f.yday >= 0) {
+        // Python: the day of the year wins over %m/%d (and may roll into the next year).
+        civil_from_days(days_from_civil(year, 1, 1) + f.yday - 1, year, month, day);
+    } else if (day > days_in_month(year, month)) {
+        return false;
+    }
+    out.year = year;
+    out.month = month;
+    out.day = day;
+    out.hour = hour;
+    out.minute = f.minute;
+    out.second = f.second;
+    out.microsecond = f.microsecond;
+    out.has_offset = f.has_offset;
+    out.offset_seconds = f.offset_seconds;
+    return true;
+}
+
+size_t format_iso(const ParsedTime& t, bool date_only, char* out) {
+    auto put2 = [](char* p, int v) {
+        p[0] = static_cast<char>('0' + v / 10);
+        p[1] = static_cast<char>('0' + v % 10);
+    };
+    char* p = out;
+    int y = t.year;
+    p[0] = static_cast<char>('0' + (y / 1000) % 10);
+    p[1] = static_cast<char>('0' + (y / 100) % 10);
+    p[2] = static_cast<char>('0' + (y / 10) % 10);
+    p[3] = static_cast<char>('0' + y % 10);
+    p[4] = '-';
+    put2(p + 5, t.month);
+    p[7] = '-';
+    put2(p + 8, t.day);
+    p += 10;
+    if (date_only) return static_cast<size_t>(p - out);
+    *p++ = ' ';
+    put2(p, t.hour);
+    p[2] = ':';
+    put2(p + 3, t.minute);
+    p[5] = ':';
+    put2(p + 6, t.second);
+    p += 8;
+    if (t.microsecond != 0) {
+        *p++ = '.';
+        int us = t.microsecond;
+        for (int i = 5; i >= 0; --i) {
+            p[i] = static_cast<char>('0' + us % 10);
+            us /= 10;
+        }
+        p += 6;
+    }
+    if (t.has_offset) {
+        int off = t.offset_seconds;
+        *p++ = off < 0 ? '-' : '+';
+        if (off < 0) off = -off;
+        put2(p, off / 3600);
+        p[2] = ':';
+        put2(p + 3, (off / 60) % 60);
+        p += 5;
+        if (off % 60 != 0) {
+            *p++ = ':';
+            put2(p, off % 60);
+            p += 2;
+        }
+    }
+    return static_cast<size_t>(p - out);
+}
+
+bool in_pandas_range(const ParsedTime& t) {
+    const int64_t days =
+        days_from_civil(t.year, static_cast<unsigned>(t.month), static_cast<unsigned>(t.day));
+    // Whole seconds since the epoch in UTC; the bounds are INT64 nanoseconds.
+    const int64_t secs = days * 86400 + t.hour * 3600 + t.minute * 60 + t.second -
+                         (t.has_offset ? t.offset_seconds : 0);
+    constexpr int64_t kMaxSec = 9223372036;   // .854775807
+    constexpr int64_t kMinSec = -9223372037;  // .145224192 (= -9223372036.854775808)
+    if (secs > kMaxSec || secs < kMinSec) return false;
+    if (secs == kMaxSec) return t.microsecond <= 854775;
+    if (secs == kMinSec) return t.microsecond >= 145225;
+    return true;
+}
+
+}  // namespace gdx::transform

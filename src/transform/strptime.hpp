@@ -1,0 +1,86 @@
+#pragma once
+// Python/pandas strptime (spec §19.5): a format is compiled once, then values are matched
+// without allocation. Matching follows Python's _strptime regex: literals compare
+// case-insensitively, a whitespace run in the format matches one or more whitespace
+// characters, numeric fields accept one or two digits with backtracking, and the whole value
+// must be consumed. Like pandas' ISO fast path, "%Y%m%d…" formats need two-digit month/day.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gdx::transform {
+
+struct ParsedTime {
+    int year = 1900;
+    int month = 1;
+    int day = 1;
+    int hour = 0;
+    int minute = 0;
+    int second = 0;
+    int microsecond = 0;  // %f beyond six digits is truncated
+    bool has_offset = false;
+    int offset_seconds = 0;  // east of UTC
+};
+
+class StrptimeFormat {
+  public:
+    // Throws gdx::ConfigError naming the directive when the format uses one not supported.
+    // Supported: %Y %y %m %d %H %I %M %S %f %p %b %B %a %A %j %z %%.
+    static StrptimeFormat compile(std::string_view python_format);
+
+    // True and `out` filled when `value` matches the format and is a valid date/time.
+    bool parse(std::string_view value, ParsedTime& out) const;
+
+    bool has_offset() const { return has_offset_; }
+    // True when the format has any time-of-day directive (%H %I %M %S %f %p).
+    bool has_time() const { return has_time_; }
+    const std::string& source() const { return source_; }
+
+  private:
+    enum class Op : uint8_t {
+        Literal,
+        Space,
+        Year4,
+        Year2,
+        Month,
+        Day,
+        Hour24,
+        Hour12,
+        Minute,
+        Second,
+        Fraction,
+        MonthAbbr,
+        MonthFull,
+        DayAbbr,
+        DayFull,
+        AmPm,
+        Offset,
+        DayOfYear,
+    };
+    struct Step {
+        Op op;
+        char literal = 0;        // Literal: lower-cased character
+        bool two_digit = false;  // Month/Day: exactly two digits (pandas ISO path)
+    };
+    struct Fields;
+
+    bool match(size_t step, std::string_view v, size_t pos, Fields& f) const;
+
+    std::vector<Step> steps_;
+    std::string source_;
+    bool has_offset_ = false;
+    bool has_time_ = false;
+};
+
+// Writes "YYYY-MM-DD" (date_only) or "YYYY-MM-DD HH:MM:SS[.ffffff][±HH:MM[:SS]]" (fraction
+// only when microsecond != 0, offset only when has_offset) to `out`, which must hold at
+// least 40 bytes. Returns the length written.
+size_t format_iso(const ParsedTime& t, bool date_only, char* out);
+
+// pandas stores datetime64[ns]: 1677-09-21 00:12:43.145224192 .. 2262-04-11 23:47:16.854775807.
+// Values outside make pandas raise OutOfBoundsDatetime.
+bool in_pandas_range(const ParsedTime& t);
+
+}  // namespace gdx::transform
