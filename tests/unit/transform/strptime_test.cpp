@@ -116,7 +116,7 @@ const StrptimeCase kCases[] = {
     {"%d/%b/%Y:%H:%M:%S %z", "05/Jan/2024:13:45:59", nullptr},
     {"%d/%b/%Y:%H:%M:%S %z", "31/Apr/2024:13:45:59 -0800", nullptr},
     // Python regex backtracking on one-digit fields (not an ISO-path format)
-    {"%m%d%Y", "1102024", "2024-11-02"},
+    {"%m%d%Y", "1102024", "2024-01-10"},  // m=11 leaves 3 digits for %Y
     {"%m%d%Y", "1232024", "2024-12-03"},
     // Other directives
     {"%B %d %Y", "September 9 2024", "2024-09-09"},
@@ -128,7 +128,7 @@ const StrptimeCase kCases[] = {
     {"%Y%%%m", "2024%03", "2024-03-01"},
     {"%I:%M", "12:30", "1900-01-01 00:30:00"},
     {"%H:%M", "12:30", "1900-01-01 12:30:00"},
-    {"%d %m %Y", " 5 03 2024", nullptr},
+    {"%d %m %Y", " 5 03 2024", "2024-03-05"},  // " [1-9]" day
     {"%d%m%Y", " 5032024", "2024-03-05"},
     {"%Y T %m", "2024 t 03", "2024-03-01"},
     {"%Y T %m", "2024\t t  \t03", "2024-03-01"},
