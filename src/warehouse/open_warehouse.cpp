@@ -1,0 +1,54 @@
+// The warehouse factory (DESIGN.md §2): picks the backend from the URI.
+#include <filesystem>
+#include <string_view>
+
+#include "util/error.hpp"
+#include "util/redact.hpp"
+#include "warehouse/sqlite/sqlite_warehouse.hpp"
+#include "warehouse/warehouse.hpp"
+
+namespace gdx::warehouse {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::unique_ptr<Warehouse> open_sqlite(const std::string& uri, std::string path) {
+    if (path.empty()) throw ConfigError("warehouse URI '" + uri + "': no database file given");
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(parent, ec);
+        if (ec)
+            throw BackendError("cannot create directory " + parent.string() + ": " + ec.message());
+    }
+    return std::make_unique<sqlite::SqliteWarehouse>(std::move(path));
+}
+
+}  // namespace
+
+std::unique_ptr<Warehouse> open_warehouse(const std::string& uri, const WarehouseOptions& options) {
+    (void)options;
+    if (starts_with(uri, "sqlite://")) return open_sqlite(uri, uri.substr(9));
+    if (starts_with(uri, "sqlite:")) return open_sqlite(uri, uri.substr(7));
+    if (starts_with(uri, "postgresql://") || starts_with(uri, "postgres://") ||
+        starts_with(uri, "redshift://")) {
+        // PostgreSQL / Redshift: replaced by the postgres/redshift backends' dispatch.
+        throw ConfigError("warehouse " + std::string(uri.substr(0, uri.find(':'))) +
+                          ": backend not built yet");
+    }
+    if (uri.find("://") == std::string::npos &&
+        (ends_with(uri, ".db") || ends_with(uri, ".sqlite") || ends_with(uri, ".sqlite3"))) {
+        return open_sqlite(uri, uri);
+    }
+    throw ConfigError("unsupported warehouse URI '" + util::redact(uri) +
+                      "' (expected sqlite:FILE, a .db/.sqlite/.sqlite3 path, postgresql://, "
+                      "postgres:// or redshift://)");
+}
+
+}  // namespace gdx::warehouse

@@ -1,0 +1,10 @@
+#pragma once
+// Redshift scalar functions that post-load SQL commonly uses, for SQLite connections:
+// split_part, nvl, nvl2, getdate, sysdate, len, charindex, left, right.
+#include <sqlite3.h>
+
+namespace gdx::warehouse::sqlite {
+
+void register_redshift_functions(sqlite3* db);
+
+}  // namespace gdx::warehouse::sqlite

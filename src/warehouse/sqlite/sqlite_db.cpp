@@ -1,0 +1,63 @@
+#include "warehouse/sqlite/sqlite_db.hpp"
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+
+namespace gdx::warehouse::sqlite {
+
+void throw_sqlite_error(sqlite3* db, int rc, std::string_view what) {
+    const int primary = rc & 0xff;
+    const bool transient = primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+    const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    throw BackendError(fmt::format("SQLite: {}: {}", what, message), transient);
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+    const int rc =
+        sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+    if (rc != SQLITE_OK) throw_sqlite_error(db, rc, fmt::format("preparing `{}`", sql));
+}
+
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw_sqlite_error(db_, rc, sqlite3_sql(stmt_));
+}
+
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+}
+
+void Statement::bind_text(int index, std::string_view text) {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+}
+
+void Statement::bind_int(int index, int64_t value) {
+    sqlite3_bind_int64(stmt_, index, value);
+}
+
+void Statement::bind_null(int index) {
+    sqlite3_bind_null(stmt_, index);
+}
+
+std::string Statement::column_text(int column) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return text == nullptr ? std::string() : std::string(text, sqlite3_column_bytes(stmt_, column));
+}
+
+void exec(sqlite3* db, const std::string& sql) {
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+        sqlite3_free(error);
+        throw_sqlite_error(db, rc, sql);
+    }
+}
+
+}  // namespace gdx::warehouse::sqlite

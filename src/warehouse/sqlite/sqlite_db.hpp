@@ -1,0 +1,42 @@
+#pragma once
+// Thin RAII over the SQLite C API: connections, prepared statements, errors as exceptions.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace gdx::warehouse::sqlite {
+
+// Throws gdx::BackendError (transient for SQLITE_BUSY/SQLITE_LOCKED) naming `what`.
+[[noreturn]] void throw_sqlite_error(sqlite3* db, int rc, std::string_view what);
+
+class Statement {
+  public:
+    Statement(sqlite3* db, std::string_view sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    sqlite3_stmt* get() const { return stmt_; }
+    // true while a row is available; false when done. Throws on error.
+    bool step();
+    void reset();
+
+    void bind_text(int index, std::string_view text);  // SQLITE_STATIC: text must outlive step()
+    void bind_int(int index, int64_t value);
+    void bind_null(int index);
+
+    bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    int64_t column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+    std::string column_text(int column) const;
+
+  private:
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Runs SQL without results (may hold several statements). Throws on error.
+void exec(sqlite3* db, const std::string& sql);
+
+}  // namespace gdx::warehouse::sqlite

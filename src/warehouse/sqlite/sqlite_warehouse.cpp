@@ -1,0 +1,109 @@
+#include "warehouse/sqlite/sqlite_warehouse.hpp"
+
+#include "util/error.hpp"
+#include "warehouse/sqlite/redshift_functions.hpp"
+#include "warehouse/sqlite/sqlite_catalog.hpp"
+#include "warehouse/sqlite/sqlite_db.hpp"
+#include "warehouse/sqlite/sqlite_ledger.hpp"
+#include "warehouse/sqlite/sqlite_loader.hpp"
+#include "warehouse/sqlite/sqlite_script.hpp"
+
+namespace gdx::warehouse::sqlite {
+
+namespace {
+constexpr int kBusyTimeoutMs = 60'000;
+}
+
+class SqliteTransaction : public Transaction {
+  public:
+    explicit SqliteTransaction(SqliteWarehouse& owner) : owner_(owner) {
+        exec(owner_.db_, "BEGIN IMMEDIATE");
+        owner_.in_transaction_ = true;
+    }
+    ~SqliteTransaction() override {
+        if (open_) sqlite3_exec(owner_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        owner_.in_transaction_ = false;
+    }
+
+    std::optional<LedgerEntry> claim(const std::string& bucket, const std::string& key) override {
+        require_open();
+        return find_ledger_entry(owner_.db_, bucket, key);
+    }
+
+    uint64_t load(const std::string& table, const BatchRef& batch, LoadMode mode) override {
+        require_open();
+        const auto schema = read_table_schema(owner_.db_, table);
+        if (!schema) throw LoadError("table " + table + " does not exist");
+        return load_batch(owner_.db_, *schema, batch, mode);
+    }
+
+    void execute(const std::string& sql) override {
+        require_open();
+        run_redshift_sql(owner_.db_, sql, ScriptContext::Transaction, nullptr);
+    }
+
+    void record(const LedgerEntry& entry) override {
+        require_open();
+        insert_ledger_entry(owner_.db_, entry);
+    }
+
+    void commit() override {
+        require_open();
+        exec(owner_.db_, "COMMIT");
+        open_ = false;
+    }
+
+  private:
+    void require_open() const {
+        if (!open_) throw BackendError("SQLite: the transaction is already committed");
+    }
+
+    SqliteWarehouse& owner_;
+    bool open_ = true;
+};
+
+SqliteWarehouse::SqliteWarehouse(std::string path) : path_(std::move(path)) {
+    const int rc =
+        sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc != SQLITE_OK) {
+        const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+        sqlite3_close(db_);
+        throw BackendError("SQLite: cannot open " + path_ + ": " + message);
+    }
+    try {
+        sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+        exec(db_, "PRAGMA journal_mode=WAL");
+        create_bookkeeping_tables(db_);
+        register_redshift_functions(db_);
+    } catch (...) {
+        sqlite3_close(db_);
+        throw;
+    }
+}
+
+SqliteWarehouse::~SqliteWarehouse() {
+    sqlite3_close(db_);
+}
+
+std::optional<TableSchema> SqliteWarehouse::describe_table(const std::string& table) {
+    return read_table_schema(db_, table);
+}
+
+std::unique_ptr<Transaction> SqliteWarehouse::begin() {
+    if (in_transaction_)
+        throw BackendError("SQLite: a transaction is already open on " + describe());
+    return std::make_unique<SqliteTransaction>(*this);
+}
+
+std::optional<LedgerEntry> SqliteWarehouse::ledger_lookup(const std::string& bucket,
+                                                          const std::string& key) {
+    return find_ledger_entry(db_, bucket, key);
+}
+
+void SqliteWarehouse::run_script(const std::string& sql, const RowCallback& on_row) {
+    run_redshift_sql(db_, sql,
+                     in_transaction_ ? ScriptContext::Transaction : ScriptContext::Autocommit,
+                     &on_row);
+}
+
+}  // namespace gdx::warehouse::sqlite

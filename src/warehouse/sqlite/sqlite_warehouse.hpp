@@ -1,0 +1,36 @@
+#pragma once
+// The embedded warehouse: one SQLite database file in WAL mode holding the tables (schema
+// names emulated, see schema_names.hpp), the ledger and the schema registry.
+#include <sqlite3.h>
+
+#include <string>
+
+#include "warehouse/warehouse.hpp"
+
+namespace gdx::warehouse::sqlite {
+
+class SqliteWarehouse : public Warehouse {
+  public:
+    // Opens or creates the database file (its directory must exist). Concurrent gdx
+    // processes wait for each other (busy timeout) instead of failing.
+    explicit SqliteWarehouse(std::string path);
+    ~SqliteWarehouse() override;
+    SqliteWarehouse(const SqliteWarehouse&) = delete;
+    SqliteWarehouse& operator=(const SqliteWarehouse&) = delete;
+
+    std::optional<TableSchema> describe_table(const std::string& table) override;
+    // BEGIN IMMEDIATE: takes the write lock now, so claim() serialises concurrent runs.
+    std::unique_ptr<Transaction> begin() override;
+    std::optional<LedgerEntry> ledger_lookup(const std::string& bucket,
+                                             const std::string& key) override;
+    void run_script(const std::string& sql, const RowCallback& on_row) override;
+    std::string describe() const override { return "sqlite:" + path_; }
+
+  private:
+    friend class SqliteTransaction;
+    std::string path_;
+    sqlite3* db_ = nullptr;
+    bool in_transaction_ = false;
+};
+
+}  // namespace gdx::warehouse::sqlite
