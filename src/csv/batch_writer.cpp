@@ -1,24 +1,14 @@
 #include "csv/batch_writer.hpp"
 
 #include <algorithm>
-#include <array>
+#include <cstring>
+
+#include "csv/byte_scan.hpp"
 
 namespace gdx::csv {
-namespace {
-
-constexpr std::array<bool, 256> make_escape_table() {
-    std::array<bool, 256> t{};
-    t['\\'] = t['|'] = t['\n'] = t['\r'] = true;
-    return t;
-}
-constexpr std::array<bool, 256> kNeedsEscape = make_escape_table();
-
-}  // namespace
 
 BatchWriter::BatchWriter(store::ObjectWriter& out, size_t buffer_size)
-    : out_(out), buffer_size_(std::max<size_t>(buffer_size, 1)) {
-    buf_.reserve(buffer_size_ + 64);
-}
+    : out_(out), buf_(std::max<size_t>(buffer_size, 16)) {}
 
 void BatchWriter::header(const std::vector<std::string>& names) {
     const uint64_t rows = rows_;
@@ -27,45 +17,56 @@ void BatchWriter::header(const std::vector<std::string>& names) {
     rows_ = rows;
 }
 
+char* BatchWriter::reserve(size_t n) {
+    if (len_ + n > buf_.size()) {
+        flush();
+        if (n > buf_.size()) buf_.resize(n);
+    }
+    return buf_.data() + len_;
+}
+
 void BatchWriter::separate() {
-    if (!row_empty_) buf_ += '|';
+    if (!row_empty_) *reserve(1) = '|', ++len_;
     row_empty_ = false;
 }
 
 void BatchWriter::field(std::string_view text) {
     separate();
+    // Worst case every byte is escaped.
+    char* out = reserve(2 * text.size());
+    char* const start = out;
     const char* seg = text.data();
     const char* const end = seg + text.size();
-    for (const char* p = seg; p < end; ++p) {
-        if (kNeedsEscape[static_cast<unsigned char>(*p)]) {
-            buf_.append(seg, static_cast<size_t>(p - seg));
-            buf_ += '\\';
-            buf_ += *p;
-            seg = p + 1;
-        }
+    for (;;) {
+        const char* p = detail::find_any4_bounded(seg, end, '\\', '|', '\n', '\r');
+        std::memcpy(out, seg, static_cast<size_t>(p - seg));
+        out += p - seg;
+        if (p == end) break;
+        *out++ = '\\';
+        *out++ = *p;
+        seg = p + 1;
     }
-    buf_.append(seg, static_cast<size_t>(end - seg));
-    maybe_flush();
+    len_ += static_cast<size_t>(out - start);
 }
 
 void BatchWriter::null_field() {
     separate();
-    buf_ += "\\N";
-    maybe_flush();
+    std::memcpy(reserve(2), "\\N", 2);
+    len_ += 2;
 }
 
 void BatchWriter::end_row() {
-    buf_ += '\n';
+    *reserve(1) = '\n';
+    ++len_;
     row_empty_ = true;
     ++rows_;
-    maybe_flush();
 }
 
 void BatchWriter::flush() {
-    if (buf_.empty()) return;
-    out_.write(buf_);
-    flushed_ += buf_.size();
-    buf_.clear();
+    if (len_ == 0) return;
+    out_.write(std::string_view(buf_.data(), len_));
+    flushed_ += len_;
+    len_ = 0;
 }
 
 }  // namespace gdx::csv

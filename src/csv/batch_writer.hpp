@@ -24,18 +24,17 @@ class BatchWriter {
     // The destructor does not flush: call flush() before committing.
     void flush();
 
-    uint64_t rows() const { return rows_; }  // data rows ended so far (header excluded)
-    uint64_t bytes() const { return flushed_ + buf_.size(); }  // written, buffered included
+    uint64_t rows() const { return rows_; }             // data rows ended so far (header excluded)
+    uint64_t bytes() const { return flushed_ + len_; }  // written, buffered included
 
   private:
+    // Room for `n` more bytes: flushes, or grows for a field larger than the buffer.
+    char* reserve(size_t n);
     void separate();
-    void maybe_flush() {
-        if (buf_.size() >= buffer_size_) flush();
-    }
 
     store::ObjectWriter& out_;
-    size_t buffer_size_;
-    std::string buf_;
+    std::vector<char> buf_;
+    size_t len_ = 0;
     bool row_empty_ = true;  // no field yet in the current row
     uint64_t rows_ = 0;
     uint64_t flushed_ = 0;

@@ -36,4 +36,29 @@ inline const char* find_any3(const char* p, const char* end, char a, char b, cha
 #endif
 }
 
+// First byte in [p, end) equal to a, b, c or e, or end. Never reads outside the range, so it
+// works on caller-owned strings.
+inline const char* find_any4_bounded(const char* p, const char* end, char a, char b, char c,
+                                     char e) {
+#if defined(__SSE2__)
+    const __m128i va = _mm_set1_epi8(a);
+    const __m128i vb = _mm_set1_epi8(b);
+    const __m128i vc = _mm_set1_epi8(c);
+    const __m128i ve = _mm_set1_epi8(e);
+    for (; end - p >= 16; p += 16) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, vc), _mm_cmpeq_epi8(x, ve)));
+        const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+        if (mask) return p + __builtin_ctz(mask);
+    }
+#endif
+    for (; p < end; ++p) {
+        const char x = *p;
+        if ((x == a) | (x == b) | (x == c) | (x == e)) return p;
+    }
+    return end;
+}
+
 }  // namespace gdx::csv::detail

@@ -1,9 +1,11 @@
 #pragma once
 // Internal: counts physical lines (terminated by \n, \r\n or \r) across chunk boundaries,
 // so decoders can report the line of an undecodable byte.
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace gdx::csv::detail {
 
@@ -14,7 +16,7 @@ class LineCounter {
         if (std::memchr(p, '\r', n) == nullptr) {  // common case: LF or no terminators
             if (pending_cr_ && p[0] != '\n') ++terminators_;
             pending_cr_ = false;
-            terminators_ += static_cast<uint64_t>(std::count(p, p + n, '\n'));
+            terminators_ += count_lf(p, n);
             return;
         }
         for (size_t i = 0; i < n; ++i) {
@@ -32,6 +34,21 @@ class LineCounter {
     uint64_t current_line() const { return 1 + terminators_ + (pending_cr_ ? 1 : 0); }
 
   private:
+    static uint64_t count_lf(const char* p, size_t n) {
+        uint64_t count = 0;
+        size_t i = 0;
+#if defined(__SSE2__)
+        const __m128i lf = _mm_set1_epi8('\n');
+        for (; i + 16 <= n; i += 16) {
+            const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+            count += static_cast<uint64_t>(__builtin_popcount(
+                static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, lf)))));
+        }
+#endif
+        for (; i < n; ++i) count += (p[i] == '\n');
+        return count;
+    }
+
     uint64_t terminators_ = 0;
     bool pending_cr_ = false;
 };

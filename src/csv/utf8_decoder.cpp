@@ -42,11 +42,20 @@ struct Utf8Check {
     size_t bad_len = 0;  // Invalid: length of the maximal ill-formed prefix (Python's report)
 };
 
-bool all_ascii16(const unsigned char* p) {
-    uint64_t a, b;
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + 8, 8);
-    return ((a | b) & 0x8080808080808080ULL) == 0;
+// Skips a run of ASCII bytes, 64 at a time; returns the first index not covered.
+size_t skip_ascii(const unsigned char* p, size_t i, size_t n) {
+    for (; i + 64 <= n; i += 64) {
+        uint64_t w[8];
+        std::memcpy(w, p + i, 64);
+        if (((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) & 0x8080808080808080ULL) != 0)
+            break;
+    }
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if ((w & 0x8080808080808080ULL) != 0) break;
+    }
+    return i;
 }
 
 // Strict UTF-8 per Unicode Table 3-7 (no overlongs, surrogates or code points > U+10FFFF),
@@ -55,7 +64,7 @@ Utf8Check check_utf8(const char* data, size_t n) {
     const auto* p = reinterpret_cast<const unsigned char*>(data);
     size_t i = 0;
     while (i < n) {
-        while (i + 16 <= n && all_ascii16(p + i)) i += 16;
+        i = skip_ascii(p, i, n);
         if (i >= n) break;
         const unsigned char c = p[i];
         if (c < 0x80) {
