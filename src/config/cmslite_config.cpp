@@ -85,9 +85,11 @@ CmsliteConfig parse_cmslite_config(const nlohmann::ordered_json& json,
     c.columns_lookup = cfg.required_string_list("columns_lookup");
     c.dbtables_dictionaries = cfg.required_string_list("dbtables_dictionaries");
     c.dbtables_metadata = cfg.required_string_list("dbtables_metadata");
-    for (const char* key : {"dbtables_dictionaries", "dbtables_metadata"}) {
-        const auto& list = std::string(key) == "dbtables_dictionaries" ? c.dbtables_dictionaries
-                                                                       : c.dbtables_metadata;
+    const std::pair<const char*, const std::vector<std::string>*> table_lists[] = {
+        {"dbtables_dictionaries", &c.dbtables_dictionaries},
+        {"dbtables_metadata", &c.dbtables_metadata}};
+    for (const auto& [key, list_ptr] : table_lists) {
+        const auto& list = *list_ptr;
         if (list.size() < c.columns_lookup.size())
             cfg.fail(key, fmt::format("has {} entries but \"columns_lookup\" has {}", list.size(),
                                       c.columns_lookup.size()));

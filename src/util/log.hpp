@@ -7,6 +7,8 @@
 // (local time, Python level names DEBUG/INFO/WARNING/ERROR/CRITICAL); a multi-line message
 // becomes one record per line, each with the full prefix; every line passes through
 // util::redact() first. Default level INFO (as the original's file handler).
+// Call init_logging() before logging anything: until then spdlog's own default logger
+// (stdout, not redacted) is active.
 #include <filesystem>
 #include <string>
 

@@ -18,8 +18,11 @@ std::vector<std::string> g_secrets;  // longest first, so a secret containing an
 
 // One compiled substitution; compiled once, used from many threads (pcre2_code is
 // read-only after JIT-less compilation; match data is per call).
+struct CodeFree {
+    void operator()(pcre2_code* c) const { pcre2_code_free(c); }
+};
 struct Rule {
-    pcre2_code* code = nullptr;
+    std::unique_ptr<pcre2_code, CodeFree> code;
     std::string replacement;
 };
 
@@ -48,7 +51,7 @@ std::vector<Rule> compile_rules() {
             pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern), PCRE2_ZERO_TERMINATED,
                           PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &offset, nullptr);
         if (!code) throw std::logic_error("redact: bad built-in pattern");
-        rules.push_back({code, replacement});
+        rules.push_back({std::unique_ptr<pcre2_code, CodeFree>(code), replacement});
     }
     return rules;
 }
@@ -60,12 +63,12 @@ const std::vector<Rule>& rules() {
 
 std::string substitute(const Rule& rule, const std::string& in) {
     std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> md(
-        pcre2_match_data_create_from_pattern(rule.code, nullptr), &pcre2_match_data_free);
+        pcre2_match_data_create_from_pattern(rule.code.get(), nullptr), &pcre2_match_data_free);
     std::string out(in.size() + 64, '\0');
     for (int attempt = 0; attempt < 2; ++attempt) {
         PCRE2_SIZE out_len = out.size();
         const int rc = pcre2_substitute(
-            rule.code, reinterpret_cast<PCRE2_SPTR>(in.data()), in.size(), 0,
+            rule.code.get(), reinterpret_cast<PCRE2_SPTR>(in.data()), in.size(), 0,
             PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_EXTENDED | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
             md.get(), nullptr, reinterpret_cast<PCRE2_SPTR>(rule.replacement.data()),
             rule.replacement.size(), reinterpret_cast<PCRE2_UCHAR*>(out.data()), &out_len);
