@@ -1,0 +1,249 @@
+#include "store/s3/s3_client.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "store/s3/s3_codec.hpp"
+#include "store/s3/s3_xml.hpp"
+#include "util/error.hpp"
+
+namespace gdx::store::s3 {
+namespace {
+
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? std::string(v) : std::string();
+}
+
+long env_positive(const char* name, long fallback) {
+    std::string v = env(name);
+    if (v.empty()) return fallback;
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (*end != '\0' || n <= 0) {
+        throw ConfigError(std::string(name) + " must be a positive integer, got '" + v + "'");
+    }
+    return n;
+}
+
+size_t read_upload(char* dst, size_t size, size_t n, void* user) {
+    auto* t = static_cast<PreparedTransfer*>(user);
+    size_t len = std::min(size * n, t->upload.size());
+    std::memcpy(dst, t->upload.data(), len);
+    t->upload.remove_prefix(len);
+    return len;
+}
+
+// curl rewinds when it re-sends a body (e.g. on a reused connection the server closed).
+int seek_upload(void* user, curl_off_t offset, int origin) {
+    auto* t = static_cast<PreparedTransfer*>(user);
+    if (origin != SEEK_SET || offset < 0 || static_cast<size_t>(offset) > t->upload_all.size()) {
+        return CURL_SEEKFUNC_CANTSEEK;
+    }
+    t->upload = t->upload_all.substr(static_cast<size_t>(offset));
+    return CURL_SEEKFUNC_OK;
+}
+
+size_t capture_header(char* data, size_t size, size_t n, void* user) {
+    auto* response = static_cast<S3Response*>(user);
+    std::string_view line(data, size * n);
+    if (line.starts_with("HTTP/")) {
+        response->headers.clear();  // a new response (after 100-continue or a redirect)
+        return size * n;
+    }
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos) return size * n;
+    std::string name(line.substr(0, colon));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+        value.remove_suffix(1);
+    response->headers[name] = std::string(value);
+    return size * n;
+}
+
+size_t append_body(char* data, size_t size, size_t n, void* user) {
+    static_cast<std::string*>(user)->append(data, size * n);
+    return size * n;
+}
+
+bool transient_code(std::string_view code) {
+    return code == "SlowDown" || code == "RequestTimeout" || code == "InternalError" ||
+           code == "ServiceUnavailable" || code == "Throttling" || code == "ThrottlingException" ||
+           code == "RequestLimitExceeded" || code == "OperationAborted";
+}
+
+}  // namespace
+
+S3Config S3Config::from_env() {
+    S3Config c;
+    c.endpoint = env("AWS_ENDPOINT_URL_S3");
+    if (c.endpoint.empty()) c.endpoint = env("AWS_ENDPOINT_URL");
+    while (!c.endpoint.empty() && c.endpoint.back() == '/') c.endpoint.pop_back();
+    c.region = env("AWS_REGION");
+    if (c.region.empty()) c.region = env("AWS_DEFAULT_REGION");
+    if (c.region.empty()) c.region = "us-east-1";
+    c.part_size = static_cast<size_t>(env_positive("GDX_S3_PART_SIZE", c.part_size));
+    c.stall_timeout_s = env_positive("GDX_S3_STALL_SECONDS", c.stall_timeout_s);
+    c.retry = util::RetryPolicy::from_env();
+    return c;
+}
+
+std::string S3Response::header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+std::string s3_url_for_message(const std::string& bucket, const std::string& key) {
+    return "s3://" + bucket + "/" + key;
+}
+
+void throw_http_error(const S3Request& req, long status, std::string_view body) {
+    auto error = parse_error(body);
+    std::string msg = "S3 " + std::string(req.operation) + " " +
+                      s3_url_for_message(req.bucket, req.key) + " failed: HTTP " +
+                      std::to_string(status);
+    if (error && !error->code.empty()) msg += " " + error->code;
+    if (error && !error->message.empty()) msg += ": " + error->message;
+    bool transient = status >= 500 || status == 429 || (error && transient_code(error->code));
+    throw BackendError(msg, transient);
+}
+
+void throw_curl_error(const S3Request& req, CURLcode code, const char* detail) {
+    std::string msg = "S3 " + std::string(req.operation) + " " +
+                      s3_url_for_message(req.bucket, req.key) +
+                      " failed: " + curl_easy_strerror(code);
+    if (detail && *detail) msg += std::string(" (") + detail + ")";
+    bool transient = false;
+    switch (code) {
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_CONNECT:
+        case CURLE_OPERATION_TIMEDOUT:
+        case CURLE_SEND_ERROR:
+        case CURLE_RECV_ERROR:
+        case CURLE_GOT_NOTHING:
+        case CURLE_PARTIAL_FILE:
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_HTTP2:
+        case CURLE_HTTP2_STREAM:
+        case CURLE_WEIRD_SERVER_REPLY:
+            transient = true;
+            break;
+        default:
+            break;
+    }
+    throw BackendError(msg, transient);
+}
+
+S3Client::S3Client(S3Config config) : config_(std::move(config)), easy_(curl_easy_init()) {
+    if (!easy_) throw BackendError("curl_easy_init failed");
+    credentials_ = config_.credentials;
+    sigv4_ = "aws:amz:" + config_.region + ":s3";
+}
+
+S3Client::~S3Client() {
+    curl_easy_cleanup(easy_);
+}
+
+const AwsCredentials& S3Client::credentials() {
+    using namespace std::chrono;
+    bool stale = credentials_ && credentials_->expiration &&
+                 system_clock::now() + minutes(5) >= *credentials_->expiration;
+    if (!credentials_ || (stale && !config_.credentials)) credentials_ = resolve_credentials();
+    return *credentials_;
+}
+
+std::string S3Client::url(const std::string& bucket, const std::string& key,
+                          const std::string& query) const {
+    std::string u;
+    if (!config_.endpoint.empty()) {
+        u = config_.endpoint + "/" + uri_encode(bucket, false) + "/" + uri_encode(key, true);
+    } else {
+        u = "https://" + bucket + ".s3." + config_.region + ".amazonaws.com/" +
+            uri_encode(key, true);
+    }
+    if (!query.empty()) u += "?" + query;
+    return u;
+}
+
+void S3Client::prepare(CURL* easy, const S3Request& req, PreparedTransfer& t) {
+    const AwsCredentials& creds = credentials();
+    curl_easy_reset(easy);  // keeps the connection cache
+    t.url = url(req.bucket, req.key, req.query);
+    t.response = S3Response{};
+    t.error[0] = '\0';
+    bool has_body = std::strcmp(req.method, "PUT") == 0 || std::strcmp(req.method, "POST") == 0;
+
+    curl_slist_free_all(t.headers);
+    t.headers = nullptr;
+    std::string payload_hash = "x-amz-content-sha256: " + sha256_hex(has_body ? req.body : "");
+    t.headers = curl_slist_append(t.headers, payload_hash.c_str());
+    if (!creds.session_token.empty()) {
+        t.headers =
+            curl_slist_append(t.headers, ("x-amz-security-token: " + creds.session_token).c_str());
+    }
+    for (const auto& h : req.headers) t.headers = curl_slist_append(t.headers, h.c_str());
+    if (has_body) t.headers = curl_slist_append(t.headers, "Expect:");  // no 100-continue wait
+
+    curl_easy_setopt(easy, CURLOPT_URL, t.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);  // keys may contain "." or ".." segments
+    curl_easy_setopt(easy, CURLOPT_AWS_SIGV4, sigv4_.c_str());
+    curl_easy_setopt(easy, CURLOPT_USERNAME, creds.access_key_id.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, creds.secret_access_key.c_str());
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t.headers);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, config_.connect_timeout_s);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, config_.stall_timeout_s);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t.error);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, capture_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &t.response);
+
+    if (std::strcmp(req.method, "HEAD") == 0) {
+        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    } else if (has_body) {
+        t.upload = t.upload_all = req.body;
+        curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+        curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_upload);
+        curl_easy_setopt(easy, CURLOPT_READDATA, &t);
+        curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, seek_upload);
+        curl_easy_setopt(easy, CURLOPT_SEEKDATA, &t);
+        if (std::strcmp(req.method, "POST") == 0)
+            curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "POST");
+    } else if (std::strcmp(req.method, "GET") != 0) {
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, req.method);
+    }
+}
+
+S3Response S3Client::perform_once(const S3Request& req, std::initializer_list<long> accepted,
+                                  bool error_in_success_body) {
+    PreparedTransfer t;
+    prepare(easy_, req, t);
+    curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(easy_, CURLOPT_WRITEDATA, &t.response.body);
+    CURLcode rc = curl_easy_perform(easy_);
+    if (rc != CURLE_OK) throw_curl_error(req, rc, t.error);
+    curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &t.response.status);
+    long status = t.response.status;
+    bool ok = status >= 200 && status < 300;
+    for (long a : accepted) ok = ok || status == a;
+    if (!ok) throw_http_error(req, status, t.response.body);
+    if (error_in_success_body && status < 300 && parse_error(t.response.body)) {
+        throw_http_error(req, status, t.response.body);
+    }
+    return std::move(t.response);
+}
+
+S3Response S3Client::perform(const S3Request& req, std::initializer_list<long> accepted,
+                             bool error_in_success_body) {
+    std::string what =
+        "S3 " + std::string(req.operation) + " " + s3_url_for_message(req.bucket, req.key);
+    return util::with_retry(config_.retry, what,
+                            [&] { return perform_once(req, accepted, error_in_success_body); });
+}
+
+}  // namespace gdx::store::s3

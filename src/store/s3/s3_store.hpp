@@ -1,0 +1,28 @@
+#pragma once
+// ObjectStore over the S3 REST API (DESIGN.md §2): real S3 or any S3-compatible endpoint.
+#include <memory>
+
+#include "store/object_store.hpp"
+#include "store/s3/s3_client.hpp"
+
+namespace gdx::store {
+
+// Readers and writers borrow the store: they must not outlive it. Not thread-safe.
+class S3Store : public ObjectStore {
+  public:
+    explicit S3Store(s3::S3Config config = s3::S3Config::from_env());
+
+    std::vector<ObjectInfo> list(const std::string& bucket, const std::string& prefix) override;
+    std::optional<ObjectInfo> head(const std::string& bucket, const std::string& key) override;
+    std::unique_ptr<ObjectReader> get(const std::string& bucket, const std::string& key) override;
+    std::unique_ptr<ObjectWriter> put(const std::string& bucket, const std::string& key) override;
+    void copy(const std::string& src_bucket, const std::string& src_key,
+              const std::string& dst_bucket, const std::string& dst_key) override;
+    void remove(const std::string& bucket, const std::string& key) override;
+    std::string describe() const override;
+
+  private:
+    std::unique_ptr<s3::S3Client> client_;
+};
+
+}  // namespace gdx::store

@@ -1,0 +1,42 @@
+#include "store/s3/s3_time.hpp"
+
+#include <curl/curl.h>
+
+#include <cstdio>
+#include <string>
+
+namespace gdx::store::s3 {
+
+std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text) {
+    using namespace std::chrono;
+    std::string s(text);
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, consumed = 0;
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
+                    &consumed) != 6) {
+        return std::nullopt;
+    }
+    year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec};
+    std::string_view rest = text.substr(consumed);
+    microseconds fraction{0};
+    if (!rest.empty() && rest[0] == '.') {
+        long scale = 100000;
+        size_t i = 1;
+        for (; i < rest.size() && rest[i] >= '0' && rest[i] <= '9'; ++i, scale /= 10) {
+            fraction += microseconds{(rest[i] - '0') * scale};
+        }
+        rest = rest.substr(i);
+    }
+    if (rest != "Z" && rest != "+00:00" && !rest.empty()) return std::nullopt;
+    return time_point_cast<system_clock::duration>(tp + fraction);
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
+    std::string s(text);
+    time_t t = curl_getdate(s.c_str(), nullptr);
+    if (t == -1) return std::nullopt;
+    return std::chrono::system_clock::from_time_t(t);
+}
+
+}  // namespace gdx::store::s3

@@ -1,0 +1,90 @@
+#include "store/s3/s3_writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "store/s3/s3_codec.hpp"
+#include "store/s3/s3_xml.hpp"
+#include "util/error.hpp"
+
+namespace gdx::store::s3 {
+
+S3Writer::S3Writer(S3Client& client, std::string bucket, std::string key)
+    : client_(client),
+      bucket_(std::move(bucket)),
+      key_(std::move(key)),
+      part_size_(client.config().part_size) {
+    buffer_.reserve(std::min<size_t>(part_size_, 1024 * 1024));
+}
+
+S3Writer::~S3Writer() {
+    if (!committed_ && !upload_id_.empty()) abort_upload();
+}
+
+void S3Writer::write(std::string_view bytes) {
+    if (committed_) throw std::logic_error("S3Writer::write after commit");
+    while (!bytes.empty()) {
+        // A full buffer becomes a part only once more data arrives: an object of exactly
+        // one part size still goes up as a single PutObject.
+        if (buffer_.size() == part_size_) upload_part();
+        size_t take = std::min(bytes.size(), part_size_ - buffer_.size());
+        buffer_.append(bytes.substr(0, take));
+        bytes.remove_prefix(take);
+    }
+}
+
+void S3Writer::upload_part() {
+    if (upload_id_.empty()) {
+        S3Request create{"CreateMultipartUpload", "POST", bucket_, key_, "uploads=", {}, {}};
+        upload_id_ = parse_upload_id(client_.perform(create).body);
+    }
+    std::string query = "partNumber=" + std::to_string(part_etags_.size() + 1) +
+                        "&uploadId=" + uri_encode(upload_id_, false);
+    S3Request part{"UploadPart", "PUT", bucket_, key_, query, {}, buffer_};
+    S3Response res = client_.perform(part);
+    std::string etag = res.header("etag");
+    if (etag.empty()) {
+        throw BackendError("S3 UploadPart " + s3_url_for_message(bucket_, key_) +
+                           " failed: no ETag in the response");
+    }
+    part_etags_.push_back(etag);
+    buffer_.clear();
+}
+
+void S3Writer::commit() {
+    if (committed_) return;
+    if (upload_id_.empty()) {
+        client_.perform({"PutObject", "PUT", bucket_, key_, "", {}, buffer_});
+    } else {
+        if (!buffer_.empty()) upload_part();
+        std::string body = complete_multipart_xml(part_etags_);
+        S3Request complete{"CompleteMultipartUpload",
+                           "POST",
+                           bucket_,
+                           key_,
+                           "uploadId=" + uri_encode(upload_id_, false),
+                           {"Content-Type: application/xml"},
+                           body};
+        client_.perform(complete, {}, /*error_in_success_body=*/true);
+    }
+    committed_ = true;
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+}
+
+void S3Writer::abort_upload() noexcept {
+    try {
+        S3Request abort{"AbortMultipartUpload",
+                        "DELETE",
+                        bucket_,
+                        key_,
+                        "uploadId=" + uri_encode(upload_id_, false),
+                        {},
+                        {}};
+        client_.perform(abort, {404});
+    } catch (const std::exception& e) {
+        // The bucket's lifecycle rules reclaim abandoned parts; nothing was made visible.
+        spdlog::warn("{}", e.what());
+    }
+}
+
+}  // namespace gdx::store::s3

@@ -1,0 +1,75 @@
+#pragma once
+// Test helper: S3-compatible servers on loopback, started on first use and stopped when
+// the test binary exits. moto_server is on the image; s3rver comes from the repo's
+// package.json (installed by scripts/s3-servers.sh when node_modules is missing).
+#include <stdlib.h>
+
+#include <memory>
+#include <string>
+
+#include "server_process.hpp"
+
+namespace gdx::testing {
+
+inline constexpr const char* kS3AccessKey = "S3RVER";  // s3rver's fixed pair; moto takes any
+inline constexpr const char* kS3SecretKey = "S3RVER";
+
+inline std::string source_dir() {
+    return GDX_SOURCE_DIR;
+}
+
+inline std::string make_temp_dir(const std::string& tag) {
+    std::string tmpl = "/tmp/gdx-" + tag + "-XXXXXX";
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    return tmpl;
+}
+
+inline ServerProcess& moto_server() {
+    static std::unique_ptr<ServerProcess> server = [] {
+        int port = free_port();
+        std::string dir = make_temp_dir("moto");
+        return std::make_unique<ServerProcess>(
+            std::vector<std::string>{"moto_server", "-H", "127.0.0.1", "-p", std::to_string(port)},
+            port, dir + "/moto.log");
+    }();
+    return *server;
+}
+
+// nullptr (with the reason in *why) when s3rver cannot be installed here.
+inline ServerProcess* s3rver_server(std::string* why) {
+    static std::string reason;
+    static std::unique_ptr<ServerProcess> server = []() -> std::unique_ptr<ServerProcess> {
+        std::string bin = source_dir() + "/node_modules/.bin/s3rver";
+        if (::access(bin.c_str(), X_OK) != 0) {
+            if (std::system("command -v npm >/dev/null 2>&1") != 0) {
+                reason = "npm is not installed, so s3rver (package.json) cannot be installed";
+                return nullptr;
+            }
+            std::string cmd = "bash " + source_dir() + "/scripts/s3-servers.sh install >&2";
+            if (std::system(cmd.c_str()) != 0 || ::access(bin.c_str(), X_OK) != 0) {
+                reason = "'scripts/s3-servers.sh install' failed to install s3rver";
+                return nullptr;
+            }
+        }
+        int port = free_port();
+        std::string dir = make_temp_dir("s3rver");
+        return std::make_unique<ServerProcess>(
+            std::vector<std::string>{bin, "-d", dir, "-a", "127.0.0.1", "-p", std::to_string(port),
+                                     "--silent"},
+            port, dir + ".log",
+            // s3rver's continuation tokens use DES, which OpenSSL 3 keeps in its legacy provider.
+            std::vector<std::string>{"NODE_OPTIONS=--openssl-legacy-provider"});
+    }();
+    if (!server && why) *why = reason;
+    return server.get();
+}
+
+// Runs tests/fakes/s3_check.py (boto3, an independent S3 client) against endpoint.
+inline std::string boto(const std::string& endpoint, const std::string& args) {
+    return run_command("AWS_ACCESS_KEY_ID=" + std::string(kS3AccessKey) +
+                       " AWS_SECRET_ACCESS_KEY=" + kS3SecretKey +
+                       " AWS_DEFAULT_REGION=us-east-1 python3 " + source_dir() +
+                       "/tests/fakes/s3_check.py " + endpoint + " " + args);
+}
+
+}  // namespace gdx::testing

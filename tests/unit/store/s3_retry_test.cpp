@@ -1,0 +1,231 @@
+// Retries: the generic backoff helper, and S3 requests through a fault-injecting proxy in
+// front of moto (500s, SlowDown, dropped connections, truncated bodies, stalls). Permanent
+// errors (403, 404) must not be retried.
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "s3_test_support.hpp"
+#include "store/s3/s3_codec.hpp"
+#include "util/error.hpp"
+#include "util/retry.hpp"
+
+namespace gdx::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Backoff, FullJitterStaysUnderTheDoublingCeilingAndTheCap) {
+    util::RetryPolicy p;
+    p.base = 100ms;
+    p.cap = 1000ms;
+    std::set<long long> seen;
+    for (int retry = 0; retry < 8; ++retry) {
+        long long ceiling = std::min<long long>(100LL << retry, 1000);
+        for (int i = 0; i < 200; ++i) {
+            auto d = util::backoff_delay(p, retry).count();
+            ASSERT_GE(d, 0);
+            ASSERT_LE(d, ceiling);
+            seen.insert(d);
+        }
+    }
+    EXPECT_GT(seen.size(), 100u);  // jittered, not a fixed schedule
+}
+
+TEST(WithRetry, RetriesOnlyTransientBackendErrors) {
+    util::RetryPolicy p;
+    p.base = 1ms;
+    p.max_attempts = 4;
+    int calls = 0;
+    EXPECT_EQ(util::with_retry(p, "t",
+                               [&] {
+                                   if (++calls < 3) throw BackendError("flaky", true);
+                                   return 42;
+                               }),
+              42);
+    EXPECT_EQ(calls, 3);
+
+    calls = 0;
+    EXPECT_THROW(util::with_retry(p, "t",
+                                  [&] {
+                                      ++calls;
+                                      throw BackendError("denied", false);
+                                  }),
+                 BackendError);
+    EXPECT_EQ(calls, 1);
+
+    calls = 0;
+    EXPECT_THROW(util::with_retry(p, "t",
+                                  [&] {
+                                      ++calls;
+                                      throw std::runtime_error("bug");
+                                  }),
+                 std::runtime_error);
+    EXPECT_EQ(calls, 1);
+
+    calls = 0;
+    try {
+        util::with_retry(p, "t", [&] {
+            ++calls;
+            throw BackendError("down", true);
+        });
+        FAIL();
+    } catch (const BackendError& e) {
+        EXPECT_TRUE(e.transient());
+        EXPECT_STREQ(e.what(), "down (gave up after 4 attempts)");
+    }
+    EXPECT_EQ(calls, 4);
+}
+
+size_t collect(char* d, size_t s, size_t n, void* out) {
+    static_cast<std::string*>(out)->append(d, s * n);
+    return s * n;
+}
+
+std::string http(const std::string& method, const std::string& url, const std::string& body = "") {
+    CURL* h = curl_easy_init();
+    std::string out;
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (!body.empty()) curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &out);
+    CURLcode rc = curl_easy_perform(h);
+    curl_easy_cleanup(h);
+    if (rc != CURLE_OK) throw std::runtime_error("control request failed: " + url);
+    return out;
+}
+
+class S3RetryTest : public ::testing::Test {
+  protected:
+    static ServerProcess& proxy() {
+        static std::unique_ptr<ServerProcess> p = [] {
+            int port = free_port();
+            return std::make_unique<ServerProcess>(
+                std::vector<std::string>{"python3", source_dir() + "/tests/fakes/fault_proxy.py",
+                                         std::to_string(port), moto_server().url()},
+                port, make_temp_dir("proxy") + "/proxy.log");
+        }();
+        return *p;
+    }
+    void SetUp() override {
+        http("POST", proxy().url() + "/__reset");
+        bucket_ = make_bucket(moto_server().url(), "retry");
+        auto cfg = s3_test_config(proxy().url());
+        cfg.retry.max_attempts = 4;
+        cfg.stall_timeout_s = 1;
+        store_ = std::make_unique<store::S3Store>(cfg);
+        direct_ = std::make_unique<store::S3Store>(s3_test_config(moto_server().url()));
+    }
+    void faults(const std::string& rules_json) {
+        http("POST", proxy().url() + "/__faults", R"({"rules": )" + rules_json + "}");
+    }
+    // Requests the proxy saw with this method: (path, injected fault or "").
+    std::vector<std::pair<std::string, std::string>> seen(const std::string& method) {
+        auto stats = nlohmann::json::parse(http("GET", proxy().url() + "/__stats"));
+        std::vector<std::pair<std::string, std::string>> out;
+        for (auto& r : stats["requests"]) {
+            if (r[0] == method)
+                out.emplace_back(r[1], r[2].is_null() ? "" : r[2].get<std::string>());
+        }
+        return out;
+    }
+
+    std::string bucket_;
+    std::unique_ptr<store::S3Store> store_;   // through the proxy
+    std::unique_ptr<store::S3Store> direct_;  // straight to moto, for checking
+};
+
+TEST_F(S3RetryTest, PutSurvivesServerErrorsAndDroppedConnections) {
+    faults(R"([{"method": "PUT", "action": "status", "status": 500, "count": 1},
+               {"method": "PUT", "action": "drop", "count": 1},
+               {"method": "PUT", "action": "status", "status": 503, "code": "SlowDown", "count": 1}])");
+    std::string data = random_bytes(200 * 1024, 5);
+    store_->put_bytes(bucket_, "put/obj.bin", data);
+    EXPECT_EQ(direct_->get_bytes(bucket_, "put/obj.bin"), data);
+    auto puts = seen("PUT");
+    ASSERT_EQ(puts.size(), 4u);
+    EXPECT_EQ(puts[3].second, "");
+}
+
+TEST_F(S3RetryTest, MultipartUploadResendsAFailedPart) {
+    auto cfg = s3_test_config(proxy().url(), 5 * 1024 * 1024);
+    store::S3Store s(cfg);
+    faults(
+        R"([{"method": "POST", "path_contains": "uploads", "action": "status", "status": 500, "count": 1},
+               {"method": "PUT", "path_contains": "partNumber=2", "action": "drop", "count": 1},
+               {"method": "POST", "path_contains": "uploadId", "action": "status", "status": 503, "count": 1}])");
+    std::string data = random_bytes(6 * 1024 * 1024, 9);
+    s.put_bytes(bucket_, "multi/obj.bin", data);
+    EXPECT_EQ(boto(moto_server().url(), "sha256 " + bucket_ + " multi/obj.bin"),
+              store::s3::sha256_hex(data) + " " + std::to_string(data.size()) + "\n");
+    EXPECT_EQ(seen("PUT").size(), 3u);   // part 1, part 2 dropped, part 2 again
+    EXPECT_EQ(seen("POST").size(), 4u);  // create x2, complete x2
+}
+
+TEST_F(S3RetryTest, GetResumesAfterATruncatedBodyAndAStall) {
+    std::string data = random_bytes(1024 * 1024, 13);
+    direct_->put_bytes(bucket_, "get/obj.bin", data);
+    faults(R"([{"method": "GET", "action": "status", "status": 500, "count": 1},
+               {"method": "GET", "action": "truncate", "count": 1},
+               {"method": "GET", "action": "delay", "seconds": 3, "count": 1}])");
+    auto reader = store_->get(bucket_, "get/obj.bin");
+    EXPECT_EQ(read_all(*reader, 4096), data);
+    auto gets = seen("GET");
+    ASSERT_EQ(gets.size(), 4u);
+    EXPECT_EQ(gets[1].second, "truncate");
+    EXPECT_EQ(gets[3].second, "");
+}
+
+TEST_F(S3RetryTest, ListAndHeadAndCopySurviveThrottling) {
+    for (int i = 0; i < 3; ++i) direct_->put_bytes(bucket_, "l/" + std::to_string(i), "x");
+    faults(R"([{"method": "GET", "action": "status", "status": 503, "code": "SlowDown", "count": 1},
+               {"method": "GET", "action": "status", "status": 429, "count": 1},
+               {"method": "HEAD", "action": "drop", "count": 1},
+               {"method": "PUT", "action": "status", "status": 500, "count": 1}])");
+    EXPECT_EQ(store_->list(bucket_, "l/").size(), 3u);
+    EXPECT_TRUE(store_->head(bucket_, "l/1"));
+    store_->copy(bucket_, "l/1", bucket_, "l/copy");
+    EXPECT_EQ(direct_->get_bytes(bucket_, "l/copy"), "x");
+    EXPECT_EQ(seen("GET").size(), 3u);
+}
+
+TEST_F(S3RetryTest, PermanentErrorsAreNotRetried) {
+    direct_->put_bytes(bucket_, "p/obj", "x");
+    faults(
+        R"([{"method": "GET", "action": "status", "status": 403, "code": "AccessDenied", "count": 9}])");
+    try {
+        store_->get(bucket_, "p/obj");
+        FAIL() << "403 did not throw";
+    } catch (const BackendError& e) {
+        EXPECT_FALSE(e.transient());
+        EXPECT_EQ(std::string(e.what()),
+                  "S3 GetObject s3://" + bucket_ +
+                      "/p/obj failed: HTTP 403 AccessDenied: injected by fault_proxy");
+    }
+    EXPECT_EQ(seen("GET").size(), 1u);
+
+    faults(
+        R"([{"method": "PUT", "action": "status", "status": 404, "code": "NoSuchBucket", "count": 9}])");
+    EXPECT_THROW(store_->put_bytes(bucket_, "p/new", "y"), BackendError);
+    EXPECT_EQ(seen("PUT").size(), 1u);
+    EXPECT_FALSE(store_->head(bucket_, "p/absent"));
+    EXPECT_EQ(seen("HEAD").size(), 1u);
+}
+
+TEST_F(S3RetryTest, PersistentServerErrorGivesUpAfterMaxAttempts) {
+    faults(R"([{"method": "DELETE", "action": "status", "status": 500, "count": 99}])");
+    try {
+        store_->remove(bucket_, "k");
+        FAIL();
+    } catch (const BackendError& e) {
+        EXPECT_TRUE(e.transient());
+        EXPECT_NE(std::string(e.what()).find("HTTP 500 InternalError"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("gave up after 4 attempts"), std::string::npos);
+    }
+    EXPECT_EQ(seen("DELETE").size(), 4u);
+}
+
+}  // namespace
+}  // namespace gdx::testing
