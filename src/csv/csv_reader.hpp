@@ -42,7 +42,8 @@ class CsvReader {
     // lines are skipped. Throws gdx::DataError for an unterminated quoted field.
     bool next(Row& row);
 
-    // Bytes of the source consumed up to the end of the last returned record.
+    // Bytes of the source consumed up to the end of the last returned record (with
+    // strip_quotes: bytes after the quotes were deleted).
     uint64_t bytes_consumed() const { return consumed_before_buffer_ + pos_; }
 
   private:

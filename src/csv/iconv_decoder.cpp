@@ -60,10 +60,9 @@ void IconvDecoder::open() {
         throw ConfigError("encoding '" + enc_.name + "' is not supported by this system's iconv");
 }
 
+// bad_len 0 = an incomplete sequence at the end of the data: report all remaining bytes.
 void IconvDecoder::fail(size_t bad_len) const {
-    const std::string what =
-        bad_len == 0 ? "cannot decode as " + enc_.name + " (truncated sequence at end of data)"
-                     : "cannot decode as " + enc_.name;
+    const std::string what = "cannot decode as " + enc_.name;
     const size_t avail = in_len_ - in_pos_;
     const size_t n = bad_len == 0 ? avail : std::min(bad_len, avail);
     throw DataError({what, lines_.current_line(), 0, "", hex_bytes(in_.data() + in_pos_, n)});

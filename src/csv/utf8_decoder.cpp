@@ -109,8 +109,8 @@ size_t Utf8Decoder::read_large(char* dst, size_t capacity) {
         if (got == 0) {
             if (carried == 0) return 0;
             lines_.feed(dst, 0);
-            throw DataError({"cannot decode as utf-8 (truncated sequence at end of data)",
-                             lines_.current_line(), 0, "", hex_bytes(dst, carried)});
+            throw DataError(
+                {"cannot decode as utf-8", lines_.current_line(), 0, "", hex_bytes(dst, carried)});
         }
         const Utf8Check chk = check_utf8(dst, total);
         lines_.feed(dst, chk.valid);

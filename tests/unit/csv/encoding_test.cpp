@@ -1,6 +1,8 @@
 // Codec-name resolution (spec §19.6) and streaming decoders.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "csv/encoding.hpp"
@@ -125,6 +127,7 @@ TEST(Utf8Decoder, RejectsWhatPythonRejects) {
     for (const auto& [input, value] : bad) {
         for (size_t chunk : {size_t(1), size_t(-1)}) {
             const DataErrorInfo e = expect_data_error([&] { decode(input, "utf-8", chunk); });
+            EXPECT_EQ(e.what, "cannot decode as utf-8");
             EXPECT_EQ(e.value, value) << value;
             EXPECT_EQ(e.line, 1u);
         }
@@ -157,6 +160,7 @@ TEST(IconvDecoder, Utf16LeKeepsBomWhichTheReaderIgnores) {
 
 TEST(IconvDecoder, Utf16Errors) {
     const DataErrorInfo odd = expect_data_error([] { decode(utf16le(u"a\n") + "b", "utf-16"); });
+    EXPECT_EQ(odd.what, "cannot decode as utf-16");
     EXPECT_EQ(odd.line, 2u);
     EXPECT_EQ(odd.value, "0x62");
     const DataErrorInfo surrogate = expect_data_error([] {
@@ -199,6 +203,30 @@ TEST(IconvDecoder, FeedsTheReaderThroughTinyBuffers) {
     const Parsed got = parse_all(*dec, opt);
     EXPECT_EQ(got.rows, (Rows{{"a,\xC3\xA9", "b"}, {" c", "d"}}));
     EXPECT_EQ(got.lines, (std::vector<uint64_t>{1, 3}));
+}
+
+// An object store reader over a string, to check ObjectSource passes bytes through untouched.
+class StringObjectReader : public store::ObjectReader {
+  public:
+    explicit StringObjectReader(std::string data) : data_(std::move(data)) {}
+    size_t read(char* dst, size_t capacity) override {
+        const size_t n = std::min({capacity, data_.size() - pos_, size_t(3)});
+        std::memcpy(dst, data_.data() + pos_, n);
+        pos_ += n;
+        return n;
+    }
+
+  private:
+    std::string data_;
+    size_t pos_ = 0;
+};
+
+TEST(ObjectSource, RawBytesThroughDecoderAndReader) {
+    StringObjectReader object("\xEF\xBB\xBFid,v\r\n1,\"caf\xC3\xA9\"\r\n");
+    ObjectSource raw(object);
+    auto dec = make_decoder(raw, resolve_encoding("utf8"));
+    const Parsed got = parse_all(*dec, CsvOptions{});
+    EXPECT_EQ(got.rows, (Rows{{"id", "v"}, {"1", "caf\xC3\xA9"}}));
 }
 
 TEST(MakeDecoder, AcceptsAnEncodingBuiltFromItsName) {
