@@ -1,6 +1,6 @@
 #include "util/retry.hpp"
 
-#include <spdlog/spdlog.h>
+#include "util/log.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -46,8 +46,8 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int retry_ind
 
 void log_retry(std::string_view what, int attempt, const BackendError& error,
                std::chrono::milliseconds delay) {
-    spdlog::warn("{}: attempt {} failed, retrying in {} ms: {}", what, attempt, delay.count(),
-                 error.what());
+    log_warn("{}: attempt {} failed, retrying in {} ms: {}", what, attempt, delay.count(),
+             error.what());
 }
 
 }  // namespace gdx::util

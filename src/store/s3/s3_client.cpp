@@ -6,6 +6,7 @@
 #include "store/s3/s3_codec.hpp"
 #include "store/s3/s3_xml.hpp"
 #include "util/error.hpp"
+#include "util/redact.hpp"
 
 namespace gdx::store::s3 {
 namespace {
@@ -151,7 +152,15 @@ const AwsCredentials& S3Client::credentials() {
     using namespace std::chrono;
     bool stale = credentials_ && credentials_->expiration &&
                  system_clock::now() + minutes(5) >= *credentials_->expiration;
-    if (!credentials_ || (stale && !config_.credentials)) credentials_ = resolve_credentials();
+    if (!credentials_ || (stale && !config_.credentials)) {
+        credentials_ = resolve_credentials();
+        registered_ = false;
+    }
+    if (!registered_) {  // keep them out of every log line and message
+        util::add_secret(credentials_->secret_access_key);
+        util::add_secret(credentials_->session_token);
+        registered_ = true;
+    }
     return *credentials_;
 }
 

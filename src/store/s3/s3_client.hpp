@@ -21,6 +21,7 @@ struct S3Config {
     std::string region = "us-east-1";    // AWS_REGION, AWS_DEFAULT_REGION, else us-east-1
     std::string endpoint;                // "http://host:port" -> path-style; empty -> AWS
     size_t part_size = 8 * 1024 * 1024;  // multipart threshold and part size (S3 minimum 5 MiB)
+    int list_page_size = 0;              // ListObjectsV2 max-keys; 0 = the server's default (1000)
     long connect_timeout_s = 10;
     long stall_timeout_s = 60;  // a transfer slower than 1 byte/s for this long is aborted
     util::RetryPolicy retry;
@@ -103,6 +104,7 @@ class S3Client {
 
     S3Config config_;
     std::optional<AwsCredentials> credentials_;
+    bool registered_ = false;  // credentials_ handed to the log redaction
     std::string sigv4_;
     CURL* easy_ = nullptr;
 };

@@ -22,7 +22,11 @@ std::vector<ObjectInfo> S3Store::list(const std::string& bucket, const std::stri
         // Canonical query: parameters sorted by name, values SigV4-encoded.
         std::string query;
         if (!token.empty()) query = "continuation-token=" + s3::uri_encode(token, false) + "&";
-        query += "list-type=2&prefix=" + s3::uri_encode(prefix, false);
+        query += "list-type=2&";
+        if (int n = client_->config().list_page_size; n > 0) {
+            query += "max-keys=" + std::to_string(n) + "&";
+        }
+        query += "prefix=" + s3::uri_encode(prefix, false);
         s3::S3Request req{"ListObjectsV2", "GET", bucket, "", query, {}, {}};
         s3::ListPage page = s3::parse_list_page(client_->perform(req).body);
         for (auto& o : page.objects) all.push_back(std::move(o));

@@ -1,10 +1,9 @@
 #include "store/s3/s3_writer.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "store/s3/s3_codec.hpp"
 #include "store/s3/s3_xml.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace gdx::store::s3 {
 
@@ -83,7 +82,7 @@ void S3Writer::abort_upload() noexcept {
         client_.perform(abort, {404});
     } catch (const std::exception& e) {
         // The bucket's lifecycle rules reclaim abandoned parts; nothing was made visible.
-        spdlog::warn("{}", e.what());
+        util::log_warn("{}", e.what());
     }
 }
 

@@ -9,6 +9,7 @@
 #include "s3_test_support.hpp"
 #include "store/s3/credentials.hpp"
 #include "util/error.hpp"
+#include "util/redact.hpp"
 
 namespace gdx::testing {
 namespace {
@@ -143,6 +144,10 @@ TEST_F(CredentialsTest, InstanceMetadataV2WithToken) {
     store::S3Store s(cfg);
     s.put_bytes(bucket, "k", "v");
     EXPECT_EQ(s.get_bytes(bucket, "k"), "v");
+    // Once used, the secret and the token are masked in every log line.
+    std::string redacted = util::redact("secret IMDSSECRET token IMDSTOKEN");
+    EXPECT_EQ(redacted.find("IMDSSECRET"), std::string::npos) << redacted;
+    EXPECT_EQ(redacted.find("IMDSTOKEN"), std::string::npos) << redacted;
 }
 
 TEST_F(CredentialsTest, UnreachableMetadataServiceIsQuicklySkipped) {

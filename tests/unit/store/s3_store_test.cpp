@@ -107,12 +107,17 @@ TEST_P(S3StoreTest, UncommittedWriterLeavesNothing) {
 }
 
 TEST_P(S3StoreTest, ListReadsAllPagesInKeyOrder) {
-    boto(endpoint_, "put-many " + bucket_ + " many/k 1005");
+    // moto: more keys than S3's 1000 per page. s3rver writes three files per object, so
+    // there the pages are made small instead (max-keys) to keep the suite fast.
+    const size_t n = GetParam() == "moto" ? 1005 : 25;
+    boto(endpoint_, "put-many " + bucket_ + " many/k " + std::to_string(n));
     boto(endpoint_, "put " + bucket_ + " other/x 1");
     boto(endpoint_, "put " + bucket_ + " manyx 1");
-    S3Store s = store();
+    auto cfg = s3_test_config(endpoint_);
+    if (GetParam() != "moto") cfg.list_page_size = 10;
+    S3Store s(cfg);
     auto all = s.list(bucket_, "many/");
-    ASSERT_EQ(all.size(), 1005u);
+    ASSERT_EQ(all.size(), n);
     for (size_t i = 0; i < all.size(); ++i) {
         char expected[32];
         std::snprintf(expected, sizeof(expected), "many/k%05zu", i);
@@ -123,7 +128,7 @@ TEST_P(S3StoreTest, ListReadsAllPagesInKeyOrder) {
     }
     auto age = std::chrono::system_clock::now() - all[0].last_modified;
     EXPECT_LT(std::chrono::abs(age), std::chrono::minutes(10));
-    EXPECT_EQ(s.list(bucket_, "").size(), 1007u);
+    EXPECT_EQ(s.list(bucket_, "").size(), n + 2);
     EXPECT_TRUE(s.list(bucket_, "nothing/").empty());
 }
 
