@@ -172,6 +172,9 @@ class StatementTranslator {
             }
             if (sqlite) {
                 if (t.is("SYSDATE") && !call) ed_.replace(k, k, "sysdate()");
+                // SQLite's grammar reserves LEFT/RIGHT for joins; `LEFT(` is always a call.
+                if (t.is("LEFT") && call) ed_.replace(k, k, "redshift_left");
+                if (t.is("RIGHT") && call) ed_.replace(k, k, "redshift_right");
             } else if (t.is("SYSDATE") && !call) {
                 ed_.replace(k, k, std::string(kPgNow));
             } else if (t.is("GETDATE") && call && ed_.has(k + 2) && ed_.at(k + 2).is_punct(')')) {

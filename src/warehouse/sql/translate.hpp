@@ -27,7 +27,8 @@ inline constexpr std::string_view kSqliteSchemaTable = "gdx_schemas";
 // * SQLite only: GRANT, REVOKE, ALTER TABLE … OWNER TO, COMMENT ON, SET/RESET, VACUUM and
 //   ANALYZE are dropped (noted); CREATE/DROP SCHEMA maintain kSqliteSchemaTable and
 //   CREATE TABLE s.t registers schema s; TRUNCATE becomes DELETE FROM; bare SYSDATE
-//   becomes sysdate() (a function SqliteWarehouse registers).
+//   becomes sysdate() and LEFT(/RIGHT( become redshift_left(/redshift_right( (functions
+//   SqliteWarehouse registers).
 // * PostgreSQL only: GETDATE()/SYSDATE → UTC now(), NVL → COALESCE, LEN → LENGTH.
 Translation translate_redshift(std::string_view script, Dialect dialect);
 

@@ -24,7 +24,9 @@ std::string_view text_arg(sqlite3_value* v) {
 }
 
 void result_text(sqlite3_context* ctx, std::string_view s) {
-    sqlite3_result_text(ctx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    // A null data pointer would make the result SQL NULL; '' must stay ''.
+    sqlite3_result_text(ctx, s.empty() ? "" : s.data(), static_cast<int>(s.size()),
+                        SQLITE_TRANSIENT);
 }
 
 bool continuation_byte(char c) {
@@ -152,8 +154,8 @@ void register_redshift_functions(sqlite3* db) {
     add(db, "sysdate", 0, sysdate, false);
     add(db, "len", 1, len, true);
     add(db, "charindex", 2, charindex, true);
-    add(db, "left", 2, left, true);
-    add(db, "right", 2, right, true);
+    add(db, "redshift_left", 2, left, true);
+    add(db, "redshift_right", 2, right, true);
 }
 
 }  // namespace gdx::warehouse::sqlite

@@ -17,7 +17,10 @@ std::optional<types::TableSchema> read_table_schema(sqlite3* db, const std::stri
     while (st.step()) {
         types::TableColumn column;
         column.name = st.column_text(0);
-        column.type = types::parse_declared_type(st.column_text(1));
+        const std::string declared = st.column_text(1);
+        column.type = types::parse_declared_type(declared);
+        // The loader reads IDENTITY(seed, step) from the full declared text.
+        if (column.type.identity) column.type.declared = declared;
         column.type.not_null = column.type.not_null || st.column_int(2) != 0;
         schema.columns.push_back(std::move(column));
     }

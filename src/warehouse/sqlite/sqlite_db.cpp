@@ -35,7 +35,9 @@ void Statement::reset() {
 }
 
 void Statement::bind_text(int index, std::string_view text) {
-    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    // A null pointer would bind SQL NULL; an empty view must bind ''.
+    sqlite3_bind_text(stmt_, index, text.empty() ? "" : text.data(), static_cast<int>(text.size()),
+                      SQLITE_STATIC);
 }
 
 void Statement::bind_int(int index, int64_t value) {
