@@ -152,18 +152,18 @@ if (( FULL_RUN )) && has_subcommand s3-to-redshift && has_subcommand sql; then
     mkdir -p "$OBJ_DIR" "$FULL/work"
     cp "$BIG" "$OBJ_DIR/ESB_Data-bench.csv"
     DB="$FULL/warehouse.db"
-    if ! "$GDX" sql --warehouse "sqlite:$DB" -f "$DDL" >"$FULL/ddl.txt" 2>&1; then
+    if ! "$GDX" sql --warehouse "sqlite:$DB" --log-dir "$FULL/logs" -f "$DDL" >"$FULL/ddl.txt" 2>&1; then
         echo "gdx sql -f $DDL failed:"; cat "$FULL/ddl.txt"
     fi
-    # Run from a scratch CWD: the job writes logs/ relative to it.
     (cd "$FULL/work" && /usr/bin/time -f '%M %e' -o "$FULL/time.txt" \
-        "$GDX" s3-to-redshift --store "file:$FULL/store" --warehouse "sqlite:$DB" "$CONFIG" \
+        "$GDX" s3-to-redshift --store "file:$FULL/store" --warehouse "sqlite:$DB" \
+        --log-dir "$FULL/logs" "$CONFIG" \
         >"$FULL/stdout.txt" 2>"$FULL/stderr.txt")
     rc=$?
     tail -n 20 "$FULL/stdout.txt"
     if [[ $rc -eq 0 && -s "$FULL/time.txt" ]]; then
         read -r RSS_KB WALL < <(tail -1 "$FULL/time.txt")
-        LOADED=$("$GDX" sql --warehouse "sqlite:$DB" --json \
+        LOADED=$("$GDX" sql --warehouse "sqlite:$DB" --log-dir "$FULL/logs" --json \
             -c 'SELECT COUNT(*) AS n FROM servicebc.call_centre' 2>/dev/null |
             "$PY" -c 'import json,sys; print(json.loads(sys.stdin.readline())["n"])' 2>/dev/null) || LOADED="n/a"
         echo "exit 0; peak RSS $RSS_KB KiB; wall $WALL s; rows in table: $LOADED (file: $BIG_ROWS)"
@@ -187,10 +187,11 @@ if (( FULL_RUN )) && has_subcommand cmslite-metadata && has_subcommand sql; then
     mkdir -p "$CMS/store/$BUCKET/client/cmslite_gdx" "$CMS/work"
     cp "$CMS_FILE" "$CMS/store/$BUCKET/client/cmslite_gdx/cmslite.csv.bench"
     ln -s "$CMS_DDL" "$CMS/work/ddl"  # the job opens ddl/<sql_query> relative to its CWD
-    "$GDX" sql --warehouse "sqlite:$CMS/warehouse.db" -f "$CMS_DDL/cmslite.metadata.sql" >"$CMS/ddl.txt" 2>&1 ||
+    "$GDX" sql --warehouse "sqlite:$CMS/warehouse.db" --log-dir "$CMS/logs" -f "$CMS_DDL/cmslite.metadata.sql" >"$CMS/ddl.txt" 2>&1 ||
         { echo "creating the cmslite tables failed:"; cat "$CMS/ddl.txt"; }
     (cd "$CMS/work" && /usr/bin/time -f '%M %e' -o "$CMS/time.txt" \
-        "$GDX" cmslite-metadata --store "file:$CMS/store" --warehouse "sqlite:$CMS/warehouse.db" "$CMS_CFG" \
+        "$GDX" cmslite-metadata --store "file:$CMS/store" --warehouse "sqlite:$CMS/warehouse.db" \
+        --log-dir "$CMS/logs" "$CMS_CFG" \
         >"$CMS/stdout.txt" 2>"$CMS/stderr.txt")
     rc=$?
     if [[ $rc -eq 0 && -s "$CMS/time.txt" ]]; then
