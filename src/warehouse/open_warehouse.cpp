@@ -4,6 +4,8 @@
 
 #include "util/error.hpp"
 #include "util/redact.hpp"
+#include "warehouse/postgres/postgres_warehouse.hpp"
+#include "warehouse/redshift/redshift_warehouse.hpp"
 #include "warehouse/sqlite/sqlite_warehouse.hpp"
 #include "warehouse/warehouse.hpp"
 
@@ -33,15 +35,12 @@ std::unique_ptr<Warehouse> open_sqlite(const std::string& uri, std::string path)
 }  // namespace
 
 std::unique_ptr<Warehouse> open_warehouse(const std::string& uri, const WarehouseOptions& options) {
-    (void)options;
     if (starts_with(uri, "sqlite://")) return open_sqlite(uri, uri.substr(9));
     if (starts_with(uri, "sqlite:")) return open_sqlite(uri, uri.substr(7));
-    if (starts_with(uri, "postgresql://") || starts_with(uri, "postgres://") ||
-        starts_with(uri, "redshift://")) {
-        // PostgreSQL / Redshift: replaced by the postgres/redshift backends' dispatch.
-        throw ConfigError("warehouse " + std::string(uri.substr(0, uri.find(':'))) +
-                          ": backend not built yet");
+    if (starts_with(uri, "postgresql://") || starts_with(uri, "postgres://")) {
+        return std::make_unique<PostgresWarehouse>(uri, options);
     }
+    if (starts_with(uri, "redshift://")) return std::make_unique<RedshiftWarehouse>(uri, options);
     if (uri.find("://") == std::string::npos &&
         (ends_with(uri, ".db") || ends_with(uri, ".sqlite") || ends_with(uri, ".sqlite3"))) {
         return open_sqlite(uri, uri);
