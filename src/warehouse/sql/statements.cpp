@@ -27,6 +27,10 @@ StatementEditor::StatementEditor(std::string_view statement)
     : source_(statement), tokens_(tokenize(statement)) {
     for (size_t i = 0; i < tokens_.size(); ++i) {
         if (tokens_[i].significant()) sig_.push_back(i);
+        if (tokens_[i].kind == TokenKind::Space &&
+            tokens_[i].text.find('\xA0') != std::string_view::npos) {
+            nbsp_ = true;
+        }
     }
 }
 
@@ -75,7 +79,12 @@ std::string StatementEditor::render() const {
             continue;
         }
         if (i == tokens_.size()) break;
-        out += tokens_[i].text;
+        if (tokens_[i].kind == TokenKind::Space &&
+            tokens_[i].text.find('\xA0') != std::string_view::npos) {
+            out += ' ';  // no database accepts U+00A0 as white space
+        } else {
+            out += tokens_[i].text;
+        }
         ++i;
     }
     return out;

@@ -30,7 +30,8 @@ class StatementEditor {
     void remove(size_t from, size_t to);
     void replace(size_t from, size_t to, std::string text);
     void insert_before(size_t k, std::string text);
-    bool edited() const { return !edits_.empty(); }
+    // True when render() differs from the source (edits, or U+00A0 spaces to normalise).
+    bool edited() const { return !edits_.empty() || nbsp_; }
     std::string render() const;
 
   private:
@@ -43,6 +44,7 @@ class StatementEditor {
     std::vector<Token> tokens_;
     std::vector<size_t> sig_;
     std::vector<Edit> edits_;
+    bool nbsp_ = false;
 };
 
 // Collapses runs of space and comments into single spaces (for notes and logs).

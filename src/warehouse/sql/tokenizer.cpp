@@ -5,6 +5,15 @@
 namespace gdx::warehouse::sql {
 namespace {
 
+// U+00A0 NO-BREAK SPACE, found between tokens in some original DDL files.
+bool nbsp_at(std::string_view s, size_t i) {
+    return i + 1 < s.size() && s[i] == '\xC2' && s[i + 1] == '\xA0';
+}
+
+bool space_at(std::string_view s, size_t i) {
+    return std::isspace(static_cast<unsigned char>(s[i])) || nbsp_at(s, i);
+}
+
 bool word_start(unsigned char c) {
     return std::isalpha(c) || c == '_' || c >= 0x80;
 }
@@ -91,8 +100,9 @@ std::vector<Token> tokenize(std::string_view s) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
         size_t end = i + 1;
         TokenKind kind = TokenKind::Punct;
-        if (std::isspace(c)) {
-            while (end < s.size() && std::isspace(static_cast<unsigned char>(s[end]))) ++end;
+        if (space_at(s, i)) {
+            end = i;
+            while (end < s.size() && space_at(s, end)) end += nbsp_at(s, end) ? 2 : 1;
             kind = TokenKind::Space;
         } else if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
             end = s.find('\n', i);

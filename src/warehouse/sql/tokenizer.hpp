@@ -13,8 +13,8 @@ enum class TokenKind {
     String,        // '…' with '' escapes
     DollarString,  // $$…$$ or $tag$…$tag$
     Number,
-    Punct,  // one operator/punctuation character, or :: || <> != <= >=
-    Space,
+    Punct,    // one operator/punctuation character, or :: || <> != <= >=
+    Space,    // ASCII white space and U+00A0 (no-break space)
     Comment,  // -- to end of line, or /* … */ (nested)
 };
 

@@ -198,3 +198,14 @@ TEST(DdlTranslate, EveryOriginalDdlFileTranslates) {
     }
     EXPECT_EQ(s3_to_redshift, 29u);
 }
+
+TEST(DdlTranslate, NoBreakSpacesBecomeSpaces) {
+    const auto t = translate_redshift(
+        "CREATE TABLE t\n(\xC2\xA0 \"a\" INT ENCODE ZSTD,\xC2\xA0"
+        "b TEXT)",
+        Dialect::SQLite);
+    ASSERT_EQ(t.statements.size(), 1u);
+    EXPECT_EQ(t.statements[0], "CREATE TABLE t\n( \"a\" INT, b TEXT)");
+    const auto q = translate_redshift("SELECT '\xC2\xA0'", Dialect::SQLite);
+    EXPECT_EQ(q.statements[0], "SELECT '\xC2\xA0'");
+}
