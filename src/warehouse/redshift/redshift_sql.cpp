@@ -37,8 +37,14 @@ std::string CopyAuth::sql() const {
 
 std::vector<std::string> CopyAuth::secrets() const {
     std::vector<std::string> out;
-    if (!secret_access_key.empty()) out.push_back(secret_access_key);
-    if (!session_token.empty()) out.push_back(session_token);
+    for (const std::string* s : {&secret_access_key, &session_token}) {
+        if (s->empty()) continue;
+        out.push_back(*s);
+        // Also as it appears inside the SQL literal (quotes and backslashes doubled).
+        std::string quoted = quote_literal(*s);
+        quoted = quoted.substr(1, quoted.size() - 2);
+        if (quoted != *s) out.push_back(quoted);
+    }
     return out;
 }
 

@@ -18,7 +18,7 @@ struct CopyAuth {
 
     // IAM_ROLE 'arn' or CREDENTIALS 'aws_access_key_id=…;aws_secret_access_key=…[;token=…]'.
     std::string sql() const;
-    // The values that must never be shown (secret key, token).
+    // The values that must never be shown (secret key, token), raw and as quoted in SQL.
     std::vector<std::string> secrets() const;
 };
 

@@ -355,3 +355,25 @@ TEST(PgConnect, FailureNamesTheServerButNeverThePassword) {
 
 }  // namespace
 }  // namespace gdx::warehouse
+
+namespace gdx::warehouse {
+namespace {
+
+TEST(PgOpenWarehouse, DispatchesByScheme) {
+    std::string url = test::pg_server_url();
+    auto w = open_warehouse(url);
+    EXPECT_NE(dynamic_cast<PostgresWarehouse*>(w.get()), nullptr);
+    std::string alias = "postgres://" + url.substr(std::string("postgresql://").size());
+    EXPECT_NE(dynamic_cast<PostgresWarehouse*>(open_warehouse(alias).get()), nullptr);
+    // redshift:// defaults to sslmode=require, which this loopback server refuses.
+    std::string rs = "redshift://" + url.substr(std::string("postgresql://").size());
+    try {
+        open_warehouse(rs);
+        FAIL() << "expected BackendError";
+    } catch (const BackendError& e) {
+        EXPECT_NE(std::string(e.what()).find("SSL"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace gdx::warehouse
