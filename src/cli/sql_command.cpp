@@ -1,0 +1,72 @@
+#include "cli/sql_command.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "util/error.hpp"
+#include "warehouse/warehouse.hpp"
+
+namespace gdx::cli {
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw ConfigError(fmt::format("cannot read SQL file '{}'", path));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string text_of(const warehouse::Value& v) {
+    if (std::holds_alternative<std::monostate>(v)) return "";
+    if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+    if (auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+    return std::get<std::string>(v);
+}
+
+nlohmann::ordered_json json_of(const warehouse::Value& v) {
+    if (std::holds_alternative<std::monostate>(v)) return nullptr;
+    if (auto* i = std::get_if<int64_t>(&v)) return *i;
+    if (auto* d = std::get_if<double>(&v)) return *d;
+    return std::get<std::string>(v);
+}
+
+}  // namespace
+
+int run_sql(const SqlOptions& o) {
+    std::string sql = o.file.empty() ? o.command : read_file(o.file);
+    std::string uri = o.warehouse_uri;
+    if (uri.empty()) {
+        const char* env = std::getenv("GDX_WAREHOUSE");
+        uri = env && *env ? env : "sqlite:gdx.db";
+    }
+    auto wh = warehouse::open_warehouse(uri);
+    const std::vector<std::string>* last_names = nullptr;
+    wh->run_script(sql, [&](const warehouse::ResultRow& row) {
+        if (o.json) {
+            nlohmann::ordered_json j = nlohmann::ordered_json::object();
+            for (size_t i = 0; i < row.values.size(); ++i)
+                j[(*row.names)[i]] = json_of(row.values[i]);
+            std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+            return;
+        }
+        if (row.names != last_names) {  // a new result set: print its header
+            last_names = row.names;
+            std::cout << fmt::format("{}", fmt::join(*row.names, "|")) << "\n";
+        }
+        std::string line;
+        for (size_t i = 0; i < row.values.size(); ++i) {
+            if (i) line += '|';
+            line += text_of(row.values[i]);
+        }
+        std::cout << line << "\n";
+    });
+    return 0;
+}
+
+}  // namespace gdx::cli

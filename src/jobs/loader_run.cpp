@@ -1,0 +1,150 @@
+#include "jobs/loader_run.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace gdx::jobs {
+namespace {
+
+std::string env_or(const char* name, std::string fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? std::string(v) : std::move(fallback);
+}
+
+// Test hook (see kCrashAfterCommitEnv): dies like a killed process, with no clean-up at all.
+void maybe_crash_after_commit(const std::string& key) {
+    const char* target = std::getenv(kCrashAfterCommitEnv);
+    if (target && *target && key.find(target) != std::string::npos) std::raise(SIGKILL);
+}
+
+}  // namespace
+
+LoaderRun::LoaderRun(const RunOptions& options, std::string job_name)
+    : options_(options), job_(std::move(job_name)) {
+    report_.job = job_;
+    report_.config_path = options.config_path;
+    report_.start = std::chrono::system_clock::now();
+}
+
+void LoaderRun::open_backends(const warehouse::WarehouseOptions& wopts) {
+    std::string store_uri =
+        options_.store_uri.empty() ? env_or("GDX_STORE", "file:data") : options_.store_uri;
+    std::string wh_uri = options_.warehouse_uri.empty() ? env_or("GDX_WAREHOUSE", "sqlite:gdx.db")
+                                                        : options_.warehouse_uri;
+    store_ = store::open_store(store_uri);
+    warehouse_ = warehouse::open_warehouse(wh_uri, wopts);
+    spdlog::info("store {}, warehouse {}", store_->describe(), warehouse_->describe());
+}
+
+ObjectRef LoaderRun::object_ref(const std::string& bucket, const std::string& destination,
+                                const std::string& key) const {
+    return {job_, options_.config_path, bucket, key, object_keys(destination, key)};
+}
+
+void LoaderRun::begin_objects(const Selection& selection) {
+    for (const auto& key : selection.already_processed)
+        spdlog::info("{} was processed already", key);
+    report_.objects = selection.selected.size();
+    for (const auto& c : selection.selected) report_.incomplete_list.push_back(c.object.key);
+}
+
+void LoaderRun::forget_incomplete(const std::string& key) {
+    std::erase(report_.incomplete_list, key);
+}
+
+void LoaderRun::mark_good(const ObjectRef& ref, uint64_t rows, bool empty) {
+    copy_to_good(*store_, ref);
+    report_.processed++;
+    report_.good++;
+    report_.good_list.push_back(ref.key);
+    if (empty) {
+        report_.empty++;
+        report_.empty_list.push_back(ref.key);
+    }
+    forget_incomplete(ref.key);
+    spdlog::info("finished {}: {} rows loaded", ref.key, rows);
+}
+
+void LoaderRun::mark_bad(const ObjectRef& ref, const Failure& failure, bool empty) {
+    spdlog::error("{} is bad: {}", ref.key, failure.summary());
+    std::cerr << "gdx: " << ref.key << ": " << failure.summary() << "\n";
+    move_to_bad(*store_, ref, failure);
+    report_.failed++;
+    report_.bad++;
+    report_.bad_list.push_back(ref.key);
+    if (empty) {
+        report_.empty++;
+        report_.empty_list.push_back(ref.key);
+    }
+    forget_incomplete(ref.key);
+}
+
+void LoaderRun::repair(const ObjectRef& ref) {
+    spdlog::warn(
+        "{} is in the ledger but was never copied to good (interrupted run): finishing the copy",
+        ref.key);
+    copy_to_good(*store_, ref);
+    report_.repaired++;
+    report_.repaired_list.push_back(ref.key);
+    forget_incomplete(ref.key);
+}
+
+ObjectOutcome LoaderRun::commit_object(
+    const store::ObjectInfo& object, const ObjectRef& ref,
+    const std::function<uint64_t(warehouse::Transaction&)>& load) {
+    auto tx = warehouse_->begin();
+    if (tx->claim(ref.bucket, ref.key)) {
+        // Another run loaded it between our selection and now: it will copy it to good.
+        spdlog::info("{} was loaded by a concurrent run; skipping", ref.key);
+        tx.reset();
+        forget_incomplete(ref.key);
+        return ObjectOutcome::LoadedElsewhere;
+    }
+    uint64_t rows = 0;
+    try {
+        rows = load(*tx);
+    } catch (const warehouse::LoadError& e) {
+        tx.reset();  // rollback before touching the store
+        mark_bad(ref, Failure::from(e, "load"));
+        return ObjectOutcome::Bad;
+    }
+    warehouse::LedgerEntry entry;
+    entry.job = job_;
+    entry.config = options_.config_path;
+    entry.bucket = ref.bucket;
+    entry.key = ref.key;
+    entry.etag = object.etag;
+    entry.size = object.size;
+    entry.rows = rows;
+    entry.status = "good";
+    entry.batch_key = ref.keys.batch;
+    tx->record(entry);
+    tx->commit();
+    report_.loaded++;
+    maybe_crash_after_commit(ref.key);
+    mark_good(ref, rows, rows == 0);
+    return ObjectOutcome::Good;
+}
+
+int LoaderRun::finish(int exit_code) {
+    report_.end = std::chrono::system_clock::now();
+    std::string log_path = (options_.log_dir / (job_ + ".log")).string();
+    if (report_.objects > 0 || report_.repaired > 0)
+        std::cout << util::format_report_text(report_, log_path) << std::flush;
+    if (!options_.report_json.empty()) {
+        std::ofstream out(options_.report_json);
+        out << util::report_to_json(report_).dump(2) << "\n";
+        if (!out) throw BackendError("cannot write report to " + options_.report_json);
+    }
+    spdlog::info("exiting with code {}", exit_code);
+    return exit_code;
+}
+
+}  // namespace gdx::jobs

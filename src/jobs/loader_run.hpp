@@ -1,0 +1,65 @@
+#pragma once
+// The skeleton every loader job shares (DESIGN.md §4.8–4.10, §5): the backends, the report,
+// and the exactly-once commit of one object (claim, load, ledger row, COMMIT, copy to good).
+// A job file only says what to transform and which tables to load.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "jobs/outcome.hpp"
+#include "jobs/run_options.hpp"
+#include "jobs/selection.hpp"
+#include "store/object_store.hpp"
+#include "util/report.hpp"
+#include "warehouse/warehouse.hpp"
+
+namespace gdx::jobs {
+
+enum class ObjectOutcome { Good, Bad, LoadedElsewhere };
+
+class LoaderRun {
+  public:
+    LoaderRun(const RunOptions& options, std::string job_name);
+
+    // Opens the store and the warehouse named by the options (or GDX_STORE / GDX_WAREHOUSE,
+    // or the embedded defaults).
+    void open_backends(const warehouse::WarehouseOptions& wopts = {});
+    store::ObjectStore& store() { return *store_; }
+    warehouse::Warehouse& warehouse() { return *warehouse_; }
+    util::RunReport& report() { return report_; }
+    const RunOptions& options() const { return options_; }
+
+    ObjectRef object_ref(const std::string& bucket, const std::string& destination,
+                         const std::string& key) const;
+
+    // Records a selection in the report and logs what is skipped.
+    void begin_objects(const Selection& selection);
+
+    // One transaction: claim the object, run `load` (which loads its batches and returns the
+    // rows loaded), write the ledger row, COMMIT, then copy the object to good. A LoadError or
+    // a failing post-load statement rolls back and moves the object to bad.
+    ObjectOutcome commit_object(const store::ObjectInfo& object, const ObjectRef& ref,
+                                const std::function<uint64_t(warehouse::Transaction&)>& load);
+    // A candidate whose ledger row exists but whose copy to good is missing.
+    void repair(const ObjectRef& ref);
+    void mark_bad(const ObjectRef& ref, const Failure& failure, bool empty = false);
+    void mark_good(const ObjectRef& ref, uint64_t rows, bool empty = false);
+
+    // Prints the report (when any object was selected), writes --report-json, logs the exit.
+    int finish(int exit_code);
+
+  private:
+    void forget_incomplete(const std::string& key);
+
+    RunOptions options_;
+    std::string job_;
+    std::unique_ptr<store::ObjectStore> store_;
+    std::unique_ptr<warehouse::Warehouse> warehouse_;
+    util::RunReport report_;
+};
+
+// Environment variable that makes a test crash the process right after COMMIT (before the copy
+// to good), to prove that the next run repairs it.
+inline constexpr const char* kCrashAfterCommitEnv = "GDX_TEST_CRASH_AFTER_COMMIT";
+
+}  // namespace gdx::jobs

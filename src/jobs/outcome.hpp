@@ -1,0 +1,42 @@
+#pragma once
+// Where an object ends up (DESIGN.md §4.9): a copy under <destination>/good/, or under
+// <destination>/bad/ beside a sidecar <key>.error.json saying what failed and where.
+#include <cstdint>
+#include <string>
+
+#include "jobs/selection.hpp"
+#include "store/object_store.hpp"
+#include "util/error.hpp"
+#include "warehouse/warehouse.hpp"
+
+namespace gdx::jobs {
+
+struct Failure {
+    std::string stage;  // "empty", "decode", "parse", "transform", "load", "post-load"
+    std::string error;  // what failed, one sentence
+    uint64_t line = 0;  // 1-based line of the source object (0 = not applicable)
+    uint32_t column = 0;
+    std::string column_name;
+    std::string value;
+    std::string server_message;  // the warehouse's own words, for load failures
+    uint64_t batch_line = 0;
+
+    static Failure simple(std::string stage, std::string error);
+    static Failure from(const DataError& e, std::string stage);
+    static Failure from(const warehouse::LoadError& e, std::string stage);
+    std::string summary() const;  // one line for logs and the console
+};
+
+struct ObjectRef {
+    std::string job;
+    std::string config;
+    std::string bucket;
+    std::string key;
+    ObjectKeys keys;
+};
+
+// Sidecar first, then the copy: a crash in between leaves the object unprocessed (retried).
+void move_to_bad(store::ObjectStore& store, const ObjectRef& object, const Failure& failure);
+void copy_to_good(store::ObjectStore& store, const ObjectRef& object);
+
+}  // namespace gdx::jobs

@@ -1,0 +1,174 @@
+// Orchestration only: select objects, transform each into a batch, load it, move it.
+#include "jobs/s3_to_redshift.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "config/s3_to_redshift_config.hpp"
+#include "jobs/load_spec.hpp"
+#include "jobs/loader_run.hpp"
+#include "util/error.hpp"
+#include "util/progress.hpp"
+
+namespace gdx::jobs {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The post-load SQL file: relative to the working directory as in the original, else next to
+// the config file.
+std::string read_sql_file(const std::string& path, const std::string& config_path) {
+    fs::path p(path);
+    if (!fs::exists(p) && p.is_relative()) {
+        fs::path beside = fs::path(config_path).parent_path() / p;
+        if (fs::exists(beside)) p = beside;
+    }
+    std::ifstream in(p);
+    if (!in)
+        throw ConfigError(fmt::format("{}: sql_query file '{}' cannot be read", config_path, path));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void print_plan(const config::S3ToRedshiftConfig& cfg, const Selection& sel) {
+    std::cout << "Plan for " << cfg.source_path << " (dry run: nothing is changed)\n";
+    std::cout << "Table: " << cfg.dbtable
+              << (cfg.truncate ? " (replaced by the newest object)\n" : " (append)\n");
+    for (const auto& key : sel.already_processed)
+        std::cout << "  skip (processed): " << key << "\n";
+    for (const auto& c : sel.selected) {
+        auto keys = object_keys(cfg.destination, c.object.key);
+        if (c.repair)
+            std::cout << "  repair: " << c.object.key << " (already loaded) -> copy to "
+                      << keys.good << "\n";
+        else
+            std::cout << "  load: " << c.object.key << " (" << c.object.size << " bytes) -> batch "
+                      << keys.batch << " -> " << cfg.dbtable << " -> " << keys.good << "\n";
+    }
+    if (sel.selected.empty()) std::cout << "  nothing to load\n";
+}
+
+// Transforms one object into its batch object. Returns the stats, or a Failure.
+std::variant<TransformStats, Failure> write_batch(LoaderRun& run, const TransformSpec& spec,
+                                                  const ObjectRef& ref,
+                                                  const store::ObjectInfo& object) {
+    util::Progress progress(ref.key, object.size);
+    try {
+        auto in = run.store().get(ref.bucket, ref.key);
+        auto out = run.store().put(ref.bucket, ref.keys.batch);
+        auto stats = transform_object(
+            spec, *in, *out, [&](uint64_t bytes, uint64_t rows) { progress.update(bytes, rows); });
+        progress.finish();
+        if (!stats.header_mismatch.empty()) spdlog::info("{}: {}", ref.key, stats.header_mismatch);
+        if (stats.surplus_rows)
+            spdlog::warn(
+                "{}: {} rows have more than {} fields (first at line {}); the extra fields were "
+                "dropped",
+                ref.key, stats.surplus_rows, spec.plan.input_columns.size(),
+                stats.first_surplus_line);
+        out->commit();
+        return stats;
+    } catch (const DataError& e) {
+        return Failure::from(e,
+                             e.info().what.rfind("cannot decode", 0) == 0 ? "decode" : "transform");
+    }
+}
+
+}  // namespace
+
+int run_s3_to_redshift(const RunOptions& options) {
+    LoaderRun run(options, "s3-to-redshift");
+    auto cfg = config::load_s3_to_redshift_config(options.config_path);
+    for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
+    std::string post_load_sql;
+    if (cfg.ldb_sku && cfg.sql_query)
+        post_load_sql = read_sql_file(*cfg.sql_query, options.config_path);
+
+    warehouse::WarehouseOptions wopts;
+    if (cfg.iam_role) wopts.iam_role = *cfg.iam_role;
+    run.open_backends(wopts);
+
+    auto table = run.warehouse().describe_table(cfg.dbtable);
+    if (!table)
+        throw ConfigError(fmt::format(
+            "{}: table {} does not exist in {} (create it first, e.g. gdx sql -f <ddl file>)",
+            options.config_path, cfg.dbtable, run.warehouse().describe()));
+    TransformSpec spec = transform_spec(cfg, &*table);
+
+    SelectionRules rules{cfg.bucket,      cfg.source + "/" + cfg.directory + "/", cfg.doc,
+                         cfg.destination, cfg.truncate ? 0 : cfg.file_limit,      cfg.truncate};
+    Selection sel = select_objects(run.store(), run.warehouse(), rules);
+    if (options.dry_run) {
+        print_plan(cfg, sel);
+        return 0;
+    }
+    run.begin_objects(sel);
+    const auto mode = cfg.truncate ? warehouse::LoadMode::Replace : warehouse::LoadMode::Append;
+
+    int exit_code = 0;
+    try {
+        for (const auto& candidate : sel.selected) {
+            const auto& object = candidate.object;
+            ObjectRef ref = run.object_ref(cfg.bucket, cfg.destination, object.key);
+            if (candidate.repair) {
+                run.repair(ref);
+                continue;
+            }
+            spdlog::info("processing {} ({} bytes)", object.key, object.size);
+            ObjectOutcome outcome = ObjectOutcome::Bad;
+            if (object.size == 0 && !cfg.empty_files_ok) {
+                run.mark_bad(ref, Failure::simple("empty", "the object is empty (zero bytes)"),
+                             true);
+            } else {
+                auto batch = write_batch(run, spec, ref, object);
+                if (auto* f = std::get_if<Failure>(&batch)) {
+                    run.mark_bad(ref, *f);
+                } else {
+                    const auto& stats = std::get<TransformStats>(batch);
+                    bool empty = stats.no_columns || stats.rows == 0;
+                    if (empty && !cfg.empty_files_ok) {
+                        run.mark_bad(
+                            ref,
+                            Failure::simple("empty",
+                                            stats.no_columns
+                                                ? "the object has no columns (only blank lines)"
+                                                : "the object has a header but no data rows"),
+                            true);
+                    } else {
+                        outcome = run.commit_object(object, ref, [&](warehouse::Transaction& tx) {
+                            uint64_t rows = tx.load(
+                                cfg.dbtable, {&run.store(), cfg.bucket, ref.keys.batch}, mode);
+                            if (!post_load_sql.empty()) {
+                                try {
+                                    tx.execute(post_load_sql);
+                                } catch (const BackendError& e) {
+                                    throw warehouse::LoadError(
+                                        std::string("post-load SQL failed: ") + e.what());
+                                }
+                            }
+                            return rows;
+                        });
+                    }
+                }
+            }
+            if (outcome == ObjectOutcome::Bad) {
+                exit_code = 1;
+                if (!options.keep_going) break;
+            }
+        }
+    } catch (const BackendError& e) {
+        // Infrastructure failure: the current object stays unprocessed and is retried next run.
+        spdlog::error("stopping: {}", e.what());
+        std::cerr << "gdx: error: " << e.what() << "\n";
+        exit_code = 1;
+    }
+    return run.finish(exit_code);
+}
+
+}  // namespace gdx::jobs

@@ -1,0 +1,44 @@
+#pragma once
+// Which objects a run takes (DESIGN.md §4.1, §5): list, filter by the `doc` regex and the
+// /archive rule, drop what is processed, order by last-modified then key, cap.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/object_store.hpp"
+#include "warehouse/warehouse.hpp"
+
+namespace gdx::jobs {
+
+struct SelectionRules {
+    std::string bucket;
+    std::string prefix;        // "<source>/<directory>/"
+    std::string doc;           // Python regex; "$" is appended and it is searched in the key
+    std::string destination;   // "<destination>": processed copies live in <destination>/good|bad/
+    int64_t file_limit = 0;    // <= 0: no cap
+    bool newest_only = false;  // truncate mode: only the newest matching object, if unprocessed
+};
+
+struct Candidate {
+    store::ObjectInfo object;
+    // True when the ledger says it is loaded but the copy to good never happened (a crash
+    // between COMMIT and the copy): the run finishes the copy without reloading.
+    bool repair = false;
+};
+
+struct Selection {
+    std::vector<Candidate> selected;             // in processing order
+    std::vector<std::string> already_processed;  // matching keys skipped (good/bad copy exists)
+    std::vector<std::string> matching;           // every key that passed doc + archive filters
+};
+
+Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& warehouse,
+                         const SelectionRules& rules);
+
+// Destination keys of one source object.
+struct ObjectKeys {
+    std::string batch, good, bad, sidecar;
+};
+ObjectKeys object_keys(const std::string& destination, const std::string& key);
+
+}  // namespace gdx::jobs

@@ -1,0 +1,78 @@
+#pragma once
+// The column pipeline, compiled once per config and target table (DESIGN.md §3, §4.3–4.5):
+// for every output column, where its value comes from and which edits it goes through.
+// Executing it (pipeline.hpp) is then a straight loop with no lookups by name.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "transform/strptime.hpp"
+#include "transform/values.hpp"
+#include "types/column_type.hpp"
+#include "util/python_regex.hpp"
+
+namespace gdx::transform {
+
+struct ReplaceSpec {
+    std::string field;
+    std::string old_value;
+    std::string new_value;
+    bool regex = false;  // false: whole-value match; true: Python re.sub with \1 references
+};
+
+struct DateSpec {
+    std::string field;
+    std::string format;  // Python strptime format
+};
+
+// The column edits a config asks for, by configured column name (DESIGN.md §4.4–4.5).
+struct ColumnEdits {
+    std::vector<std::string> columns;  // names of the kept input columns, by position
+    std::vector<std::string> bools, ints, floats;
+    std::vector<std::pair<std::string, int64_t>> string_limits;  // bytes, in config order
+    std::vector<std::string> drop;
+    std::vector<std::pair<std::string, std::optional<std::string>>> add;  // nullopt = missing
+    std::vector<ReplaceSpec> replace;
+    std::vector<DateSpec> dates;
+    bool keep_default_na = true;
+    std::vector<std::string> na_values;
+};
+
+struct ReplaceRule {
+    std::string old_value;
+    std::string new_value;
+    std::optional<util::PyRegex> regex;
+};
+
+struct ColumnProgram {
+    std::string name;                     // configured (or added) column name
+    int source = -1;                      // input field index; -1 = constant
+    std::optional<std::string> constant;  // when source == -1; nullopt = missing
+    bool check_bool = false;
+    bool check_float = false;
+    bool to_int = false;
+    int64_t byte_limit = -1;
+    std::vector<ReplaceRule> replace;
+    std::optional<StrptimeFormat> date;
+    std::string date_format;                  // as configured, for messages
+    std::optional<types::ColumnType> target;  // nullopt: table unknown, loaded as text
+    bool date_only = false;                   // target is DATE: write YYYY-MM-DD
+
+    // Missing values load as '' into text columns and as NULL everywhere else.
+    bool missing_is_null() const { return target && !target->is_text(); }
+};
+
+struct ColumnPlan {
+    std::vector<std::string> input_columns;  // configured names, one per kept input field
+    std::vector<ColumnProgram> outputs;
+    std::vector<std::string> batch_header;  // the table's column names (or output names)
+    NaTokens na = NaTokens::pandas_default();
+};
+
+// Throws ConfigError when an edit names an unknown column, a format does not compile, or
+// the output columns do not fit the target table.
+ColumnPlan compile_column_plan(const ColumnEdits& edits, const types::TableSchema* target);
+
+}  // namespace gdx::transform
