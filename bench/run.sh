@@ -141,7 +141,11 @@ fi
 is_num "$PANDAS_MBPS" || PANDAS_MBPS="n/a"
 
 # ---------------------------------------------------------------- full run
-has_subcommand() { [[ -x "$GDX" ]] && "$GDX" "$1" --help >/dev/null 2>&1; }
+# has_subcommand NAME: listed under "Subcommands:" in gdx --help (`gdx NAME --help` is no
+# test: CLI11 answers --help with exit 0 even for an unknown subcommand)
+has_subcommand() {
+    [[ -x "$GDX" ]] && "$GDX" --help 2>/dev/null | sed -n '/^Subcommands:/,$p' | grep -qE "^ +$1( |$)"
+}
 RSS_KB="n/a"; WALL="n/a"; LOADED="n/a"
 if (( FULL_RUN )) && has_subcommand s3-to-redshift && has_subcommand sql; then
     say "full run: gdx s3-to-redshift, file store + SQLite, $BIG_MB MB object"
