@@ -171,6 +171,8 @@ if (( FULL_RUN )) && has_subcommand s3-to-redshift && has_subcommand sql; then
             -c 'SELECT COUNT(*) AS n FROM servicebc.call_centre' 2>/dev/null |
             "$PY" -c 'import json,sys; print(json.loads(sys.stdin.readline())["n"])' 2>/dev/null) || LOADED="n/a"
         echo "exit 0; peak RSS $RSS_KB KiB; wall $WALL s; rows in table: $LOADED (file: $BIG_ROWS)"
+        # The store (object, batch, good copy) and the database are ~4 GB: keep only the logs.
+        rm -rf "$FULL/store" "$DB"
     else
         echo "gdx s3-to-redshift exited $rc; stderr:"; tail -n 20 "$FULL/stderr.txt"
     fi
