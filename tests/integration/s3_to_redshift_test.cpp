@@ -1,0 +1,299 @@
+// End-to-end: the gdx binary on a directory store and a SQLite warehouse.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "harness.hpp"
+
+using gdx::test::base_config;
+using gdx::test::RunResult;
+using gdx::test::Workspace;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* kBucket = "test-bucket";
+
+class S3ToRedshift : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ws.sql(
+            "CREATE TABLE t.calls (id VARCHAR(10) NOT NULL, name VARCHAR(20), n INTEGER, "
+            "day TIMESTAMP NOT NULL, flag BOOLEAN, amount DOUBLE PRECISION)");
+        cfg = base_config("t.calls", {"id", "name", "n", "day", "flag", "amount"});
+        cfg["dtype_dic_ints"] = {"n"};
+        cfg["dateformat"] = json::array({{{"field", "day"}, {"format", "%Y%m%d"}}});
+    }
+    std::filesystem::path config() { return ws.write_file("config.json", cfg.dump(2)); }
+    RunResult run(const std::vector<std::string>& extra = {},
+                  const std::map<std::string, std::string>& env = {}) {
+        return ws.run_job("s3-to-redshift", config(), extra, env);
+    }
+    json sidecar(const std::string& key) {
+        return json::parse(ws.read(kBucket, "processed/bad/" + key + ".error.json"));
+    }
+    size_t count() { return ws.query("SELECT count(*) AS c FROM t.calls")[0]["c"].get<size_t>(); }
+
+    Workspace ws;
+    nlohmann::ordered_json cfg;
+};
+
+const std::string kHeader = "id|name|n|day|flag|amount\n";
+
+TEST_F(S3ToRedshift, LoadsRowsAndCopiesOriginalToGood) {
+    ws.put(kBucket, "client/dir/a.csv",
+           kHeader + "1|Ann|007|20240105|True|1.5\n2||NA|20240106|False|\n", 20s);
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("Objects loaded to Redshift: 1"), std::string::npos) << r.out;
+    auto rows = ws.query("SELECT id, name, n, day, flag, amount FROM t.calls ORDER BY id");
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0]["n"], 7);
+    EXPECT_EQ(rows[0]["day"], "2024-01-05 00:00:00");
+    EXPECT_EQ(rows[0]["flag"], 1);
+    EXPECT_EQ(rows[0]["amount"], 1.5);
+    EXPECT_EQ(rows[1]["name"], "");       // missing text loads as ''
+    EXPECT_TRUE(rows[1]["n"].is_null());  // missing non-text loads as NULL
+    EXPECT_TRUE(rows[1]["amount"].is_null());
+    EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/dir/a.csv"));
+    EXPECT_TRUE(ws.exists(kBucket, "processed/batch/client/dir/a.csv"));
+    EXPECT_TRUE(ws.exists(kBucket, "client/dir/a.csv"));  // sources are never touched
+}
+
+TEST_F(S3ToRedshift, StringsRoundTripByteIdentical) {
+    ws.sql("CREATE TABLE t.texts (id INTEGER, s VARCHAR(100))");
+    cfg = base_config("t.texts", {"id", "s"});
+    cfg["delim"] = ",";
+    cfg["keep_default_na"] = false;  // so that "NULL"-like strings stay strings
+    const std::vector<std::string> values = {
+        "a|b", "back\\slash", "say \"hi\"", "line\nbreak", "cr\rhere", "tab\there", "\\N",
+        "-",   "  spaced  ",  "emoji 🎉 é",  "NULL",        "\\",       "|",         "\\|\\n"};
+    std::string body = "id,s\n";
+    for (size_t i = 0; i < values.size(); ++i) {
+        std::string quoted = "\"";
+        for (char c : values[i]) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+        body += std::to_string(i) + "," + quoted + "\"\n";
+    }
+    body += std::to_string(values.size()) + ",\n";  // empty -> ''
+    ws.put(kBucket, "client/dir/texts.csv", body);
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto rows = ws.query("SELECT id, s FROM t.texts ORDER BY id");
+    ASSERT_EQ(rows.size(), values.size() + 1);
+    for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(rows[i]["s"], values[i]) << "row " << i;
+    EXPECT_EQ(rows[values.size()]["s"], "");
+}
+
+TEST_F(S3ToRedshift, SecondRunLoadsNothing) {
+    ws.put(kBucket, "client/dir/a.csv", kHeader + "1|Ann|1|20240105|True|1\n");
+    ASSERT_EQ(run().exit_code, 0);
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "");  // nothing selected: no report, as the original
+    EXPECT_EQ(count(), 1u);
+}
+
+TEST_F(S3ToRedshift, CrashAfterCommitIsRepairedWithoutDuplicates) {
+    ws.put(kBucket, "client/dir/a.csv",
+           kHeader + "1|Ann|1|20240105|True|1\n2|Bob|2|20240105|True|1\n");
+    auto crashed = run({}, {{"GDX_TEST_CRASH_AFTER_COMMIT", "a.csv"}});
+    EXPECT_NE(crashed.exit_code, 0);
+    EXPECT_EQ(count(), 2u);
+    EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/dir/a.csv"));
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(count(), 2u);
+    EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/dir/a.csv"));
+    EXPECT_NE(r.out.find("repaired"), std::string::npos) << r.out;
+}
+
+TEST_F(S3ToRedshift, ConcurrentRunsLoadEachObjectOnce) {
+    for (int i = 0; i < 6; ++i) {
+        std::string rows;
+        for (int j = 0; j < 2000; ++j)
+            rows += std::to_string(i * 10000 + j) + "|x|1|20240105|True|1\n";
+        ws.put(kBucket, "client/dir/f" + std::to_string(i) + ".csv", kHeader + rows,
+               std::chrono::seconds(60 - i));
+    }
+    auto p = config();
+    auto a = std::async(std::launch::async, [&] { return ws.run_job("s3-to-redshift", p); });
+    auto b = std::async(std::launch::async, [&] { return ws.run_job("s3-to-redshift", p); });
+    auto ra = a.get(), rb = b.get();
+    EXPECT_EQ(ra.exit_code, 0) << ra.err;
+    EXPECT_EQ(rb.exit_code, 0) << rb.err;
+    EXPECT_EQ(count(), 12000u);
+    EXPECT_EQ(ws.query("SELECT count(*) AS c FROM gdx_ledger")[0]["c"], 6);
+    for (int i = 0; i < 6; ++i)
+        EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/dir/f" + std::to_string(i) + ".csv"));
+}
+
+struct BadCase {
+    const char* name;
+    std::string body;
+    const char* stage;
+    uint64_t line;
+    const char* column_name;
+    const char* value;
+};
+
+class BadObjects : public S3ToRedshift, public ::testing::WithParamInterface<BadCase> {};
+
+TEST_P(BadObjects, GoToBadWithSidecarAndStopTheRun) {
+    const BadCase& c = GetParam();
+    ws.put(kBucket, "client/dir/1-good.csv", kHeader + "1|Ann|1|20240105|True|1\n", 30s);
+    ws.put(kBucket, "client/dir/2-bad.csv", c.body, 20s);
+    ws.put(kBucket, "client/dir/3-later.csv", kHeader + "3|Cy|3|20240105|True|1\n", 10s);
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/dir/1-good.csv"));
+    ASSERT_TRUE(ws.exists(kBucket, "processed/bad/client/dir/2-bad.csv"));
+    EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/dir/3-later.csv"));  // stays pending
+    EXPECT_FALSE(ws.exists(kBucket, "processed/bad/client/dir/3-later.csv"));
+    auto s = sidecar("client/dir/2-bad.csv");
+    EXPECT_EQ(s["stage"], c.stage) << s.dump(2);
+    if (c.line) {
+        EXPECT_EQ(s["line"], c.line) << s.dump(2);
+    }
+    if (c.column_name) {
+        EXPECT_EQ(s["column_name"], c.column_name) << s.dump(2);
+    }
+    if (c.value) {
+        EXPECT_EQ(s["value"], c.value) << s.dump(2);
+    }
+    EXPECT_EQ(count(), 1u);  // nothing of the bad object was loaded
+    EXPECT_NE(r.out.find("List of objects that failed to process:\n1: client/dir/2-bad.csv"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("List of objects that were not processed due to early exit:\n1: "
+                         "client/dir/3-later.csv"),
+              std::string::npos)
+        << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    FailurePaths, BadObjects,
+    ::testing::Values(
+        BadCase{"ZeroBytes", "", "empty", 0, nullptr, nullptr},
+        BadCase{"Undecodable", kHeader + "1|A\xff|1|20240105|True|1\n", "decode", 2, nullptr,
+                nullptr},
+        BadCase{"OnlyBlankLines", "\n\n\n", "empty", 0, nullptr, nullptr},
+        BadCase{"HeaderOnly", kHeader, "empty", 0, nullptr, nullptr},
+        BadCase{"UnterminatedQuote", kHeader + "1|\"Ann|1|20240105|True|1\n", "transform", 2,
+                nullptr, nullptr},
+        BadCase{"TooFewHeaderFields", "id|name\n1|x\n", "transform", 1, nullptr, nullptr},
+        BadCase{"IntWithFraction", kHeader + "1|Ann|1|20240105|True|1\n2|Bo|1.5|20240105|True|1\n",
+                "transform", 3, "n", "1.5"},
+        BadCase{"IntText", kHeader + "1|Ann|abc|20240105|True|1\n", "transform", 2, "n", "abc"},
+        BadCase{"BadDate", kHeader + "1|Ann|1|20241301|True|1\n", "transform", 2, "day",
+                "20241301"},
+        BadCase{"VarcharTooLong", kHeader + "1|abcdefghijklmnopqrstu|1|20240105|True|1\n",
+                "transform", 2, "name", "abcdefghijklmnopqrstu"},
+        BadCase{"MultibyteTooLong", kHeader + "1|ééééééééééé|1|20240105|True|1\n", "transform", 2,
+                "name", "ééééééééééé"},
+        BadCase{"BadBoolean", kHeader + "1|Ann|1|20240105|maybe|1\n", "transform", 2, "flag",
+                "maybe"},
+        BadCase{"BadDouble", kHeader + "1|Ann|1|20240105|True|1,5\n", "transform", 2, "amount",
+                "1,5"},
+        BadCase{"NullInNotNull", kHeader + "1|Ann|1||True|1\n", "transform", 2, "day", nullptr}),
+    [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
+
+TEST_F(S3ToRedshift, KeepGoingContinuesAfterABadObject) {
+    ws.put(kBucket, "client/dir/1.csv", kHeader + "1|Ann|x|20240105|True|1\n", 20s);
+    ws.put(kBucket, "client/dir/2.csv", kHeader + "2|Bob|2|20240105|True|1\n", 10s);
+    auto r = run({"--keep-going"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(ws.exists(kBucket, "processed/bad/client/dir/1.csv"));
+    EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/dir/2.csv"));
+    EXPECT_EQ(count(), 1u);
+}
+
+TEST_F(S3ToRedshift, SelectionHonoursDocArchiveOrderAndLimit) {
+    ws.put(kBucket, "client/dir/b.csv", kHeader + "2|b|2|20240105|True|1\n", 50s);
+    ws.put(kBucket, "client/dir/a.csv", kHeader + "1|a|1|20240105|True|1\n",
+           50s);  // tie: key order
+    ws.put(kBucket, "client/dir/c.csv", kHeader + "3|c|3|20240105|True|1\n", 10s);
+    ws.put(kBucket, "client/dir/archive/d.csv", kHeader + "4|d|4|20240105|True|1\n", 60s);
+    ws.put(kBucket, "client/dir/e.txt", kHeader + "5|e|5|20240105|True|1\n", 60s);
+    ws.put(kBucket, "client/dir/f.csv.bak", kHeader + "6|f|6|20240105|True|1\n", 60s);
+    cfg["file_limit"] = 2;
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("1: client/dir/a.csv\n2: client/dir/b.csv\n"), std::string::npos) << r.out;
+    EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/dir/c.csv"));
+    r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/dir/c.csv"));
+    EXPECT_EQ(count(), 3u);
+    EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/dir/archive/d.csv"));
+}
+
+TEST_F(S3ToRedshift, TruncateLoadsOnlyTheNewestAndNothingWhenItIsProcessed) {
+    cfg["truncate"] = true;
+    ws.put(kBucket, "client/dir/old.csv", kHeader + "1|old|1|20240105|True|1\n", 50s);
+    ws.put(kBucket, "client/dir/new.csv",
+           kHeader + "2|new|2|20240105|True|1\n3|new|3|20240105|True|1\n", 10s);
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(count(), 2u);
+    EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/dir/new.csv"));
+    EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/dir/old.csv"));
+    // The newest is processed: an older unprocessed object must not replace the table (B7).
+    r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(count(), 2u);
+    EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/dir/old.csv"));
+}
+
+TEST_F(S3ToRedshift, TruncateFailureLeavesOldTableIntact) {
+    cfg["truncate"] = true;
+    ws.put(kBucket, "client/dir/v1.csv", kHeader + "1|a|1|20240105|True|1\n2|b|2|20240105|True|1\n",
+           50s);
+    ASSERT_EQ(run().exit_code, 0);
+    ws.put(kBucket, "client/dir/v2.csv",
+           kHeader + "3|c|3|20240105|True|1\n4|d|oops|20240105|True|1\n", 10s);
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(count(), 2u);
+    EXPECT_TRUE(ws.exists(kBucket, "processed/bad/client/dir/v2.csv"));
+}
+
+TEST_F(S3ToRedshift, DryRunChangesNothing) {
+    ws.put(kBucket, "client/dir/a.csv", kHeader + "1|Ann|1|20240105|True|1\n");
+    auto r = run({"--dry-run"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("load: client/dir/a.csv"), std::string::npos) << r.out;
+    EXPECT_EQ(count(), 0u);
+    EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/dir/a.csv"));
+    EXPECT_FALSE(ws.exists(kBucket, "processed/batch/client/dir/a.csv"));
+}
+
+TEST_F(S3ToRedshift, ConfigErrorsExitTwoNamingTheKey) {
+    cfg["columns"] = {"id", "name"};
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("column_count"), std::string::npos) << r.err;
+    cfg = base_config("t.calls", {"id", "name", "n", "day", "flag", "amount"});
+    cfg["dateformat"] = json::array({{{"field", "nope"}, {"format", "%Y"}}});
+    r = run();
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
+    cfg = base_config("t.missing_table", {"id"});
+    r = run();
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("t.missing_table"), std::string::npos) << r.err;
+}
+
+TEST_F(S3ToRedshift, ReportJsonIsWritten) {
+    ws.put(kBucket, "client/dir/a.csv", kHeader + "1|Ann|1|20240105|True|1\n");
+    auto report = ws.dir() / "report.json";
+    auto r = run({"--report-json", report.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(report);
+    auto j = json::parse(in);
+    EXPECT_EQ(j["loaded"], 1) << j.dump(2);
+}
+
+}  // namespace
