@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/sql_command.hpp"
+#include "jobs/cmslite_metadata.hpp"
 #include "jobs/s3_to_redshift.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -71,6 +72,13 @@ int run(int argc, char** argv) {
         "to <destination>/good or <destination>/bad (with a <key>.error.json sidecar)");
     add_job_options(*s3_cmd, s3r);
 
+    jobs::RunOptions cms;
+    auto* cms_cmd = app.add_subcommand(
+        "cmslite-metadata",
+        "split the CMS Lite metadata CSV into the metadata, dictionary and lookup tables and "
+        "replace them all, with the post-load SQL, in one transaction");
+    add_job_options(*cms_cmd, cms);
+
     SqlOptions sql;
     auto* sql_cmd = app.add_subcommand("sql",
                                        "run SQL on the warehouse; Redshift DDL (ENCODE, DISTKEY, "
@@ -98,6 +106,12 @@ int run(int argc, char** argv) {
         return guarded([&] {
             util::init_logging(s3r.log_dir, "s3-to-redshift", false);
             return jobs::run_s3_to_redshift(s3r);
+        });
+    }
+    if (*cms_cmd) {
+        return guarded([&] {
+            util::init_logging(cms.log_dir, "cmslite-metadata", false);
+            return jobs::run_cmslite_metadata(cms);
         });
     }
     if (*sql_cmd) {

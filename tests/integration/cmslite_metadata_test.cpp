@@ -1,0 +1,303 @@
+// End-to-end: gdx cmslite-metadata on a directory store and a SQLite warehouse
+// (spec cmslite_metadata.md §13 adjusted for the decisions in docs/differences.md).
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "harness.hpp"
+
+using gdx::test::RunResult;
+using gdx::test::Workspace;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* kBucket = "example-bucket";
+const std::string kPrefix = "client/cmslite_gdx/";
+const std::string kBatch = "processed/batch/client/cmslite_gdx/";
+
+// The worked example's input (spec §13); \t is a TAB inside a field.
+const std::string kExample =
+    "node_id,parent_node_id,title,page_type,modified_date,content_types,dcterms_languages,"
+    "dcterms_creator\n"
+    "N1,R0,\"Home, \"\"sweet\"\" home\",PAGE,2021-05-13 10:11:12,|Guide|Form|Guide|,|English|,"
+    "|Ministry B|Ministry A|\n"
+    "N2,N1,Budget\t2021,PAGE,NULL,NULL,|English|French|,||\n"
+    "N3,N1,-,ASSET,2021-06-01 00:00:00,|form|,|English |,|Ministry A|\n";
+
+class CmsliteMetadata : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ws.sql(
+            "CREATE TABLE cmslite.metadata (node_id VARCHAR(255) NOT NULL, parent_node_id "
+            "VARCHAR(255), title VARCHAR(2047), folder_name VARCHAR(255), dcterms_creator "
+            "VARCHAR(4095), modified_date TIMESTAMP);"
+            "CREATE TABLE cmslite.microservice_log (starttime TIMESTAMP, endtime TIMESTAMP);");
+        for (const char* t : {"content_types", "dcterms_languages", "creators"})
+            ws.sql(std::string("CREATE TABLE cmslite.") + t +
+                   " (id BIGINT NOT NULL, value VARCHAR(255) NOT NULL)");
+        for (const char* t : {"metadata_content_types", "metadata_languages", "metadata_creators"})
+            ws.sql(std::string("CREATE TABLE cmslite.") + t +
+                   " (node_id VARCHAR(255) NOT NULL, id BIGINT NOT NULL)");
+        cfg = json::parse(R"({"bucket":"example-bucket","source":"client","destination":"processed",
+ "directory":"cmslite_gdx","doc":"cmslite.csv.*","dbschema":"cmslite","dbtable":"metadata",
+ "sql_query":"post.sql",
+ "columns":["node_id","parent_node_id","title","page_type","modified_date",
+            "content_types","dcterms_languages","dcterms_creator"],
+ "column_count":8,
+ "columns_metadata":["node_id","parent_node_id","title","folder_name","dcterms_creator","modified_date"],
+ "columns_lookup":["content_types","dcterms_languages","dcterms_creator"],
+ "dbtables_dictionaries":["content_types","dcterms_languages","creators"],
+ "dbtables_metadata":["metadata_content_types","metadata_languages","metadata_creators"],
+ "replace":[{"field":"content_types","old":"NULL","new":"||"}],
+ "dateformat":[{"field":"modified_date","format":"%Y-%m-%d %H:%M:%S"}],
+ "dtype_dic_strings":["node_id","parent_node_id","title","page_type","folder_name",
+                      "modified_date","content_types","dcterms_languages","dcterms_creator"],
+ "delim":",","nested_delim":"|","truncate":true})");
+        post_sql("UPDATE {dbschema}.metadata SET folder_name = 'post' WHERE node_id = 'N1';");
+    }
+    void post_sql(const std::string& sql) {
+        std::filesystem::create_directories(ws.dir() / "ddl");
+        std::ofstream(ws.dir() / "ddl" / "post.sql") << sql;
+    }
+    RunResult run() {
+        return ws.run_job("cmslite-metadata", ws.write_file("cms.json", cfg.dump(2)));
+    }
+    std::vector<json> table(const std::string& sql) { return ws.query(sql); }
+    std::vector<std::pair<int64_t, std::string>> dictionary(const std::string& t) {
+        std::vector<std::pair<int64_t, std::string>> out;
+        for (auto& r : ws.query("SELECT id, value FROM cmslite." + t + " ORDER BY id"))
+            out.emplace_back(r["id"].get<int64_t>(), r["value"].get<std::string>());
+        return out;
+    }
+    size_t count(const std::string& t) {
+        return ws.query("SELECT count(*) AS c FROM cmslite." + t)[0]["c"].get<size_t>();
+    }
+
+    Workspace ws;
+    json cfg;
+};
+
+using Dict = std::vector<std::pair<int64_t, std::string>>;
+
+TEST_F(CmsliteMetadata, WorkedExampleTableByTable) {
+    ws.put(kBucket, kPrefix + "cmslite.csv.2021-06-02", kExample, 10s);
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("Objects loaded to Redshift: 1"), std::string::npos) << r.out;
+
+    auto m = table(
+        "SELECT node_id, parent_node_id, title, folder_name, dcterms_creator, modified_date FROM "
+        "cmslite.metadata ORDER BY node_id");
+    ASSERT_EQ(m.size(), 3u);
+    EXPECT_EQ(m[0]["title"], "Home, \"sweet\" home");  // B7: quotes are not data
+    EXPECT_EQ(m[0]["folder_name"], "post");            // the post-load SQL ran
+    EXPECT_EQ(m[0]["modified_date"], "2021-05-13 10:11:12");
+    EXPECT_EQ(m[0]["dcterms_creator"], "|Ministry B|Ministry A|");
+    EXPECT_EQ(m[1]["title"], "Budget 2021");  // TAB -> space
+    EXPECT_TRUE(m[1]["modified_date"].is_null());
+    EXPECT_EQ(m[1]["dcterms_creator"], "||");
+    EXPECT_EQ(m[1]["folder_name"], "");
+    EXPECT_EQ(m[2]["title"], "-");  // B9: a literal '-' stays '-'
+    EXPECT_EQ(m[2]["parent_node_id"], "N1");
+
+    EXPECT_EQ(dictionary("content_types"), (Dict{{0, "Form"}, {1, "Guide"}, {2, "form"}}));
+    EXPECT_EQ(dictionary("dcterms_languages"),
+              (Dict{{0, "English"}, {1, "English "}, {2, "French"}}));
+    EXPECT_EQ(dictionary("creators"), (Dict{{0, "Ministry A"}, {1, "Ministry B"}}));  // B5
+
+    // Lookups in input order, duplicates kept (the batch objects show the order).
+    const std::string folder = kBatch + "cmslite.csv.2021-06-02/";
+    EXPECT_EQ(ws.read(kBucket, folder + "metadata_content_types"),
+              "node_id|id\nN1|1\nN1|0\nN1|1\nN3|2\n");
+    EXPECT_EQ(ws.read(kBucket, folder + "metadata_languages"),
+              "node_id|id\nN1|0\nN2|0\nN2|2\nN3|1\n");
+    EXPECT_EQ(ws.read(kBucket, folder + "metadata_creators"), "node_id|id\nN1|1\nN1|0\nN3|0\n");
+    EXPECT_EQ(count("metadata_content_types"), 4u);
+    EXPECT_EQ(count("metadata_languages"), 4u);
+    EXPECT_EQ(count("metadata_creators"), 3u);
+    auto lc = table("SELECT node_id, id FROM cmslite.metadata_creators ORDER BY node_id, id");
+    EXPECT_EQ(lc[0]["node_id"], "N1");
+    EXPECT_EQ(lc[0]["id"], 0);
+    EXPECT_EQ(lc[2]["node_id"], "N3");
+
+    EXPECT_EQ(count("microservice_log"), 1u);
+    EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/cmslite_gdx/cmslite.csv.2021-06-02"));
+
+    // Nothing new: a second run does nothing and exits 0.
+    auto again = run();
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(count("microservice_log"), 1u);
+}
+
+TEST_F(CmsliteMetadata, NestedCellsWithSpecialCharactersRoundTrip) {
+    const std::string body =
+        "node_id,parent_node_id,title,page_type,modified_date,content_types,dcterms_languages,"
+        "dcterms_creator\n"
+        "A,,t,PAGE,,\"|x|x||caf\xC3\xA9|-|\"\"q\"\"|back\\slash|line\nbreak|\",|fr|,|\\N|\n"
+        "B,,t,PAGE,,|\xE2\x82\xAC|x|,English,|a\\|\n";
+    ws.put(kBucket, kPrefix + "cmslite.csv.x", body, 10s);
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_EQ(dictionary("content_types"), (Dict{{0, "\"q\""},
+                                                 {1, "-"},
+                                                 {2, "back\\slash"},
+                                                 {3, "caf\xC3\xA9"},
+                                                 {4, "line\nbreak"},
+                                                 {5, "x"},
+                                                 {6, "\xE2\x82\xAC"}}));
+    EXPECT_EQ(ws.read(kBucket, kBatch + "cmslite.csv.x/metadata_content_types"),
+              "node_id|id\nA|5\nA|5\nA|3\nA|1\nA|0\nA|2\nA|4\nB|6\nB|5\n");
+    // "English" is not wrapped in '|': split the original's way, with a warning (B6).
+    EXPECT_EQ(dictionary("dcterms_languages"), (Dict{{0, "fr"}, {1, "nglis"}}));
+    EXPECT_EQ(dictionary("creators"), (Dict{{0, "\\N"}, {1, "a\\"}}));
+    std::ifstream log(ws.dir() / "logs" / "cmslite-metadata.log");
+    std::string text((std::istreambuf_iterator<char>(log)), {});
+    EXPECT_NE(text.find("does not start and end with"), std::string::npos);
+}
+
+TEST_F(CmsliteMetadata, HeaderOnlyInputIsBadAndTablesStayUntouched) {
+    ws.put(kBucket, kPrefix + "cmslite.csv.1", kExample, 20s);
+    ASSERT_EQ(run().exit_code, 0);
+    ws.put(kBucket, kPrefix + "cmslite.csv.2", kExample.substr(0, kExample.find('\n') + 1), 10s);
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(ws.exists(kBucket, "processed/bad/client/cmslite_gdx/cmslite.csv.2"));
+    EXPECT_TRUE(ws.exists(kBucket, "processed/bad/client/cmslite_gdx/cmslite.csv.2.error.json"));
+    EXPECT_EQ(count("metadata"), 3u);
+    EXPECT_EQ(count("content_types"), 3u);
+    EXPECT_EQ(count("metadata_languages"), 4u);
+    EXPECT_EQ(count("microservice_log"), 1u);
+}
+
+TEST_F(CmsliteMetadata, FailingPostLoadSqlRollsEverythingBack) {
+    ws.put(kBucket, kPrefix + "cmslite.csv.1", kExample, 20s);
+    ASSERT_EQ(run().exit_code, 0);
+    ws.put(kBucket, kPrefix + "cmslite.csv.2",
+           "node_id,parent_node_id,title,page_type,modified_date,content_types,"
+           "dcterms_languages,dcterms_creator\nZ,,new,PAGE,,|new|,|new|,|new|\n",
+           10s);
+    post_sql("UPDATE {dbschema}.no_such_table SET x = 1;");
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    auto sidecar =
+        json::parse(ws.read(kBucket, "processed/bad/client/cmslite_gdx/cmslite.csv.2.error.json"));
+    EXPECT_NE(sidecar.dump().find("post-load SQL"), std::string::npos) << sidecar.dump();
+    EXPECT_NE(sidecar.dump().find("no_such_table"), std::string::npos) << sidecar.dump();
+    EXPECT_EQ(count("metadata"), 3u);  // old tables intact
+    EXPECT_EQ(dictionary("content_types"), (Dict{{0, "Form"}, {1, "Guide"}, {2, "form"}}));
+    EXPECT_EQ(count("metadata_creators"), 3u);
+    EXPECT_EQ(count("microservice_log"), 1u);
+    EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/cmslite_gdx/cmslite.csv.2"));
+}
+
+TEST_F(CmsliteMetadata, MissingTableIsAConfigErrorAndNothingIsTouched) {
+    ws.sql("DROP TABLE cmslite.creators");
+    ws.put(kBucket, kPrefix + "cmslite.csv.1", kExample, 20s);
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("cmslite.creators"), std::string::npos) << r.err;
+    EXPECT_FALSE(ws.exists(kBucket, "processed/bad/client/cmslite_gdx/cmslite.csv.1"));
+    EXPECT_EQ(count("metadata"), 0u);
+}
+
+// The shipped configs with their shipped DDL.
+const std::string kShipped =
+    std::string(GDX_SHARED_DIR) + "/original-configs/cmslitemetadata_to_redshift/";
+const char* kShippedBucket = "sp-ca-bc-gov-131565110619-12-microservices";
+
+std::string shipped_input() {
+    std::string header =
+        "node_id,parent_node_id,ancestor_nodes,keywords,description,page_type,synonyms,"
+        "dcterms_creator,modified_date,created_date,updated_date,published_date,content_types,"
+        "mbcterms_subject_categories,dcterms_subjects,dcterms_languages,audiences,hr_url,title,"
+        "nav_title,eng_nav_title,site_key,site_id,language_name,language_code,page_status,"
+        "published_by,created_by,modified_by,node_level,locked_date,moved_date,exclude_from_ia,"
+        "hide_from_navigation,exclude_from_search_engines,security_classification,"
+        "security_label,publication_date,defined_security_groups,inherited_security_groups\n";
+    auto row = [](const std::string& id, const std::string& parent, const std::string& type) {
+        return id + "," + parent + ",||,kw,\"desc, with comma\"," + type +
+               ",||,|Ministry A|,2021-05-13 10:11:12,2020-01-01 00:00:00,NULL,NULL,|Guide|,"
+               "|Cat|,|Subj|,|English|,|Public|,https://x/" +
+               id + ",Title " + id +
+               ",Nav,Nav,GOV,CA4CBBBB070F043ACF7FB35FE3FD1081,English,en,"
+               "Published,IDIR\\A,IDIR\\B,IDIR\\C,2,NULL,NULL,false,true,false,Public,,"
+               "2021-09-03 20:35:12,|g1|,|g2|\n";
+    };
+    return header + row("CA4CBBBB070F043ACF7FB35FE3FD1081", "", "PAGE") +
+           row("N2", "CA4CBBBB070F043ACF7FB35FE3FD1081", "PAGE") + row("N3", "N2", "ASSET");
+}
+
+TEST(CmsliteShipped, ProductionConfigLoadsWithItsDdl) {
+    Workspace ws;
+    auto ddl =
+        gdx::test::run_gdx({"sql", "-f", kShipped + "ddl/cmslite.metadata.sql", "--warehouse",
+                            ws.warehouse_uri(), "--log-dir", (ws.dir() / "logs").string()});
+    ASSERT_EQ(ddl.exit_code, 0) << ddl.err;
+    ws.put(kShippedBucket, "client/cmslite_gdx/cmslite.csv.2021-06-02", shipped_input(), 10s);
+    auto r = ws.run_job("cmslite-metadata", kShipped + "cmslite_gdx.json");
+    // The post-load SQL (Redshift dialect) runs in the same transaction; see
+    // docs/differences.md for what runs on SQLite.
+    if (r.exit_code == 0) {
+        EXPECT_EQ(ws.query("SELECT count(*) AS c FROM cmslite.metadata")[0]["c"], 3);
+        EXPECT_EQ(ws.query("SELECT count(*) AS c FROM cmslite.metadata_subjects")[0]["c"], 3);
+        EXPECT_EQ(ws.query("SELECT value FROM cmslite.creators")[0]["value"], "Ministry A");
+    } else {
+        EXPECT_EQ(r.exit_code, 1);
+        auto sidecar = json::parse(ws.read(
+            kShippedBucket, "processed/bad/client/cmslite_gdx/cmslite.csv.2021-06-02.error.json"));
+        EXPECT_NE(sidecar.dump().find("post-load SQL"), std::string::npos) << sidecar.dump();
+        EXPECT_EQ(ws.query("SELECT count(*) AS c FROM cmslite.metadata")[0]["c"], 0);
+    }
+}
+
+// The shipped production config and DDL, with a post-load SQL that SQLite can run: every
+// table of the config is replaced from one 40-column export.
+TEST(CmsliteShipped, ProductionConfigFillsEveryTable) {
+    Workspace ws;
+    auto ddl =
+        gdx::test::run_gdx({"sql", "-f", kShipped + "ddl/cmslite.metadata.sql", "--warehouse",
+                            ws.warehouse_uri(), "--log-dir", (ws.dir() / "logs").string()});
+    ASSERT_EQ(ddl.exit_code, 0) << ddl.err;
+    std::ifstream in(kShipped + "cmslite_gdx.json");
+    auto cfg = json::parse(in);
+    cfg["sql_query"] = "trivial.sql";
+    std::filesystem::create_directories(ws.dir() / "ddl");
+    std::ofstream(ws.dir() / "ddl" / "trivial.sql")
+        << "BEGIN;\nSET search_path TO {dbschema};\nUPDATE {dbschema}.metadata SET folder_name "
+           "= 'f' WHERE page_type = 'ASSET';\n";
+    ws.put(kShippedBucket, "client/cmslite_gdx/cmslite.csv.2021-06-02", shipped_input(), 10s);
+    auto r = ws.run_job("cmslite-metadata", ws.write_file("cms.json", cfg.dump(2)));
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    auto one = [&](const std::string& sql) { return ws.query(sql)[0]["c"]; };
+    EXPECT_EQ(one("SELECT count(*) AS c FROM cmslite.metadata"), 3);
+    EXPECT_EQ(one("SELECT count(*) AS c FROM cmslite.metadata WHERE folder_name = 'f'"), 1);
+    EXPECT_EQ(one("SELECT count(*) AS c FROM cmslite.metadata WHERE sitekey = 'GOV'"), 3);
+    EXPECT_EQ(one("SELECT count(*) AS c FROM cmslite.metadata WHERE node_level = 2"), 3);
+    for (const char* t : {"content_types", "mbcterms_subject_categories", "dcterms_subjects",
+                          "dcterms_languages", "audiences", "creators"})
+        EXPECT_EQ(one(std::string("SELECT count(*) AS c FROM cmslite.") + t), 1) << t;
+    for (const char* t :
+         {"metadata_content_types", "metadata_subject_categories", "metadata_subjects",
+          "metadata_languages", "metadata_audiences", "metadata_creators"})
+        EXPECT_EQ(one(std::string("SELECT count(*) AS c FROM cmslite.") + t), 3) << t;
+    EXPECT_EQ(one("SELECT count(*) AS c FROM cmslite.microservice_log"), 1);
+}
+
+TEST(CmsliteShipped, GroupsConfigNamesTheTableItsDdlDoesNotCreate) {
+    Workspace ws;
+    auto ddl =
+        gdx::test::run_gdx({"sql", "-f", kShipped + "ddl/cmslite.metadata.sql", "--warehouse",
+                            ws.warehouse_uri(), "--log-dir", (ws.dir() / "logs").string()});
+    ASSERT_EQ(ddl.exit_code, 0) << ddl.err;
+    ws.put(kShippedBucket, "client/cmslite_gdx/cmslite.csv.2021-06-02", shipped_input(), 10s);
+    auto r = ws.run_job("cmslite-metadata", kShipped + "cmslite_groups_gdx.json");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("cmslite.inherited_security_groups does not exist"), std::string::npos)
+        << r.err;
+    EXPECT_FALSE(
+        ws.exists(kShippedBucket, "processed/bad/client/cmslite_gdx/cmslite.csv.2021-06-02"));
+}
+
+}  // namespace
