@@ -373,7 +373,13 @@ int run_cmslite_metadata(const RunOptions& options) {
             ObjectOutcome outcome = ObjectOutcome::Bad;
             std::variant<SplitStats, Failure> split = Failure::simple("empty", "");
             try {
+                const auto t0 = std::chrono::steady_clock::now();
                 split = splitter.split(run.store(), ref, object.size);
+                const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
+                spdlog::info("{}: split {} rows into {} batch objects in {:.3f} s ({:.0f} MB/s)",
+                             object.key, std::get<SplitStats>(split).rows,
+                             1 + 2 * cfg.columns_lookup.size(), took.count(),
+                             static_cast<double>(object.size) / 1e6 / took.count());
             } catch (const DataError& e) {
                 split = Failure::from(
                     e, e.info().what.rfind("cannot decode", 0) == 0 ? "decode" : "transform");
