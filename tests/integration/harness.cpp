@@ -1,5 +1,12 @@
 #include "harness.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+
+#include "../fakes/s3_servers.hpp"
+#include "store/s3/s3_client.hpp"
+#include "store/s3/s3_store.hpp"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -78,7 +85,52 @@ RunResult run_gdx(const std::vector<std::string>& args,
     return r;
 }
 
-Workspace::Workspace() {
+std::string backend_name(Backend b) {
+    return b == Backend::Embedded ? "Embedded" : "S3Postgres";
+}
+
+namespace {
+
+// The PostgreSQL server of this test binary: GDX_TEST_PG_URL (scripts/test.sh starts one), or a
+// throw-away cluster started on first use and stopped at exit.
+const std::string& postgres_admin_url() {
+    static std::string url;
+    static std::string cluster_dir;
+    static bool started = [] {
+        if (const char* env = std::getenv("GDX_TEST_PG_URL"); env && *env) {
+            url = env;
+            return true;
+        }
+        cluster_dir = gdx::testing::make_temp_dir("it-pg");
+        url = gdx::testing::run_command(std::string(GDX_SOURCE_DIR) +
+                                        "/scripts/pg-cluster.sh start " + cluster_dir);
+        while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
+        std::atexit([] {
+            std::system((std::string(GDX_SOURCE_DIR) + "/scripts/pg-cluster.sh stop " +
+                         cluster_dir + " >/dev/null 2>&1")
+                            .c_str());
+        });
+        return true;
+    }();
+    (void)started;
+    return url;
+}
+
+// postgresql://user@host:port/db -> the same server, database `db`.
+std::string with_database(const std::string& url, const std::string& db) {
+    auto slash = url.find('/', url.find("://") + 3);
+    auto query = url.find('?', slash);
+    return url.substr(0, slash) + "/" + db + (query == std::string::npos ? "" : url.substr(query));
+}
+
+int next_id() {
+    static int n = 0;
+    return n++;
+}
+
+}  // namespace
+
+Workspace::Workspace(Backend backend) : backend_(backend) {
     auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "ws";
     for (auto& c : name)
@@ -87,26 +139,60 @@ Workspace::Workspace() {
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "store");
     base_time_ = fs::file_time_type::clock::now();
+    const std::string id = std::to_string(getpid()) + "-" + std::to_string(next_id());
+
+    if (backend_ == Backend::Embedded) {
+        bucket_ = "test-bucket";
+        warehouse_uri_ = "sqlite:" + (dir_ / "gdx.db").string();
+        store_ = store::open_store("file:" + (dir_ / "store").string());
+        return;
+    }
+    // A bucket and a database of its own, so that tests never see each other's objects or rows.
+    const auto& moto = gdx::testing::moto_server();
+    env_ = {{"AWS_ENDPOINT_URL", moto.url()},
+            {"AWS_ACCESS_KEY_ID", gdx::testing::kS3AccessKey},
+            {"AWS_SECRET_ACCESS_KEY", gdx::testing::kS3SecretKey},
+            {"AWS_REGION", "us-east-1"},
+            {"AWS_EC2_METADATA_DISABLED", "true"},
+            {"GDX_RETRY_BASE_MS", "5"}};
+    store::s3::S3Config cfg;
+    cfg.endpoint = moto.url();
+    cfg.region = "us-east-1";
+    cfg.credentials = store::s3::AwsCredentials{
+        gdx::testing::kS3AccessKey, gdx::testing::kS3SecretKey, "", std::nullopt, "test"};
+    bucket_ = "gdx-it-" + id;
+    store::s3::S3Client(cfg).perform({"CreateBucket", "PUT", bucket_, "", "", {}, {}});
+    store_ = std::make_unique<store::S3Store>(cfg);
+
+    std::string db = "gdx_it_" + id;
+    std::replace(db.begin(), db.end(), '-', '_');
+    auto r = run_gdx({"sql", "-c", "CREATE DATABASE " + db, "--warehouse", postgres_admin_url(),
+                      "--log-dir", (dir_ / "logs").string()});
+    if (r.exit_code != 0) throw std::runtime_error("CREATE DATABASE failed: " + r.err);
+    warehouse_uri_ = with_database(postgres_admin_url(), db);
 }
 
 Workspace::~Workspace() {
     if (!::testing::Test::HasFailure()) fs::remove_all(dir_);
 }
 
+std::string Workspace::store_uri() const {
+    return backend_ == Backend::Embedded ? "file:" + (dir_ / "store").string() : "s3://";
+}
+
 void Workspace::put(const std::string& bucket, const std::string& key, const std::string& bytes,
                     std::chrono::seconds age) {
-    fs::path p = dir_ / "store" / bucket / key;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << bytes;
-    fs::last_write_time(p, base_time_ - age);
+    store_->put_bytes(bucket, key, bytes);
+    if (backend_ == Backend::Embedded)
+        fs::last_write_time(dir_ / "store" / bucket / key, base_time_ - age);
 }
 
 bool Workspace::exists(const std::string& bucket, const std::string& key) const {
-    return fs::exists(dir_ / "store" / bucket / key);
+    return store_->head(bucket, key).has_value();
 }
 
 std::string Workspace::read(const std::string& bucket, const std::string& key) const {
-    return slurp(dir_ / "store" / bucket / key);
+    return store_->get_bytes(bucket, key);
 }
 
 fs::path Workspace::write_file(const std::string& name, const std::string& text) const {
@@ -123,19 +209,23 @@ RunResult Workspace::run_job(const std::string& job, const fs::path& config,
                                   store_uri(), "--warehouse",           warehouse_uri(),
                                   "--log-dir", (dir_ / "logs").string()};
     args.insert(args.end(), extra.begin(), extra.end());
-    return run_gdx(args, env, dir_);
+    auto merged = env_;
+    for (auto& [k, v] : env) merged[k] = v;
+    return run_gdx(args, merged, dir_);
 }
 
 RunResult Workspace::sql(const std::string& sql) const {
     auto r = run_gdx(
-        {"sql", "-c", sql, "--warehouse", warehouse_uri(), "--log-dir", (dir_ / "logs").string()});
+        {"sql", "-c", sql, "--warehouse", warehouse_uri(), "--log-dir", (dir_ / "logs").string()},
+        env_);
     EXPECT_EQ(r.exit_code, 0) << "gdx sql failed: " << sql << "\n" << r.err;
     return r;
 }
 
 std::vector<nlohmann::json> Workspace::query(const std::string& sql) const {
     auto r = run_gdx({"sql", "--json", "-c", sql, "--warehouse", warehouse_uri(), "--log-dir",
-                      (dir_ / "logs").string()});
+                      (dir_ / "logs").string()},
+                     env_);
     EXPECT_EQ(r.exit_code, 0) << "query failed: " << sql << "\n" << r.err;
     std::vector<nlohmann::json> rows;
     std::istringstream in(r.out);

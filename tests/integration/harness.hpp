@@ -8,9 +8,20 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include <nlohmann/json.hpp>
 
+#include "store/object_store.hpp"
+
 namespace gdx::test {
+
+// Where a workspace keeps its objects and tables. Tests are parametrised by it, never copied.
+enum class Backend {
+    Embedded,    // file:DIR + sqlite:FILE
+    S3Postgres,  // s3:// on moto_server + postgresql:// (GDX_TEST_PG_URL or a cluster of our own)
+};
+std::string backend_name(Backend b);
 
 struct RunResult {
     int exit_code = -1;
@@ -24,15 +35,19 @@ RunResult run_gdx(const std::vector<std::string>& args,
                   const std::filesystem::path& cwd = {});
 
 class Workspace {
-  public:
-    Workspace();
+public:
+    explicit Workspace(Backend backend = Backend::Embedded);
     ~Workspace();
     Workspace(const Workspace&) = delete;
     Workspace& operator=(const Workspace&) = delete;
 
     const std::filesystem::path& dir() const { return dir_; }
-    std::string store_uri() const { return "file:" + (dir_ / "store").string(); }
-    std::string warehouse_uri() const { return "sqlite:" + (dir_ / "gdx.db").string(); }
+    Backend backend() const { return backend_; }
+    const std::string& bucket() const { return bucket_; }
+    std::string store_uri() const;
+    const std::string& warehouse_uri() const { return warehouse_uri_; }
+    // Environment every gdx run of this workspace gets (S3 endpoint and keys).
+    const std::map<std::string, std::string>& env() const { return env_; }
 
     // Puts an object into the local store; its last-modified is the workspace's creation time -
     // age.
@@ -49,8 +64,13 @@ class Workspace {
     RunResult sql(const std::string& sql) const;  // fails the test on a non-zero exit
     std::vector<nlohmann::json> query(const std::string& sql) const;
 
-  private:
+private:
+    Backend backend_;
     std::filesystem::path dir_;
+    std::string bucket_;
+    std::string warehouse_uri_;
+    std::map<std::string, std::string> env_;
+    std::unique_ptr<store::ObjectStore> store_;
     std::filesystem::file_time_type base_time_;  // ages count back from here, so ties are exact
 };
 
