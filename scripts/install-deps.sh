@@ -12,9 +12,8 @@ packages=(
     libcurl4-openssl-dev libpugixml-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
     libpq-dev libsqlite3-dev sqlite3 libssl-dev libpcre2-dev libhowardhinnant-date-dev tzdata
     libgtest-dev libgmock-dev libbenchmark-dev
-    postgresql postgresql-client openssh-server
+    postgresql openssh-server
     python3 python3-pandas time
-    nodejs npm
 )
 
 missing=()
@@ -26,6 +25,12 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     echo "installing: ${missing[*]}"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Node.js may come with the image (its own npm); Debian's packages otherwise.
+if ! command -v npm >/dev/null 2>&1; then
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 
 # The stricter S3-compatible test server (s3rver) comes from npm into ./node_modules.
