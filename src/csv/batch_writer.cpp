@@ -1,14 +1,17 @@
 #include "csv/batch_writer.hpp"
 
 #include <algorithm>
-#include <cstring>
-
-#include "csv/byte_scan.hpp"
 
 namespace gdx::csv {
+namespace {
+// Slack past buffer_size so that ordinary rows never make the buffer grow.
+constexpr size_t kRowSlack = 64 * 1024;
+}  // namespace
 
 BatchWriter::BatchWriter(store::ObjectWriter& out, size_t buffer_size)
-    : out_(out), buf_(std::max<size_t>(buffer_size, 16)) {}
+    : out_(out),
+      buf_(std::max<size_t>(buffer_size, 16) + kRowSlack),
+      flush_at_(std::max<size_t>(buffer_size, 16)) {}
 
 void BatchWriter::header(const std::vector<std::string>& names) {
     const uint64_t rows = rows_;
@@ -17,56 +20,38 @@ void BatchWriter::header(const std::vector<std::string>& names) {
     rows_ = rows;
 }
 
-char* BatchWriter::reserve(size_t n) {
-    if (len_ + n > buf_.size()) {
-        flush();
-        if (n > buf_.size()) buf_.resize(n);
-    }
-    return buf_.data() + len_;
+void BatchWriter::grow(size_t n) {
+    buf_.resize(std::max(2 * buf_.size(), len_ + n + detail::kScanPadding));
 }
 
-void BatchWriter::separate() {
-    if (!row_empty_) *reserve(1) = '|', ++len_;
-    row_empty_ = false;
-}
-
-void BatchWriter::field(std::string_view text) {
-    separate();
-    // Worst case every byte is escaped.
-    char* out = reserve(2 * text.size());
-    char* const start = out;
-    const char* seg = text.data();
-    const char* const end = seg + text.size();
+size_t BatchWriter::escape_tail(char* out, std::string_view text, size_t k) {
+    char* w = out + k;
+    const char* seg = text.data() + k;
+    const char* const end = text.data() + text.size();
     for (;;) {
         const char* p = detail::find_any4_bounded(seg, end, '\\', '|', '\n', '\r');
-        std::memcpy(out, seg, static_cast<size_t>(p - seg));
-        out += p - seg;
+        std::memmove(w, seg, static_cast<size_t>(p - seg));
+        w += p - seg;
         if (p == end) break;
-        *out++ = '\\';
-        *out++ = *p;
+        *w++ = '\\';
+        *w++ = *p;
         seg = p + 1;
     }
-    len_ += static_cast<size_t>(out - start);
-}
-
-void BatchWriter::null_field() {
-    separate();
-    std::memcpy(reserve(2), "\\N", 2);
-    len_ += 2;
-}
-
-void BatchWriter::end_row() {
-    *reserve(1) = '\n';
-    ++len_;
-    row_empty_ = true;
-    ++rows_;
+    *w++ = '|';
+    return static_cast<size_t>(w - out);
 }
 
 void BatchWriter::flush() {
     if (len_ == 0) return;
-    out_.write(std::string_view(buf_.data(), len_));
-    flushed_ += len_;
-    len_ = 0;
+    // Mid-row, the last byte is the pending separator of the row's last field: keep it, so
+    // that end_row can still turn it into the line break.
+    const bool pending = len_ > row_start_;
+    const size_t n = pending ? len_ - 1 : len_;
+    if (n > 0) out_.write(std::string_view(buf_.data(), n));
+    flushed_ += n;
+    if (pending) buf_[0] = '|';
+    len_ -= n;
+    row_start_ = 0;
 }
 
 }  // namespace gdx::csv

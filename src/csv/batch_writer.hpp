@@ -1,41 +1,81 @@
 #pragma once
 // Writes the batch format (docs/batch-format.md): '|'-separated, backslash-escaped, \N = NULL.
+// The per-field path is inline and branch-light: every field is copied into the buffer with
+// its separator written after it (end_row turns the last one into the line break), the copy
+// is scanned for bytes that need escaping, and the rare field that has one is rewritten.
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "csv/byte_scan.hpp"
 #include "store/object_store.hpp"
 
 namespace gdx::csv {
 
 class BatchWriter {
-  public:
+public:
     explicit BatchWriter(store::ObjectWriter& out, size_t buffer_size = 1 << 20);
 
     // Line 1: the column names (escaped like fields).
     void header(const std::vector<std::string>& names);
     // One field of the current row; `\`, `|`, LF and CR are escaped with a backslash.
-    void field(std::string_view text);
+    void field(std::string_view text) {
+        const size_t n = text.size();
+        // Room for the worst case (every byte escaped), the separator and the scan padding.
+        if (buf_.size() - len_ < 2 * n + 1 + detail::kScanPadding) [[unlikely]]
+            grow(2 * n + 1);
+        char* const out = buf_.data() + len_;
+        std::memcpy(out, text.data(), n);
+        const size_t k = detail::find_escape_padded(out, n);
+        if (k != n) [[unlikely]] {
+            len_ += escape_tail(out, text, k);
+            return;
+        }
+        out[n] = '|';
+        len_ += n + 1;
+    }
     // SQL NULL, written as \N.
-    void null_field();
-    void end_row();
-    // Pushes buffered bytes to `out`; does not commit. Also happens whenever the buffer fills.
-    // The destructor does not flush: call flush() before committing.
+    void null_field() {
+        if (buf_.size() - len_ < 3) [[unlikely]]
+            grow(3);
+        std::memcpy(buf_.data() + len_, "\\N|", 3);
+        len_ += 3;
+    }
+    void end_row() {
+        if (len_ > row_start_) {
+            buf_[len_ - 1] = '\n';  // the last field's separator
+        } else {
+            if (buf_.size() == len_) [[unlikely]]
+                grow(1);
+            buf_[len_++] = '\n';  // a row without fields
+        }
+        ++rows_;
+        const size_t row_bytes = len_ - row_start_;
+        row_start_ = len_;
+        if (len_ + 2 * row_bytes > flush_at_) flush();  // as long a row might not fit
+    }
+    // Pushes buffered bytes to `out`; does not commit. Also happens at the end of a row when
+    // another row as long, fully escaped, might not fit in buffer_size (a row in progress may grow
+    // the buffer). The destructor does not flush: call flush() before committing.
     void flush();
 
     uint64_t rows() const { return rows_; }             // data rows ended so far (header excluded)
     uint64_t bytes() const { return flushed_ + len_; }  // written, buffered included
 
-  private:
-    // Room for `n` more bytes: flushes, or grows for a field larger than the buffer.
-    char* reserve(size_t n);
-    void separate();
+private:
+    // Makes room for `n` more bytes plus scan padding, keeping the buffered ones.
+    void grow(size_t n);
+    // Rewrites the field copied at `out` with escapes from byte `k` (the first special one)
+    // on and appends its separator; returns the bytes written at `out`.
+    size_t escape_tail(char* out, std::string_view text, size_t k);
 
     store::ObjectWriter& out_;
     std::vector<char> buf_;
+    size_t flush_at_;
     size_t len_ = 0;
-    bool row_empty_ = true;  // no field yet in the current row
+    size_t row_start_ = 0;  // where the current row begins in buf_
     uint64_t rows_ = 0;
     uint64_t flushed_ = 0;
 };

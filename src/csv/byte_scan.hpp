@@ -36,6 +36,33 @@ inline const char* find_any3(const char* p, const char* end, char a, char b, cha
 #endif
 }
 
+// Index of the first byte of p[0, n) that the batch format escapes (\\, |, LF, CR), or n.
+// Reads up to 15 bytes past p + n, which must be readable (their values do not matter).
+inline size_t find_escape_padded(const char* p, size_t n) {
+#if defined(__SSE2__)
+    const __m128i bs = _mm_set1_epi8('\\');
+    const __m128i bar = _mm_set1_epi8('|');
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    for (size_t i = 0; i < n; i += 16) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        const __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, bs), _mm_cmpeq_epi8(x, bar)),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)));
+        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+        if (n - i < 16) mask &= (1u << (n - i)) - 1;  // bytes past the end do not count
+        if (mask) return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+    return n;
+#else
+    for (size_t i = 0; i < n; ++i) {
+        const char x = p[i];
+        if ((x == '\\') | (x == '|') | (x == '\n') | (x == '\r')) return i;
+    }
+    return n;
+#endif
+}
+
 // First byte in [p, end) equal to a, b, c or e, or end. Never reads outside the range, so it
 // works on caller-owned strings.
 inline const char* find_any4_bounded(const char* p, const char* end, char a, char b, char c,

@@ -10,7 +10,7 @@
 namespace gdx::csv::detail {
 
 class LineCounter {
-  public:
+public:
     void feed(const char* p, size_t n) {
         if (n == 0) return;
         if (std::memchr(p, '\r', n) == nullptr) {  // common case: LF or no terminators
@@ -33,16 +33,24 @@ class LineCounter {
     // 1-based line of the next byte to be fed.
     uint64_t current_line() const { return 1 + terminators_ + (pending_cr_ ? 1 : 0); }
 
-  private:
+private:
     static uint64_t count_lf(const char* p, size_t n) {
         uint64_t count = 0;
         size_t i = 0;
 #if defined(__SSE2__)
+        // Per-byte counters (a match is -1, so subtract), summed with psadbw before they can
+        // wrap: no popcount, which without -mpopcnt is a libgcc call.
         const __m128i lf = _mm_set1_epi8('\n');
-        for (; i + 16 <= n; i += 16) {
-            const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-            count += static_cast<uint64_t>(__builtin_popcount(
-                static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, lf)))));
+        const __m128i zero = _mm_setzero_si128();
+        while (i + 16 <= n) {
+            __m128i acc = zero;
+            for (int k = 0; k < 255 && i + 16 <= n; ++k, i += 16) {
+                const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+                acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, lf));
+            }
+            const __m128i sums = _mm_sad_epu8(acc, zero);
+            count += static_cast<uint64_t>(_mm_cvtsi128_si32(sums)) +
+                     static_cast<uint64_t>(_mm_extract_epi16(sums, 4));
         }
 #endif
         for (; i < n; ++i) count += (p[i] == '\n');
