@@ -16,7 +16,27 @@ std::string shown(std::string_view v) {
 }  // namespace
 
 RowTransformer::RowTransformer(const ColumnPlan& plan)
-    : plan_(plan), column_count_(plan.input_columns.size()) {}
+    : plan_(plan), column_count_(plan.input_columns.size()) {
+    for (const ColumnProgram& p : plan.outputs) {
+        Cell c{&p, 0, 0, Check::None, false};
+        if (p.target) {
+            const types::ColumnType& t = *p.target;
+            if (t.kind == types::TypeKind::Text) {
+                if (t.length >= 0) c.check = Check::MaxBytes, c.max_bytes = t.length;
+            } else if (t.kind == types::TypeKind::Other) {
+                c.check = Check::None;
+            } else if (p.to_int && t.kind == types::TypeKind::BigInt) {
+                c.check = Check::None;  // canonical_int64 only yields int64 decimals
+            } else {
+                c.check = Check::Full;
+            }
+        }
+        c.copy = p.source >= 0 && !p.check_bool && !p.check_float && !p.to_int &&
+                 p.byte_limit < 0 && p.replace.empty() && !p.date;
+        if (c.copy) c.source = static_cast<size_t>(p.source);
+        cells_.push_back(c);
+    }
+}
 
 void RowTransformer::fail(const ColumnProgram& p, const csv::Row& row, std::string what,
                           std::string_view value) const {
@@ -29,14 +49,33 @@ void RowTransformer::fail(const ColumnProgram& p, const csv::Row& row, std::stri
     throw DataError(std::move(info));
 }
 
+void RowTransformer::check_slow(const ColumnProgram& p, const csv::Row& row,
+                                std::string_view v) const {
+    if (const char* why = types::check_value(*p.target, v))
+        fail(p, row, fmt::format("{} (column type {})", why, p.target->declared), v);
+}
+
 void RowTransformer::write_row(const csv::Row& row, csv::BatchWriter& out) {
-    if (row.size() > column_count_ && surplus_rows_++ == 0) first_surplus_line_ = row.line();
-    for (const ColumnProgram& p : plan_.outputs) write_cell(p, row, out);
+    const size_t fields = row.size();
+    if (fields > column_count_ && surplus_rows_++ == 0) first_surplus_line_ = row.line();
+    for (const Cell& c : cells_) {
+        if (c.copy && c.source < fields) {
+            const std::string_view v = row[c.source];
+            if (!plan_.na.contains(v)) {
+                check(c, row, v);
+                out.field(v);
+                continue;
+            }
+            write_missing(*c.program, row, out);
+            continue;
+        }
+        write_cell(c, row, out);
+    }
     out.end_row();
 }
 
-void RowTransformer::write_cell(const ColumnProgram& p, const csv::Row& row,
-                                csv::BatchWriter& out) {
+void RowTransformer::write_cell(const Cell& c, const csv::Row& row, csv::BatchWriter& out) {
+    const ColumnProgram& p = *c.program;
     std::string_view v;
     bool missing;
     if (p.source >= 0) {
@@ -50,38 +89,37 @@ void RowTransformer::write_cell(const ColumnProgram& p, const csv::Row& row,
         missing = !p.constant.has_value();
         if (!missing) v = *p.constant;
     }
+    if (missing) return write_missing(p, row, out);
 
-    if (!missing) {
-        if (p.check_bool && !parse_pandas_bool(v)) fail(p, row, "not a boolean (True/False)", v);
-        if (p.check_float && !is_float_text(v)) fail(p, row, "not a number", v);
-        if (p.byte_limit >= 0 && v.size() > static_cast<size_t>(p.byte_limit))
-            v = v.substr(0, utf8_prefix_bytes(v, static_cast<size_t>(p.byte_limit)));
-        for (const ReplaceRule& r : p.replace) {
-            if (r.regex) {
-                replace_buf_ = r.regex->sub(v, r.new_value);
-                v = replace_buf_;
-            } else if (v == r.old_value) {
-                v = r.new_value;
-            }
+    if (p.check_bool && !parse_pandas_bool(v)) fail(p, row, "not a boolean (True/False)", v);
+    if (p.check_float && !is_float_text(v)) fail(p, row, "not a number", v);
+    if (p.byte_limit >= 0 && v.size() > static_cast<size_t>(p.byte_limit))
+        v = v.substr(0, utf8_prefix_bytes(v, static_cast<size_t>(p.byte_limit)));
+    for (const ReplaceRule& r : p.replace) {
+        if (r.regex) {
+            replace_buf_ = r.regex->sub(v, r.new_value);
+            v = replace_buf_;
+        } else if (v == r.old_value) {
+            v = r.new_value;
         }
-        if (p.date) {
-            ParsedTime t;
-            if (!p.date->parse(v, t))
-                fail(p, row, "value does not match date format " + p.date_format, v);
-            v = std::string_view(date_buf_, format_iso(t, p.date_only, date_buf_));
-        }
-        if (p.to_int) {
-            std::string_view canonical;
-            if (!canonical_int64(v, int_buf_, canonical)) fail(p, row, "not a 64-bit integer", v);
-            v = canonical;
-        }
-        if (p.target) {
-            if (const char* why = types::check_value(*p.target, v))
-                fail(p, row, fmt::format("{} (column type {})", why, p.target->declared), v);
-        }
-        out.field(v);
-        return;
     }
+    if (p.date) {
+        ParsedTime t;
+        if (!p.date->parse(v, t))
+            fail(p, row, "value does not match date format " + p.date_format, v);
+        v = std::string_view(date_buf_, format_iso(t, p.date_only, date_buf_));
+    }
+    if (p.to_int && !is_canonical_int64(v)) {  // an already canonical value passes unchanged
+        std::string_view canonical;
+        if (!canonical_int64(v, int_buf_, canonical)) fail(p, row, "not a 64-bit integer", v);
+        v = canonical;
+    }
+    check(c, row, v);
+    out.field(v);
+}
+
+void RowTransformer::write_missing(const ColumnProgram& p, const csv::Row& row,
+                                   csv::BatchWriter& out) {
     if (p.missing_is_null()) {
         if (p.target->not_null)
             fail(p, row,

@@ -3,6 +3,7 @@
 // over the output columns per row, no allocation except when an edit must build a new value.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "csv/batch_writer.hpp"
 #include "csv/csv_reader.hpp"
@@ -11,7 +12,7 @@
 namespace gdx::transform {
 
 class RowTransformer {
-  public:
+public:
     explicit RowTransformer(const ColumnPlan& plan);
 
     // Transforms one data row (already split into fields) into one batch row.
@@ -21,13 +22,35 @@ class RowTransformer {
     uint64_t surplus_rows() const { return surplus_rows_; }
     uint64_t first_surplus_line() const { return first_surplus_line_; }
 
-  private:
-    void write_cell(const ColumnProgram& p, const csv::Row& row, csv::BatchWriter& out);
+private:
+    // How the target type's acceptance check runs, decided once per column.
+    enum class Check : uint8_t {
+        None,      // no target, a type that takes any text, or a value already known to fit
+        MaxBytes,  // VARCHAR(n): a length compare
+        Full,      // types::check_value
+    };
+    // A ColumnProgram reduced to what the per-cell loop branches on.
+    struct Cell {
+        const ColumnProgram* program;
+        size_t source;     // input field index (when `copy`)
+        size_t max_bytes;  // Check::MaxBytes
+        Check check;
+        bool copy;  // an input field with no edits: NA test, check, write
+    };
+
+    void write_cell(const Cell& c, const csv::Row& row, csv::BatchWriter& out);
+    void write_missing(const ColumnProgram& p, const csv::Row& row, csv::BatchWriter& out);
+    void check(const Cell& c, const csv::Row& row, std::string_view v) const {
+        if (c.check == Check::MaxBytes ? v.size() > c.max_bytes : c.check == Check::Full)
+            check_slow(*c.program, row, v);
+    }
+    void check_slow(const ColumnProgram& p, const csv::Row& row, std::string_view v) const;
     [[noreturn]] void fail(const ColumnProgram& p, const csv::Row& row, std::string what,
                            std::string_view value) const;
 
     const ColumnPlan& plan_;
     size_t column_count_;
+    std::vector<Cell> cells_;
     uint64_t surplus_rows_ = 0;
     uint64_t first_surplus_line_ = 0;
     std::string replace_buf_;

@@ -82,9 +82,23 @@ NaTokens::NaTokens(bool keep_default_na, const std::vector<std::string>& extra)
         return a.size() != b.size() ? a.size() < b.size() : a < b;
     });
     extra_.erase(std::unique(extra_.begin(), extra_.end()), extra_.end());
+    if (keep_default_)
+        for (std::string_view t :
+             {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+              "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
+            note(t);
+    for (const std::string& t : extra_) note(t);
 }
 
-bool NaTokens::contains(std::string_view field) const {
+void NaTokens::note(std::string_view token) {
+    lengths_ |= uint64_t{1} << (token.size() < 63 ? token.size() : 63);
+    if (!token.empty()) {
+        const auto c = static_cast<unsigned char>(token[0]);
+        first_bytes_[c >> 6] |= uint64_t{1} << (c & 63);
+    }
+}
+
+bool NaTokens::contains_slow(std::string_view field) const {
     if (keep_default_ && is_default_na_token(field)) return true;
     for (const std::string& t : extra_) {
         if (t.size() > field.size()) break;

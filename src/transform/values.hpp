@@ -2,6 +2,7 @@
 // Cell-level conversions of the column pipeline, pandas 2.x semantics (spec §19).
 // All of them are allocation-free on the hot path.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,18 +12,32 @@ namespace gdx::transform {
 
 // pandas' missing-value tokens (spec §19.2): whole-field, case-sensitive, no trimming.
 class NaTokens {
-  public:
+public:
     // pandas >= 2 defaults: "", #N/A, #N/A N/A, #NA, -1.#IND, -1.#QNAN, -NaN, -nan, 1.#IND,
     // 1.#QNAN, <NA>, N/A, NA, NULL, NaN, None, n/a, nan, null.
     static NaTokens pandas_default() { return NaTokens(true, {}); }
     // read_csv(keep_default_na=..., na_values=extra).
     NaTokens(bool keep_default_na, const std::vector<std::string>& extra);
 
-    bool contains(std::string_view field) const;
+    bool contains(std::string_view field) const {
+        // Quick rejection by length and first byte: most fields are no token.
+        const size_t n = field.size();
+        if (!((lengths_ >> (n < 63 ? n : 63)) & 1)) return false;
+        if (n != 0) {
+            const auto c = static_cast<unsigned char>(field[0]);
+            if (!((first_bytes_[c >> 6] >> (c & 63)) & 1)) return false;
+        }
+        return contains_slow(field);
+    }
 
-  private:
+private:
+    bool contains_slow(std::string_view field) const;
+    void note(std::string_view token);
+
     bool keep_default_ = true;
     std::vector<std::string> extra_;
+    uint64_t lengths_ = 0;          // bit n: a token of n bytes (bit 63: of 63 or more)
+    uint64_t first_bytes_[4] = {};  // bit c: a token starts with byte c
 };
 
 // True when `field` is one of pandas' default NA tokens.
@@ -33,6 +48,18 @@ bool is_default_na_token(std::string_view field);
 // decimal ("007" -> "7", "-0" -> "0"), stored in `out_buf` (reused; no allocation once its
 // capacity reached 24). False for "1.5", "abc", "", "inf" or values outside int64.
 bool canonical_int64(std::string_view in, std::string& out_buf, std::string_view& out);
+
+// True when `v` is already what canonical_int64 makes of it: an optional '-' and 1 to 18
+// digits without leading zeros ("0" itself, but not "-0"). Then it can pass unchanged.
+inline bool is_canonical_int64(std::string_view v) {
+    size_t i = (!v.empty() && v[0] == '-') ? 1 : 0;
+    const size_t digits = v.size() - i;
+    if (digits == 0 || digits > 18) return false;
+    if (v[i] == '0' && (digits > 1 || i == 1)) return false;
+    for (; i < v.size(); ++i)
+        if (static_cast<unsigned char>(v[i] - '0') > 9) return false;
+    return true;
+}
 
 // pandas' float parser: surrounding spaces, sign, digits with optional '.', optional exponent;
 // or exactly inf/+inf/-inf/infinity/+infinity/-infinity in any case. ("nan" spellings are NA
