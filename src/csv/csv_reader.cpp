@@ -13,6 +13,9 @@ using detail::find_any3;
 using detail::kScanPadding;
 
 constexpr size_t kMinBuffer = 4;  // room for a BOM plus one byte
+// Readable bytes after the data: parse_simple loads 64-byte blocks, find_any3 16 bytes.
+constexpr size_t kPadding = 64;
+static_assert(kPadding >= kScanPadding);
 constexpr size_t kErrorValueBytes = 40;
 
 // Up to kErrorValueBytes of a field for an error message, cut on a UTF-8 boundary.
@@ -29,8 +32,9 @@ CsvReader::CsvReader(ByteSource& utf8, const CsvOptions& options)
     : src_(utf8),
       delim_(options.delimiter),
       strip_quotes_(options.strip_quotes),
+      simple_(delim_ != '"' && delim_ != '\n' && delim_ != '\r'),
       capacity_(std::max(options.buffer_size, kMinBuffer)) {
-    buf_.resize(capacity_ + kScanPadding);
+    buf_.resize(capacity_ + kPadding);
 }
 
 size_t CsvReader::strip_quotes(char* p, size_t n) {
@@ -63,7 +67,7 @@ void CsvReader::refill() {
     }
     if (end_ == capacity_) {  // one record fills the whole buffer: grow
         capacity_ *= 2;
-        buf_.resize(capacity_ + kScanPadding);
+        buf_.resize(capacity_ + kPadding);
     }
     fill();
 }
@@ -136,10 +140,12 @@ CsvReader::Step CsvReader::parse(Row& row) {
     }
     pos_ = static_cast<size_t>(p - base);
 
-    row.spans_.clear();
+    row.size_ = 0;
     row.arena_.clear();
     row.base_ = base;
     row.line_ = line_;
+    if (simple_ && parse_simple(row, p)) return Step::Record;
+    row.size_ = 0;
     uint64_t lines = 0;  // line breaks consumed by this record
 
     for (;;) {             // one field per iteration; p is at its first byte
@@ -162,7 +168,7 @@ CsvReader::Step CsvReader::parse(Row& row) {
                 if (q == end) {
                     if (!eof_) return Step::NeedMore;
                     throw DataError({"unterminated quoted field", field_line,
-                                     static_cast<uint32_t>(row.spans_.size() + 1), "",
+                                     static_cast<uint32_t>(row.size_ + 1), "",
                                      field_excerpt(p + 1, end)});
                 }
                 if (*q == '\n') {
@@ -196,15 +202,13 @@ CsvReader::Step CsvReader::parse(Row& row) {
                 row.arena_.append(seg, static_cast<size_t>(q - seg));
             }
             if (in_arena)
-                row.spans_.push_back({arena_off, row.arena_.size() - arena_off, true});
+                row.add({arena_off, row.arena_.size() - arena_off, true});
             else
-                row.spans_.push_back(
-                    {static_cast<size_t>(seg - base), static_cast<size_t>(q - seg), false});
+                row.add({static_cast<size_t>(seg - base), static_cast<size_t>(q - seg), false});
         } else {
             stop = find_any3(p, end, d, '\n', '\r');
             if (stop == end && !eof_) return Step::NeedMore;
-            row.spans_.push_back(
-                {static_cast<size_t>(p - base), static_cast<size_t>(stop - p), false});
+            row.add({static_cast<size_t>(p - base), static_cast<size_t>(stop - p), false});
         }
 
         if (stop == end) {  // end of input ends the record
@@ -227,6 +231,66 @@ CsvReader::Step CsvReader::parse(Row& row) {
     pos_ = static_cast<size_t>(p - base);
     line_ += lines;
     return Step::Record;
+}
+
+// The common record: unquoted fields ended by LF or CRLF, all in the buffer. Finds the
+// delimiters 64 bytes at a time (one bit mask per block, walked bit by bit) instead of one
+// search per field. Returns false, having committed nothing, for a record that needs the
+// general rules: a quote anywhere, a lone CR, or no terminator buffered yet.
+bool CsvReader::parse_simple(Row& row, const char* p) {
+#if defined(__SSE2__)
+    const char* const base = buf_.data();
+    const char* const end = base + end_;
+    const char d = delim_;
+    const __m128i vd = _mm_set1_epi8(d);
+    const __m128i vlf = _mm_set1_epi8('\n');
+    const __m128i vcr = _mm_set1_epi8('\r');
+    const __m128i vq = _mm_set1_epi8('"');
+    auto specials16 = [&](const char* at) -> uint64_t {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+        const __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vd), _mm_cmpeq_epi8(x, vlf)),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, vcr), _mm_cmpeq_epi8(x, vq)));
+        return static_cast<uint32_t>(_mm_movemask_epi8(hit));
+    };
+    // Spans are written through a local pointer and count (kept in registers), with room
+    // for a whole block's worth made before each block.
+    size_t n = 0;
+    const char* field = p;
+    for (const char* block = p; block < end; block += 64) {
+        if (row.spans_.size() < n + 64) row.spans_.resize(n + 64);
+        Row::Span* const spans = row.spans_.data();
+        uint64_t mask = specials16(block) | specials16(block + 16) << 16 |
+                        specials16(block + 32) << 32 | specials16(block + 48) << 48;
+        if (end - block < 64) mask &= (uint64_t{1} << (end - block)) - 1;
+        while (mask) {
+            const char* s = block + __builtin_ctzll(mask);
+            mask &= mask - 1;
+            spans[n++] = {static_cast<size_t>(field - base), static_cast<size_t>(s - field), false};
+            const char c = *s;
+            if (c == d) {
+                field = s + 1;
+                continue;
+            }
+            const char* next;
+            if (c == '\n') {
+                next = s + 1;
+            } else if (c == '\r' && s + 1 < end && s[1] == '\n') {
+                next = s + 2;
+            } else {
+                return false;  // a quote or a lone CR
+            }
+            row.size_ = n;
+            pos_ = static_cast<size_t>(next - base);
+            ++line_;
+            return true;
+        }
+    }
+#else
+    (void)row;
+    (void)p;
+#endif
+    return false;
 }
 
 }  // namespace gdx::csv
