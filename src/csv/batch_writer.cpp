@@ -24,9 +24,9 @@ void BatchWriter::grow(size_t n) {
     buf_.resize(std::max(2 * buf_.size(), len_ + n + detail::kScanPadding));
 }
 
-size_t BatchWriter::escape_tail(char* out, std::string_view text, size_t k) {
-    char* w = out + k;
-    const char* seg = text.data() + k;
+size_t BatchWriter::escape(char* out, std::string_view text) {
+    char* w = out;
+    const char* seg = text.data();
     const char* const end = text.data() + text.size();
     for (;;) {
         const char* p = detail::find_any4_bounded(seg, end, '\\', '|', '\n', '\r');

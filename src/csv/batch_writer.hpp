@@ -1,8 +1,8 @@
 #pragma once
 // Writes the batch format (docs/batch-format.md): '|'-separated, backslash-escaped, \N = NULL.
 // The per-field path is inline and branch-light: every field is copied into the buffer with
-// its separator written after it (end_row turns the last one into the line break), the copy
-// is scanned for bytes that need escaping, and the rare field that has one is rewritten.
+// its separator written after it (end_row turns the last one into the line break), checked
+// for bytes that need escaping on the way, and the rare field that has one is rewritten.
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -27,10 +27,8 @@ public:
         if (buf_.size() - len_ < 2 * n + 1 + detail::kScanPadding) [[unlikely]]
             grow(2 * n + 1);
         char* const out = buf_.data() + len_;
-        std::memcpy(out, text.data(), n);
-        const size_t k = detail::find_escape_padded(out, n);
-        if (k != n) [[unlikely]] {
-            len_ += escape_tail(out, text, k);
+        if (detail::copy_has_batch_special(out, text.data(), n)) [[unlikely]] {
+            len_ += escape(out, text);
             return;
         }
         out[n] = '|';
@@ -67,9 +65,8 @@ public:
 private:
     // Makes room for `n` more bytes plus scan padding, keeping the buffered ones.
     void grow(size_t n);
-    // Rewrites the field copied at `out` with escapes from byte `k` (the first special one)
-    // on and appends its separator; returns the bytes written at `out`.
-    size_t escape_tail(char* out, std::string_view text, size_t k);
+    // Writes `text` escaped at `out`, then its separator; returns the bytes written.
+    size_t escape(char* out, std::string_view text);
 
     store::ObjectWriter& out_;
     std::vector<char> buf_;

@@ -1,6 +1,8 @@
 #pragma once
 // Internal: fast search for "special" bytes in the tokenizer hot loops.
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -36,30 +38,68 @@ inline const char* find_any3(const char* p, const char* end, char a, char b, cha
 #endif
 }
 
-// Index of the first byte of p[0, n) that the batch format escapes (\\, |, LF, CR), or n.
-// Reads up to 15 bytes past p + n, which must be readable (their values do not matter).
-inline size_t find_escape_padded(const char* p, size_t n) {
 #if defined(__SSE2__)
-    const __m128i bs = _mm_set1_epi8('\\');
-    const __m128i bar = _mm_set1_epi8('|');
-    const __m128i lf = _mm_set1_epi8('\n');
-    const __m128i cr = _mm_set1_epi8('\r');
-    for (size_t i = 0; i < n; i += 16) {
-        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-        const __m128i hit =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, bs), _mm_cmpeq_epi8(x, bar)),
-                         _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)));
-        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-        if (n - i < 16) mask &= (1u << (n - i)) - 1;  // bytes past the end do not count
-        if (mask) return i + static_cast<size_t>(__builtin_ctz(mask));
+// Bit i set when byte i of x is one the batch format escapes (\\, |, LF, CR).
+inline unsigned batch_special_mask(__m128i x) {
+    const __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')), _mm_cmpeq_epi8(x, _mm_set1_epi8('|'))),
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
+    return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
+#endif
+
+// Copies src[0, n) to dst and tells whether any copied byte is one the batch format escapes
+// (\\, |, LF, CR). Reads and writes only inside the two ranges; the bytes are checked in the
+// registers they were copied through (checking dst afterwards would stall on the stores).
+inline bool copy_has_batch_special(char* dst, const char* src, size_t n) {
+#if defined(__SSE2__)
+    __m128i x;
+    if (n >= 16) {
+        unsigned any = 0;
+        for (size_t i = 0; i + 16 < n; i += 16) {
+            x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), x);
+            any |= batch_special_mask(x);
+        }
+        x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + n - 16));  // may overlap
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + n - 16), x);
+        return (any | batch_special_mask(x)) != 0;
     }
-    return n;
+    if (n >= 8) {  // two 8-byte halves, overlapping when n < 16
+        const __m128i lo = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(src));
+        const __m128i hi = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + n - 8));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(dst), lo);
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + n - 8), hi);
+        x = _mm_unpacklo_epi64(lo, hi);
+    } else if (n >= 4) {  // two 4-byte halves
+        uint32_t lo, hi;
+        std::memcpy(&lo, src, 4);
+        std::memcpy(&hi, src + n - 4, 4);
+        std::memcpy(dst, &lo, 4);
+        std::memcpy(dst + n - 4, &hi, 4);
+        x = _mm_unpacklo_epi32(_mm_cvtsi32_si128(static_cast<int>(lo)),
+                               _mm_cvtsi32_si128(static_cast<int>(hi)));
+    } else if (n > 0) {  // 1 to 3 bytes: first, middle, last
+        const char a = src[0], b = src[n / 2], c = src[n - 1];
+        dst[0] = a;
+        dst[n / 2] = b;
+        dst[n - 1] = c;
+        // Built in a general register: a vector assembled on the stack would stall the load.
+        x = _mm_cvtsi32_si128(
+            static_cast<int>(static_cast<unsigned char>(a) | static_cast<unsigned char>(b) << 8 |
+                             static_cast<unsigned>(static_cast<unsigned char>(c)) << 16));
+    } else {
+        return false;
+    }
+    return batch_special_mask(x) != 0;  // zero bytes are no special byte
 #else
+    std::memcpy(dst, src, n);
     for (size_t i = 0; i < n; ++i) {
-        const char x = p[i];
-        if ((x == '\\') | (x == '|') | (x == '\n') | (x == '\r')) return i;
+        const char x = src[i];
+        if ((x == '\\') | (x == '|') | (x == '\n') | (x == '\r')) return true;
     }
-    return n;
+    return false;
 #endif
 }
 
