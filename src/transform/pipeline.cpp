@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "types/value_check.hpp"
 #include "util/error.hpp"
 
 namespace gdx::transform {
@@ -25,6 +24,8 @@ RowTransformer::RowTransformer(const ColumnPlan& plan)
                 if (t.length >= 0) c.check = Check::MaxBytes, c.max_bytes = t.length;
             } else if (t.kind == types::TypeKind::Other) {
                 c.check = Check::None;
+            } else if (t.kind == types::TypeKind::Real || t.kind == types::TypeKind::Double) {
+                c.check = Check::Float;
             } else if (p.to_int && t.kind == types::TypeKind::BigInt) {
                 c.check = Check::None;  // canonical_int64 only yields int64 decimals
             } else {

@@ -8,6 +8,7 @@
 #include "csv/batch_writer.hpp"
 #include "csv/csv_reader.hpp"
 #include "transform/column_plan.hpp"
+#include "types/value_check.hpp"
 
 namespace gdx::transform {
 
@@ -27,6 +28,7 @@ private:
     enum class Check : uint8_t {
         None,      // no target, a type that takes any text, or a value already known to fit
         MaxBytes,  // VARCHAR(n): a length compare
+        Float,     // REAL, DOUBLE PRECISION: types::is_plain_decimal, else check_value
         Full,      // types::check_value
     };
     // A ColumnProgram reduced to what the per-cell loop branches on.
@@ -41,8 +43,19 @@ private:
     void write_cell(const Cell& c, const csv::Row& row, csv::BatchWriter& out);
     void write_missing(const ColumnProgram& p, const csv::Row& row, csv::BatchWriter& out);
     void check(const Cell& c, const csv::Row& row, std::string_view v) const {
-        if (c.check == Check::MaxBytes ? v.size() > c.max_bytes : c.check == Check::Full)
-            check_slow(*c.program, row, v);
+        switch (c.check) {
+            case Check::None:
+                return;
+            case Check::MaxBytes:
+                if (v.size() > c.max_bytes) check_slow(*c.program, row, v);
+                return;
+            case Check::Float:
+                if (!types::is_plain_decimal(v)) check_slow(*c.program, row, v);
+                return;
+            case Check::Full:
+                check_slow(*c.program, row, v);
+                return;
+        }
     }
     void check_slow(const ColumnProgram& p, const csv::Row& row, std::string_view v) const;
     [[noreturn]] void fail(const ColumnProgram& p, const csv::Row& row, std::string what,

@@ -87,21 +87,6 @@ const char* check_int(std::string_view v, int64_t lo, int64_t hi, const char* ra
     return (acc < lo || acc > hi) ? range_msg : nullptr;
 }
 
-// The common shape -?D+(.D+)? with at most 36 characters: always a finite, non-underflowing
-// REAL and DOUBLE PRECISION, so from_chars (which only answers the same) can be skipped.
-bool is_plain_decimal(std::string_view v) {
-    if (v.empty() || v.size() > 36) return false;
-    size_t i = v[0] == '-' ? 1 : 0;
-    const size_t int_begin = i;
-    while (i < v.size() && is_digit(v[i])) ++i;
-    if (i == int_begin) return false;
-    if (i == v.size()) return true;
-    if (v[i] != '.') return false;
-    const size_t frac_begin = ++i;
-    while (i < v.size() && is_digit(v[i])) ++i;
-    return i == v.size() && i > frac_begin;
-}
-
 template <class F>
 const char* check_float(std::string_view v, const char* range_msg) {
     if (is_plain_decimal(v)) return nullptr;

@@ -1,6 +1,7 @@
 #pragma once
 // Would Redshift COPY accept this text for a column of this type? The embedded backends use
 // this to reject exactly what Redshift would reject (DESIGN.md §2).
+#include <cstddef>
 #include <string_view>
 
 #include "types/column_type.hpp"
@@ -17,6 +18,22 @@ namespace gdx::types {
 //   n/no/0 any case.  DATE: YYYY-MM-DD.  TIMESTAMP[TZ]: YYYY-MM-DD[ HH:MM:SS[.f{1,6}]] with
 //   an optional Z / ±HH[[:]MM] offset.  TIME: HH:MM:SS[.f{1,6}].  Other: always accepted.
 const char* check_value(const ColumnType& t, std::string_view value);
+
+// The common shape -?D+(.D+)? with at most 36 characters: a finite value that neither
+// overflows nor underflows REAL or DOUBLE PRECISION, so check_value accepts it for both
+// without a full parse. False says nothing: ask check_value.
+inline bool is_plain_decimal(std::string_view v) {
+    if (v.empty() || v.size() > 36) return false;
+    size_t i = v[0] == '-' ? 1 : 0;
+    const size_t int_begin = i;
+    while (i < v.size() && static_cast<unsigned char>(v[i] - '0') <= 9) ++i;
+    if (i == int_begin) return false;
+    if (i == v.size()) return true;
+    if (v[i] != '.') return false;
+    const size_t frac_begin = ++i;
+    while (i < v.size() && static_cast<unsigned char>(v[i] - '0') <= 9) ++i;
+    return i == v.size() && i > frac_begin;
+}
 
 // The truth value of a boolean text accepted by check_value (for the SQLite loader).
 bool storage_bool(std::string_view value);
