@@ -91,10 +91,11 @@ NaTokens::NaTokens(bool keep_default_na, const std::vector<std::string>& extra)
 }
 
 void NaTokens::note(std::string_view token) {
-    lengths_ |= uint64_t{1} << (token.size() < 63 ? token.size() : 63);
-    if (!token.empty()) {
-        const auto c = static_cast<unsigned char>(token[0]);
-        first_bytes_[c >> 6] |= uint64_t{1} << (c & 63);
+    const size_t n = token.size() < 63 ? token.size() : 63;
+    lengths_ |= uint64_t{1} << n;
+    if (n != 0) {
+        const size_t k = key(n, token[0]);
+        starts_[k >> 6] |= uint64_t{1} << (k & 63);
     }
 }
 

@@ -20,12 +20,12 @@ public:
     NaTokens(bool keep_default_na, const std::vector<std::string>& extra);
 
     bool contains(std::string_view field) const {
-        // Quick rejection by length and first byte: most fields are no token.
-        const size_t n = field.size();
-        if (!((lengths_ >> (n < 63 ? n : 63)) & 1)) return false;
+        // Quick rejection by length, then by (length, first byte): most fields are no token.
+        const size_t n = field.size() < 63 ? field.size() : 63;
+        if (!((lengths_ >> n) & 1)) return false;
         if (n != 0) {
-            const auto c = static_cast<unsigned char>(field[0]);
-            if (!((first_bytes_[c >> 6] >> (c & 63)) & 1)) return false;
+            const size_t k = key(n, field[0]);
+            if (!((starts_[k >> 6] >> (k & 63)) & 1)) return false;
         }
         return contains_slow(field);
     }
@@ -36,8 +36,12 @@ private:
 
     bool keep_default_ = true;
     std::vector<std::string> extra_;
-    uint64_t lengths_ = 0;          // bit n: a token of n bytes (bit 63: of 63 or more)
-    uint64_t first_bytes_[4] = {};  // bit c: a token starts with byte c
+    // A 0..255 hash of a token's length (capped at 63) and first byte.
+    static size_t key(size_t capped_length, char first) {
+        return (static_cast<unsigned char>(first) + 31 * capped_length) & 255;
+    }
+    uint64_t lengths_ = 0;     // bit n: a token of n bytes (bit 63: of 63 or more)
+    uint64_t starts_[4] = {};  // bit key(n, c): a token of length n starts with byte c
 };
 
 // True when `field` is one of pandas' default NA tokens.
