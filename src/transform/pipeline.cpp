@@ -26,6 +26,8 @@ RowTransformer::RowTransformer(const ColumnPlan& plan)
                 c.check = Check::None;
             } else if (t.kind == types::TypeKind::Real || t.kind == types::TypeKind::Double) {
                 c.check = Check::Float;
+            } else if (t.kind == types::TypeKind::Boolean) {
+                c.check = Check::Bool;
             } else if (p.to_int && t.kind == types::TypeKind::BigInt) {
                 c.check = Check::None;  // canonical_int64 only yields int64 decimals
             } else {

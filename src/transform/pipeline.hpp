@@ -29,6 +29,7 @@ private:
         None,      // no target, a type that takes any text, or a value already known to fit
         MaxBytes,  // VARCHAR(n): a length compare
         Float,     // REAL, DOUBLE PRECISION: types::is_plain_decimal, else check_value
+        Bool,      // BOOLEAN: True/False/true/false, else check_value
         Full,      // types::check_value
     };
     // A ColumnProgram reduced to what the per-cell loop branches on.
@@ -51,6 +52,10 @@ private:
                 return;
             case Check::Float:
                 if (!types::is_plain_decimal(v)) check_slow(*c.program, row, v);
+                return;
+            case Check::Bool:
+                if (v != "True" && v != "False" && v != "true" && v != "false")
+                    check_slow(*c.program, row, v);
                 return;
             case Check::Full:
                 check_slow(*c.program, row, v);
