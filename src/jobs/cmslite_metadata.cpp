@@ -130,20 +130,6 @@ private:
     csv::ByteSource& in_;
 };
 
-class CountingSource : public csv::ByteSource {
-public:
-    explicit CountingSource(store::ObjectReader& in) : in_(in) {}
-    size_t read(char* dst, size_t capacity) override {
-        size_t n = in_.read(dst, capacity);
-        bytes += n;
-        return n;
-    }
-    uint64_t bytes = 0;
-
-private:
-    store::ObjectReader& in_;
-};
-
 // Where each lookup column and the node_id come from in a parsed row.
 struct NestedSource {
     int field = -1;  // input field, -1 when the column is not in the data (always missing)
@@ -187,7 +173,7 @@ public:
         transform::RowKeys keys;
 
         auto in = store.get(ref.bucket, ref.key);
-        CountingSource raw(*in);
+        csv::CountingSource raw(*in);
         auto decoded = csv::make_decoder(raw, csv::resolve_encoding("utf-8"));
         TabToSpace cleaned(*decoded);
         csv::CsvOptions opts;

@@ -11,21 +11,6 @@
 namespace gdx::jobs {
 namespace {
 
-// Counts the raw bytes pulled through, for progress and the report.
-class CountingSource : public csv::ByteSource {
-  public:
-    explicit CountingSource(store::ObjectReader& in) : in_(in) {}
-    size_t read(char* dst, size_t capacity) override {
-        size_t n = in_.read(dst, capacity);
-        bytes += n;
-        return n;
-    }
-    uint64_t bytes = 0;
-
-  private:
-    store::ObjectReader& in_;
-};
-
 std::string header_difference(const csv::Row& header, const std::vector<std::string>& columns) {
     std::vector<std::string> found;
     bool differs = false;
@@ -53,7 +38,7 @@ std::string header_difference(const csv::Row& header, const std::vector<std::str
 TransformStats transform_object(const TransformSpec& spec, store::ObjectReader& in,
                                 store::ObjectWriter& out, const ProgressFn& progress) {
     TransformStats stats;
-    CountingSource raw(in);
+    csv::CountingSource raw(in);
     auto decoded = csv::make_decoder(raw, spec.encoding);
     csv::CsvReader reader(*decoded, spec.csv);
     csv::BatchWriter writer(out);
