@@ -65,21 +65,8 @@ CmsliteConfig parse_cmslite_config(const nlohmann::ordered_json& json,
         c.dbschema = *s;
     }
     c.dbtable = cfg.required_string("dbtable");
-    c.column_count = cfg.required_int("column_count");
-    if (c.column_count < 1)
-        cfg.fail("column_count", fmt::format("must be at least 1, found {}", c.column_count));
-    c.columns = cfg.required_string_list("columns");
-    if (static_cast<int64_t>(c.columns.size()) != c.column_count)
-        cfg.fail("columns", fmt::format("has {} entries but \"column_count\" is {}",
-                                        c.columns.size(), c.column_count));
-    {
-        std::set<std::string> seen;
-        for (const auto& name : c.columns) {
-            if (name.empty()) cfg.fail("columns", "contains an empty column name");
-            if (!seen.insert(name).second)
-                cfg.fail("columns", fmt::format("names column \"{}\" twice", name));
-        }
-    }
+    c.columns = column_list(cfg);
+    c.column_count = static_cast<int64_t>(c.columns.size());
     c.columns_metadata = cfg.required_string_list("columns_metadata");
     if (c.columns_metadata.empty()) cfg.fail("columns_metadata", "must not be empty");
     c.columns_lookup = cfg.required_string_list("columns_lookup");

@@ -127,6 +127,22 @@ std::vector<std::string> ConfigObject::finish_warnings() const {
     return out;
 }
 
+std::vector<std::string> column_list(ConfigObject& cfg) {
+    const int64_t count = cfg.required_int("column_count");
+    if (count < 1) cfg.fail("column_count", fmt::format("must be at least 1, found {}", count));
+    std::vector<std::string> columns = cfg.required_string_list("columns");
+    if (static_cast<int64_t>(columns.size()) != count)
+        cfg.fail("columns",
+                 fmt::format("has {} entries but \"column_count\" is {}", columns.size(), count));
+    std::set<std::string> seen;
+    for (const auto& name : columns) {
+        if (name.empty()) cfg.fail("columns", "contains an empty column name");
+        if (!seen.insert(name).second)
+            cfg.fail("columns", fmt::format("names column \"{}\" twice", name));
+    }
+    return columns;
+}
+
 char single_char_key(ConfigObject& cfg, const std::string& key) {
     const std::string s = cfg.required_string(key, /*allow_empty=*/true);
     if (s.size() != 1)

@@ -18,7 +18,7 @@ bool python_truthy(const nlohmann::ordered_json& value);
 std::string json_type_name(const nlohmann::ordered_json& value);
 
 class ConfigObject {
-  public:
+public:
     // Throws ConfigError if `root` is not a JSON object.
     ConfigObject(const nlohmann::ordered_json& root, std::string source_name);
 
@@ -49,7 +49,7 @@ class ConfigObject {
     // Warnings collected so far plus one per key never looked at.
     std::vector<std::string> finish_warnings() const;
 
-  private:
+private:
     const nlohmann::ordered_json& root_;
     std::string source_;
     std::set<std::string> known_;
@@ -59,5 +59,9 @@ class ConfigObject {
 // Throws ConfigError "<source>: key "<key>" ..." if `value` is not exactly one ASCII character
 // usable as a field separator.
 char single_char_key(ConfigObject& cfg, const std::string& key);
+
+// `column_count` (at least 1) and `columns` (exactly that many unique, non-empty names), as
+// every loader config has them. Returns the names.
+std::vector<std::string> column_list(ConfigObject& cfg);
 
 }  // namespace gdx::config
