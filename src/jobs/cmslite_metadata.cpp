@@ -346,17 +346,9 @@ int run_cmslite_metadata(const RunOptions& options) {
         post_load_sql = read_post_load_sql(cfg);
     run.begin_objects(sel);
 
-    int exit_code = 0;
-    try {
-        for (const auto& candidate : sel.selected) {
-            const auto& object = candidate.object;
-            ObjectRef ref = run.object_ref(cfg.bucket, cfg.destination, object.key);
-            if (candidate.repair) {
-                run.repair(ref);
-                continue;
-            }
-            spdlog::info("processing {} ({} bytes)", object.key, object.size);
-            ObjectOutcome outcome = ObjectOutcome::Bad;
+    return run.process_objects(
+        sel, cfg.bucket, cfg.destination,
+        [&](const store::ObjectInfo& object, const ObjectRef& ref) {
             std::variant<SplitStats, Failure> split = Failure::simple("empty", "");
             try {
                 const auto t0 = std::chrono::steady_clock::now();
@@ -367,12 +359,13 @@ int run_cmslite_metadata(const RunOptions& options) {
                              1 + 2 * cfg.columns_lookup.size(), took.count(),
                              static_cast<double>(object.size) / 1e6 / took.count());
             } catch (const DataError& e) {
-                split = Failure::from(
-                    e, e.info().what.rfind("cannot decode", 0) == 0 ? "decode" : "transform");
+                split = Failure::from_data_path(e);
             }
             if (auto* f = std::get_if<Failure>(&split)) {
                 run.mark_bad(ref, *f);
-            } else if (auto& stats = std::get<SplitStats>(split); stats.rows == 0) {
+                return ObjectOutcome::Bad;
+            }
+            if (auto& stats = std::get<SplitStats>(split); stats.rows == 0) {
                 // B10: never swap empty tables in.
                 run.mark_bad(
                     ref,
@@ -380,51 +373,32 @@ int run_cmslite_metadata(const RunOptions& options) {
                                                               : "the object has a header but no "
                                                                 "data rows; the tables are kept"),
                     true);
-            } else {
-                outcome = run.commit_object(object, ref, [&](warehouse::Transaction& tx) {
-                    auto load = [&](const TableTarget& t) {
-                        return tx.load(t.name,
-                                       {&run.store(), cfg.bucket, Splitter::batch_key(ref, t)},
-                                       warehouse::LoadMode::Replace);
-                    };
-                    uint64_t rows = load(targets.metadata);
-                    for (const auto& t : targets.dictionaries) load(t);
-                    for (const auto& t : targets.lookups) load(t);
-                    std::string log_sql =
-                        fmt::format("INSERT INTO {}.microservice_log VALUES ('{}', '{}')",
-                                    cfg.dbschema, python_now_text(run.report().start),
-                                    python_now_text(std::chrono::system_clock::now()));
-                    for (const std::string* sql : {&post_load_sql, &log_sql}) {
-                        try {
-                            tx.execute(*sql);
-                        } catch (const BackendError& e) {
-                            throw warehouse::LoadError(
-                                std::string(sql == &post_load_sql ? "post-load SQL "
-                                                                  : "microservice_log insert ") +
-                                "failed: " + e.what());
-                        }
-                    }
-                    return rows;
-                });
-                if (outcome == ObjectOutcome::Good) {
-                    auto& tables = run.report().tables;
-                    tables.push_back(targets.metadata.name);
-                    for (const auto& t : targets.dictionaries) tables.push_back(t.name);
-                    for (const auto& t : targets.lookups) tables.push_back(t.name);
-                }
+                return ObjectOutcome::Bad;
             }
-            if (outcome == ObjectOutcome::Bad) {
-                exit_code = 1;
-                if (!options.keep_going) break;
+            auto outcome = run.commit_object(object, ref, [&](warehouse::Transaction& tx) {
+                auto load = [&](const TableTarget& t) {
+                    return tx.load(t.name, {&run.store(), cfg.bucket, Splitter::batch_key(ref, t)},
+                                   warehouse::LoadMode::Replace);
+                };
+                uint64_t rows = load(targets.metadata);
+                for (const auto& t : targets.dictionaries) load(t);
+                for (const auto& t : targets.lookups) load(t);
+                execute_in_load(tx, post_load_sql, "post-load SQL");
+                execute_in_load(tx,
+                                fmt::format("INSERT INTO {}.microservice_log VALUES ('{}', '{}')",
+                                            cfg.dbschema, python_now_text(run.report().start),
+                                            python_now_text(std::chrono::system_clock::now())),
+                                "microservice_log insert");
+                return rows;
+            });
+            if (outcome == ObjectOutcome::Good) {
+                auto& tables = run.report().tables;
+                tables.push_back(targets.metadata.name);
+                for (const auto& t : targets.dictionaries) tables.push_back(t.name);
+                for (const auto& t : targets.lookups) tables.push_back(t.name);
             }
-        }
-    } catch (const BackendError& e) {
-        // Infrastructure failure: the object stays unprocessed and is retried next run.
-        spdlog::error("stopping: {}", e.what());
-        std::cerr << "gdx: error: " << e.what() << "\n";
-        exit_code = 1;
-    }
-    return run.finish(exit_code);
+            return outcome;
+        });
 }
 
 }  // namespace gdx::jobs

@@ -9,6 +9,7 @@
 
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/redact.hpp"
 
 namespace gdx::jobs {
 namespace {
@@ -131,6 +132,41 @@ ObjectOutcome LoaderRun::commit_object(
     maybe_crash_after_commit(ref.key);
     mark_good(ref, rows, rows == 0);
     return ObjectOutcome::Good;
+}
+
+int LoaderRun::process_objects(
+    const Selection& selection, const std::string& bucket, const std::string& destination,
+    const std::function<ObjectOutcome(const store::ObjectInfo&, const ObjectRef&)>& process) {
+    int exit_code = 0;
+    try {
+        for (const auto& candidate : selection.selected) {
+            const auto& object = candidate.object;
+            ObjectRef ref = object_ref(bucket, destination, object.key);
+            if (candidate.repair) {
+                repair(ref);
+                continue;
+            }
+            spdlog::info("processing {} ({} bytes)", object.key, object.size);
+            if (process(object, ref) == ObjectOutcome::Bad) {
+                exit_code = 1;
+                if (!options_.keep_going) break;
+            }
+        }
+    } catch (const BackendError& e) {
+        // Infrastructure failure: the current object stays unprocessed and is retried next run.
+        spdlog::error("stopping: {}", e.what());
+        std::cerr << "gdx: error: " << util::redact(e.what()) << "\n";
+        exit_code = 1;
+    }
+    return finish(exit_code);
+}
+
+void execute_in_load(warehouse::Transaction& tx, const std::string& sql, const std::string& what) {
+    try {
+        tx.execute(sql);
+    } catch (const BackendError& e) {
+        throw warehouse::LoadError(what + " failed: " + e.what());
+    }
 }
 
 int LoaderRun::finish(int exit_code) {

@@ -18,7 +18,7 @@ namespace gdx::jobs {
 enum class ObjectOutcome { Good, Bad, LoadedElsewhere };
 
 class LoaderRun {
-  public:
+public:
     LoaderRun(const RunOptions& options, std::string job_name);
 
     // Opens the store and the warehouse named by the options (or GDX_STORE / GDX_WAREHOUSE,
@@ -45,10 +45,17 @@ class LoaderRun {
     void mark_bad(const ObjectRef& ref, const Failure& failure, bool empty = false);
     void mark_good(const ObjectRef& ref, uint64_t rows, bool empty = false);
 
+    // Runs the selected objects in order: repairs are finished here, every other object goes to
+    // `process`. Stops after a bad object (unless --keep-going) and after an infrastructure
+    // failure (the object then stays unprocessed for the next run). Returns finish()'s code.
+    int process_objects(
+        const Selection& selection, const std::string& bucket, const std::string& destination,
+        const std::function<ObjectOutcome(const store::ObjectInfo&, const ObjectRef&)>& process);
+
     // Prints the report (when any object was selected), writes --report-json, logs the exit.
     int finish(int exit_code);
 
-  private:
+private:
     void forget_incomplete(const std::string& key);
 
     RunOptions options_;
@@ -57,6 +64,9 @@ class LoaderRun {
     std::unique_ptr<warehouse::Warehouse> warehouse_;
     util::RunReport report_;
 };
+
+// Runs SQL inside a load's transaction; a failure rejects the object (LoadError naming `what`).
+void execute_in_load(warehouse::Transaction& tx, const std::string& sql, const std::string& what);
 
 // Environment variable that makes a test crash the process right after COMMIT (before the copy
 // to good), to prove that the next run repairs it.

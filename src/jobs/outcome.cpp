@@ -28,6 +28,10 @@ Failure Failure::from(const DataError& e, std::string stage) {
     return f;
 }
 
+Failure Failure::from_data_path(const DataError& e) {
+    return from(e, e.info().what.rfind("cannot decode", 0) == 0 ? "decode" : "transform");
+}
+
 Failure Failure::from(const warehouse::LoadError& e, std::string stage) {
     Failure f;
     f.stage = std::move(stage);

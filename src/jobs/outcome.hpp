@@ -23,6 +23,8 @@ struct Failure {
 
     static Failure simple(std::string stage, std::string error);
     static Failure from(const DataError& e, std::string stage);
+    // A DataError of the data path: stage "decode" for an undecodable byte, else "transform".
+    static Failure from_data_path(const DataError& e);
     static Failure from(const warehouse::LoadError& e, std::string stage);
     std::string summary() const;  // one line for logs and the console
 };

@@ -75,8 +75,7 @@ std::variant<TransformStats, Failure> write_batch(LoaderRun& run, const Transfor
         out->commit();
         return stats;
     } catch (const DataError& e) {
-        return Failure::from(e,
-                             e.info().what.rfind("cannot decode", 0) == 0 ? "decode" : "transform");
+        return Failure::from_data_path(e);
     }
 }
 
@@ -111,64 +110,36 @@ int run_s3_to_redshift(const RunOptions& options) {
     run.begin_objects(sel);
     const auto mode = cfg.truncate ? warehouse::LoadMode::Replace : warehouse::LoadMode::Append;
 
-    int exit_code = 0;
-    try {
-        for (const auto& candidate : sel.selected) {
-            const auto& object = candidate.object;
-            ObjectRef ref = run.object_ref(cfg.bucket, cfg.destination, object.key);
-            if (candidate.repair) {
-                run.repair(ref);
-                continue;
-            }
-            spdlog::info("processing {} ({} bytes)", object.key, object.size);
-            ObjectOutcome outcome = ObjectOutcome::Bad;
+    return run.process_objects(
+        sel, cfg.bucket, cfg.destination,
+        [&](const store::ObjectInfo& object, const ObjectRef& ref) {
             if (object.size == 0 && !cfg.empty_files_ok) {
                 run.mark_bad(ref, Failure::simple("empty", "the object is empty (zero bytes)"),
                              true);
-            } else {
-                auto batch = write_batch(run, spec, ref, object);
-                if (auto* f = std::get_if<Failure>(&batch)) {
-                    run.mark_bad(ref, *f);
-                } else {
-                    const auto& stats = std::get<TransformStats>(batch);
-                    bool empty = stats.no_columns || stats.rows == 0;
-                    if (empty && !cfg.empty_files_ok) {
-                        run.mark_bad(
-                            ref,
-                            Failure::simple("empty",
-                                            stats.no_columns
-                                                ? "the object has no columns (only blank lines)"
-                                                : "the object has a header but no data rows"),
-                            true);
-                    } else {
-                        outcome = run.commit_object(object, ref, [&](warehouse::Transaction& tx) {
-                            uint64_t rows = tx.load(
-                                cfg.dbtable, {&run.store(), cfg.bucket, ref.keys.batch}, mode);
-                            if (!post_load_sql.empty()) {
-                                try {
-                                    tx.execute(post_load_sql);
-                                } catch (const BackendError& e) {
-                                    throw warehouse::LoadError(
-                                        std::string("post-load SQL failed: ") + e.what());
-                                }
-                            }
-                            return rows;
-                        });
-                    }
-                }
+                return ObjectOutcome::Bad;
             }
-            if (outcome == ObjectOutcome::Bad) {
-                exit_code = 1;
-                if (!options.keep_going) break;
+            auto batch = write_batch(run, spec, ref, object);
+            if (auto* f = std::get_if<Failure>(&batch)) {
+                run.mark_bad(ref, *f);
+                return ObjectOutcome::Bad;
             }
-        }
-    } catch (const BackendError& e) {
-        // Infrastructure failure: the current object stays unprocessed and is retried next run.
-        spdlog::error("stopping: {}", e.what());
-        std::cerr << "gdx: error: " << e.what() << "\n";
-        exit_code = 1;
-    }
-    return run.finish(exit_code);
+            const auto& stats = std::get<TransformStats>(batch);
+            if ((stats.no_columns || stats.rows == 0) && !cfg.empty_files_ok) {
+                run.mark_bad(
+                    ref,
+                    Failure::simple("empty", stats.no_columns
+                                                 ? "the object has no columns (only blank lines)"
+                                                 : "the object has a header but no data rows"),
+                    true);
+                return ObjectOutcome::Bad;
+            }
+            return run.commit_object(object, ref, [&](warehouse::Transaction& tx) {
+                uint64_t rows =
+                    tx.load(cfg.dbtable, {&run.store(), cfg.bucket, ref.keys.batch}, mode);
+                if (!post_load_sql.empty()) execute_in_load(tx, post_load_sql, "post-load SQL");
+                return rows;
+            });
+        });
 }
 
 }  // namespace gdx::jobs
