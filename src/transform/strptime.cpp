@@ -1,5 +1,6 @@
 // Python _strptime / pandas array_strptime semantics, compiled to a step list (spec §19.5).
 #include "transform/strptime.hpp"
+#include "util/ascii.hpp"
 
 #include <array>
 #include <cstdio>
@@ -27,15 +28,9 @@ struct StrptimeFormat::Fields {
 
 namespace {
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
+using ascii::is_digit;
+using ascii::is_space;
+using ascii::lower;
 
 bool is_leap(int y) {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

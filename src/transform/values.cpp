@@ -1,21 +1,15 @@
 // pandas cell conversions (spec §19.2, §19.3): allocation-free helpers for the pipeline.
 #include "transform/values.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 
 namespace gdx::transform {
 namespace {
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-// pandas' isspace_ascii
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
+using ascii::is_digit;
+using ascii::is_space;
+using ascii::lower;
 
 bool iequals(std::string_view a, std::string_view lower_b) {
     if (a.size() != lower_b.size()) return false;

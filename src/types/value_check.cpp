@@ -1,5 +1,6 @@
 // Redshift COPY acceptance rules per column type (DESIGN.md §2). Hot path: no allocation.
 #include "types/value_check.hpp"
+#include "util/ascii.hpp"
 
 #include <charconv>
 #include <cstdint>
@@ -10,21 +11,14 @@
 namespace gdx::types {
 namespace {
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
+using ascii::is_digit;
+using ascii::is_space;
+using ascii::lower;
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return s;
-}
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
 }
 
 bool iequals(std::string_view a, std::string_view b) {

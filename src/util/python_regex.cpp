@@ -1,6 +1,7 @@
 // PCRE2 wrapper with Python `re` semantics for search/fullmatch/sub.
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "util/python_regex.hpp"
+#include "util/ascii.hpp"
 
 #include <pcre2.h>
 
@@ -23,6 +24,8 @@ struct PyRegex::Compiled {
 };
 
 namespace {
+
+using ascii::is_digit;
 
 // Python's \Z is PCRE2's \z ("end of subject"); PCRE2's own \Z also allows a final newline.
 std::string translate_pattern(const std::string& p) {
@@ -89,9 +92,6 @@ int run(const pcre2_code* code, std::string_view s, size_t start, uint32_t optio
 
 bool is_octal(char c) {
     return c >= '0' && c <= '7';
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
 }
 bool is_ascii_letter(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
