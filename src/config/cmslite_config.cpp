@@ -16,28 +16,6 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-const nlohmann::ordered_json* object_list(ConfigObject& cfg, const std::string& key) {
-    const auto* v = cfg.find(key);
-    if (!v || v->is_null()) return nullptr;
-    if (!v->is_array())
-        cfg.fail(key, fmt::format("must be a list of objects, found {}", json_type_name(*v)));
-    for (size_t i = 0; i < v->size(); ++i)
-        if (!(*v)[i].is_object())
-            cfg.fail(key, fmt::format("entry {} must be an object, found {}", i + 1,
-                                      json_type_name((*v)[i])));
-    return v;
-}
-
-std::string member(ConfigObject& cfg, const std::string& key, size_t i,
-                   const nlohmann::ordered_json& rule, const char* name) {
-    auto it = rule.find(name);
-    if (it == rule.end()) cfg.fail(key, fmt::format("entry {} has no \"{}\"", i + 1, name));
-    if (!it->is_string())
-        cfg.fail(key, fmt::format("entry {}: \"{}\" must be a string, found {}", i + 1, name,
-                                  json_type_name(*it)));
-    return it->get<std::string>();
-}
-
 }  // namespace
 
 std::vector<std::string> cmslite_column_names(const CmsliteConfig& c) {
@@ -98,10 +76,10 @@ CmsliteConfig parse_cmslite_config(const nlohmann::ordered_json& json,
     c.dtype_dic_strings = cfg.string_list("dtype_dic_strings");
     c.truncate = cfg.required_flag("truncate");
 
-    if (const auto* v = object_list(cfg, "rename")) {
+    if (const auto* v = rule_list(cfg, "rename")) {
         for (size_t i = 0; i < v->size(); ++i) {
-            RenameRule r{member(cfg, "rename", i, (*v)[i], "old"),
-                         member(cfg, "rename", i, (*v)[i], "new")};
+            RenameRule r{rule_string(cfg, "rename", i, (*v)[i], "old"),
+                         rule_string(cfg, "rename", i, (*v)[i], "new")};
             if (r.new_name.empty())
                 cfg.fail("rename", fmt::format("entry {}: \"new\" is empty", i + 1));
             c.rename.push_back(std::move(r));
@@ -113,21 +91,21 @@ CmsliteConfig parse_cmslite_config(const nlohmann::ordered_json& json,
             cfg.fail(key, fmt::format("entry {} names column \"{}\", which is not in \"columns\"",
                                       i + 1, field));
     };
-    if (const auto* v = object_list(cfg, "replace")) {
+    if (const auto* v = rule_list(cfg, "replace")) {
         for (size_t i = 0; i < v->size(); ++i) {
             const auto& r = (*v)[i];
-            ReplaceRule rule{member(cfg, "replace", i, r, "field"),
-                             member(cfg, "replace", i, r, "old"),
-                             member(cfg, "replace", i, r, "new"), false};
+            ReplaceRule rule{rule_string(cfg, "replace", i, r, "field"),
+                             rule_string(cfg, "replace", i, r, "old"),
+                             rule_string(cfg, "replace", i, r, "new"), false};
             if (auto it = r.find("regex"); it != r.end()) rule.regex = python_truthy(*it);
             check("replace", i, rule.field);
             c.replace.push_back(std::move(rule));
         }
     }
-    if (const auto* v = object_list(cfg, "dateformat")) {
+    if (const auto* v = rule_list(cfg, "dateformat")) {
         for (size_t i = 0; i < v->size(); ++i) {
-            DateFormatRule rule{member(cfg, "dateformat", i, (*v)[i], "field"),
-                                member(cfg, "dateformat", i, (*v)[i], "format")};
+            DateFormatRule rule{rule_string(cfg, "dateformat", i, (*v)[i], "field"),
+                                rule_string(cfg, "dateformat", i, (*v)[i], "format")};
             if (rule.format.empty())
                 cfg.fail("dateformat", fmt::format("entry {}: \"format\" is empty", i + 1));
             check("dateformat", i, rule.field);

@@ -60,6 +60,12 @@ private:
 // usable as a field separator.
 char single_char_key(ConfigObject& cfg, const std::string& key);
 
+// A list of rule objects under `key` (e.g. `replace`, `dateformat`); nullptr when absent or null.
+const nlohmann::ordered_json* rule_list(ConfigObject& cfg, const std::string& key);
+// The string member `member` of entry `index` of the rule list `key`; missing or non-string fails.
+std::string rule_string(ConfigObject& cfg, const std::string& key, size_t index,
+                        const nlohmann::ordered_json& rule, const std::string& member);
+
 // `column_count` (at least 1) and `columns` (exactly that many unique, non-empty names), as
 // every loader config has them. Returns the names.
 std::vector<std::string> column_list(ConfigObject& cfg);

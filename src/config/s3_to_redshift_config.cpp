@@ -47,29 +47,6 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
     return false;
 }
 
-// Reads a list of rule objects; `fields` are the string members each rule must have.
-const nlohmann::ordered_json* rule_list(ConfigObject& cfg, const std::string& key) {
-    const auto* v = cfg.find(key);
-    if (!v || v->is_null()) return nullptr;
-    if (!v->is_array())
-        cfg.fail(key, fmt::format("must be a list of objects, found {}", json_type_name(*v)));
-    for (size_t i = 0; i < v->size(); ++i)
-        if (!(*v)[i].is_object())
-            cfg.fail(key, fmt::format("entry {} must be an object, found {}", i + 1,
-                                      json_type_name((*v)[i])));
-    return v;
-}
-
-std::string rule_string(ConfigObject& cfg, const std::string& key, size_t index,
-                        const nlohmann::ordered_json& rule, const std::string& member) {
-    auto it = rule.find(member);
-    if (it == rule.end()) cfg.fail(key, fmt::format("entry {} has no \"{}\"", index + 1, member));
-    if (!it->is_string())
-        cfg.fail(key, fmt::format("entry {}: \"{}\" must be a string, found {}", index + 1, member,
-                                  json_type_name(*it)));
-    return it->get<std::string>();
-}
-
 void warn_unknown_members(ConfigObject& cfg, const std::string& key, size_t index,
                           const nlohmann::ordered_json& rule,
                           std::initializer_list<const char*> known) {
