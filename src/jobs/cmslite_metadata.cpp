@@ -6,9 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <variant>
 
 #include <fmt/format.h>
@@ -20,6 +18,7 @@
 #include "csv/csv_reader.hpp"
 #include "csv/encoding.hpp"
 #include "jobs/loader_run.hpp"
+#include "jobs/sql_file.hpp"
 #include "transform/column_plan.hpp"
 #include "transform/dictionary_builder.hpp"
 #include "transform/nested_cell.hpp"
@@ -275,21 +274,10 @@ std::string read_post_load_sql(const config::CmsliteConfig& cfg) {
     std::vector<fs::path> candidates = {dir / "ddl" / cfg.sql_query, dir / cfg.sql_query,
                                         dir / ".." / "ddl" / cfg.sql_query,
                                         fs::path("ddl") / cfg.sql_query, cfg.sql_query};
-    for (const auto& p : candidates) {
-        if (!fs::is_regular_file(p)) continue;
-        std::ifstream in(p);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        std::string sql = ss.str();
-        for (size_t pos; (pos = sql.find("{dbschema}")) != std::string::npos;)
-            sql.replace(pos, 10, cfg.dbschema);
-        spdlog::info("post-load SQL: {}", p.string());
-        return sql;
-    }
-    throw ConfigError(fmt::format(
-        "{}: sql_query '{}' not found (looked for ddl/{} and {} beside the config and in the "
-        "working directory)",
-        cfg.source_path, cfg.sql_query, cfg.sql_query, cfg.sql_query));
+    std::string sql = read_sql_file(candidates, cfg.source_path, cfg.sql_query);
+    for (size_t pos; (pos = sql.find("{dbschema}")) != std::string::npos;)
+        sql.replace(pos, 10, cfg.dbschema);
+    return sql;
 }
 
 // Python str(datetime.now()): local wall clock, microseconds omitted when zero.

@@ -2,9 +2,7 @@
 #include "jobs/s3_to_redshift.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -12,6 +10,7 @@
 #include "config/s3_to_redshift_config.hpp"
 #include "jobs/load_spec.hpp"
 #include "jobs/loader_run.hpp"
+#include "jobs/sql_file.hpp"
 #include "util/error.hpp"
 #include "util/progress.hpp"
 
@@ -19,22 +18,6 @@ namespace gdx::jobs {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The post-load SQL file: relative to the working directory as in the original, else next to
-// the config file.
-std::string read_sql_file(const std::string& path, const std::string& config_path) {
-    fs::path p(path);
-    if (!fs::exists(p) && p.is_relative()) {
-        fs::path beside = fs::path(config_path).parent_path() / p;
-        if (fs::exists(beside)) p = beside;
-    }
-    std::ifstream in(p);
-    if (!in)
-        throw ConfigError(fmt::format("{}: sql_query file '{}' cannot be read", config_path, path));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 void print_plan(const config::S3ToRedshiftConfig& cfg, const Selection& sel) {
     std::cout << "Plan for " << cfg.source_path << " (dry run: nothing is changed)\n";
@@ -86,8 +69,12 @@ int run_s3_to_redshift(const RunOptions& options) {
     auto cfg = config::load_s3_to_redshift_config(options.config_path);
     for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
     std::string post_load_sql;
-    if (cfg.ldb_sku && cfg.sql_query)
-        post_load_sql = read_sql_file(*cfg.sql_query, options.config_path);
+    if (cfg.ldb_sku && cfg.sql_query) {
+        // Relative to the working directory as in the original, else next to the config file.
+        post_load_sql = read_sql_file(
+            {*cfg.sql_query, fs::path(options.config_path).parent_path() / *cfg.sql_query},
+            options.config_path, *cfg.sql_query);
+    }
 
     warehouse::WarehouseOptions wopts;
     if (cfg.iam_role) wopts.iam_role = *cfg.iam_role;
