@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <future>
+#include <sstream>
 #include <thread>
 
 #include "harness.hpp"
@@ -320,6 +321,77 @@ TEST_P(S3ToRedshift, ReportJsonIsWritten) {
     std::ifstream in(report);
     auto j = json::parse(in);
     EXPECT_EQ(j["loaded"], 1) << j.dump(2);
+}
+
+TEST_P(S3ToRedshift, ColumnEditsApplyInTheOriginalOrder) {
+    ws.sql(
+        "CREATE TABLE t.edits (a VARCHAR(10), b VARCHAR(4), d VARCHAR(20), n INTEGER, k "
+        "VARCHAR(5), "
+        "z VARCHAR(5), y INTEGER)");
+    cfg = base_config("t.edits", {"a", "b", "x", "d", "n"});
+    cfg["bucket"] = kBucket;
+    cfg["column_string_limit"] = {{"b", 4}};  // bytes, cut on a UTF-8 boundary
+    cfg["drop_columns"] = {"x"};
+    cfg["add_columns"] = {{"k", "K"}, {"z", nullptr}, {"y", nullptr}};
+    cfg["replace"] = json::array(
+        {{{"field", "a"}, {"old", "-"}, {"new", "dash"}},
+         {{"field", "d"}, {"old", "(\\d+)/(\\d+)"}, {"new", "\\2-\\1"}, {"regex", true}}});
+    cfg["dtype_dic_ints"] = {"n"};
+    ws.put(kBucket, "client/dir/edits.csv",
+           "A|B|X|D|N\n"
+           "-|ééé|drop me|12/34|007\n"
+           "x-|abcdef|y|a 1/2 b|-3.0\n"
+           "q|b|c|plain|1|surplus field\n");
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto rows = ws.query("SELECT a, b, d, n, k, z, y FROM t.edits ORDER BY n");
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0], json({{"a", "x-"},
+                             {"b", "abcd"},
+                             {"d", "a 2-1 b"},
+                             {"n", -3},
+                             {"k", "K"},
+                             {"z", ""},
+                             {"y", nullptr}}));
+    EXPECT_EQ(rows[1], json({{"a", "q"},
+                             {"b", "b"},
+                             {"d", "plain"},
+                             {"n", 1},
+                             {"k", "K"},
+                             {"z", ""},
+                             {"y", nullptr}}));
+    EXPECT_EQ(rows[2], json({{"a", "dash"},
+                             {"b", "éé"},
+                             {"d", "34-12"},
+                             {"n", 7},
+                             {"k", "K"},
+                             {"z", ""},
+                             {"y", nullptr}}));
+    std::ifstream log(ws.dir() / "logs" / "s3-to-redshift.log");
+    std::stringstream text;
+    text << log.rdbuf();
+    EXPECT_NE(text.str().find("differs from the configured columns"), std::string::npos)
+        << text.str();
+    EXPECT_NE(text.str().find("1 rows have more than 5 fields (first at line 4)"),
+              std::string::npos)
+        << text.str();
+}
+
+TEST_P(S3ToRedshift, NoHeaderAndCustomMissingValues) {
+    ws.sql("CREATE TABLE t.plain (s VARCHAR(10), n INTEGER)");
+    cfg = base_config("t.plain", {"s", "n"});
+    cfg["bucket"] = kBucket;
+    cfg["no_header"] = true;
+    cfg["keep_default_na"] = false;
+    cfg["na_values"] = {"?"};
+    ws.put(kBucket, "client/dir/plain.csv", "NA|1\n?|2\nNULL|?\n");
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto rows = ws.query("SELECT s, n FROM t.plain ORDER BY s");
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0], json({{"s", ""}, {"n", 2}}));    // "?" is missing: '' in text
+    EXPECT_EQ(rows[1], json({{"s", "NA"}, {"n", 1}}));  // default NA tokens switched off
+    EXPECT_EQ(rows[2], json({{"s", "NULL"}, {"n", nullptr}}));
 }
 
 }  // namespace
