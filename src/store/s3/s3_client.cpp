@@ -193,8 +193,11 @@ void S3Client::prepare(CURL* easy, const S3Request& req, PreparedTransfer& t) {
         t.headers =
             curl_slist_append(t.headers, ("x-amz-security-token: " + creds.session_token).c_str());
     }
+    // No "Expect:" line to suppress 100-continue: libcurl 7.88 signs every CURLOPT_HTTPHEADER
+    // entry, so it would sign an empty "expect" header it then does not send, and every
+    // verifying server rejects the signature. The Expect it adds itself is not signed; a
+    // short timeout keeps servers that never answer 100 from stalling each upload.
     for (const auto& h : req.headers) t.headers = curl_slist_append(t.headers, h.c_str());
-    if (has_body) t.headers = curl_slist_append(t.headers, "Expect:");  // no 100-continue wait
 
     curl_easy_setopt(easy, CURLOPT_URL, t.url.c_str());
     curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);  // keys may contain "." or ".." segments
@@ -216,6 +219,7 @@ void S3Client::prepare(CURL* easy, const S3Request& req, PreparedTransfer& t) {
     } else if (has_body) {
         t.upload = t.upload_all = req.body;
         curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(easy, CURLOPT_EXPECT_100_TIMEOUT_MS, 200L);
         curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
         curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_upload);
         curl_easy_setopt(easy, CURLOPT_READDATA, &t);
