@@ -1,10 +1,19 @@
 #!/usr/bin/env python3
 """A fault-injecting HTTP proxy for the S3 retry tests.
 
-usage: fault_proxy.py PORT UPSTREAM_URL
+usage: fault_proxy.py PORT UPSTREAM_URL [--verify ACCESS_KEY:SECRET]
 
 Forwards every request to UPSTREAM_URL unchanged (Host header included, so SigV4 still
-matches) unless a fault rule matches it first. Control endpoints (not forwarded):
+matches) unless a fault rule matches it first.
+
+With --verify the proxy is also a strict SigV4 checker (neither moto nor s3rver 3.7.1 check
+signatures for every key): it recomputes each request's signature with botocore's
+S3SigV4Auth the way S3 does - from the *decoded* path and query, re-encoded canonically -
+and answers 403 InvalidAccessKeyId / SignatureDoesNotMatch / XAmzContentSHA256Mismatch
+(or AccessDenied when unsigned) instead of forwarding. So a client that signs one form of
+a key and sends another, or encodes a byte differently from S3, is caught.
+
+Control endpoints (not forwarded):
   POST /__faults   JSON {"rules": [RULE...]} replaces the rules; each RULE has
                    "method" (or "*"), optional "path_contains", "count" (how many matching
                    requests it hits) and "action":
@@ -15,18 +24,71 @@ matches) unless a fault rule matches it first. Control endpoints (not forwarded)
   GET  /__stats    JSON {"requests": [[method, path, fault-or-null], ...]} since the last reset
   POST /__reset    clear rules and stats
 """
+import hashlib
 import http.client
 import json
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
+from urllib.parse import quote, unquote, unquote_to_bytes, urlparse
 
 UPSTREAM = urlparse(sys.argv[2])
+VERIFY = None  # (access key, secret) with --verify
+if len(sys.argv) > 4 and sys.argv[3] == "--verify":
+    VERIFY = tuple(sys.argv[4].split(":", 1))
 LOCK = threading.Lock()
 RULES = []
 STATS = []
+
+
+def between(text, first, second):
+    return text.partition(first)[2].partition(second)[0]
+
+
+def canonical_path_and_query(raw):
+    """The canonical URI and query of a request target, computed as S3 does: decode, then
+    encode every byte except A-Z a-z 0-9 - . _ ~ (and '/' in the path)."""
+    path, _, query = raw.partition("?")
+    cpath = quote(unquote_to_bytes(path), safe="/~")
+    pairs = []
+    for pair in query.split("&") if query else []:
+        k, _, v = pair.partition("=")
+        pairs.append((quote(unquote(k), safe="-_.~"), quote(unquote(v), safe="-_.~")))
+    cquery = "&".join(f"{k}={v}" for k, v in sorted(pairs))
+    return cpath + ("?" + cquery if cquery else "")
+
+
+def signature_error(method, raw_path, headers, body):
+    """None when the request is signed correctly for VERIFY, else (S3 error code, message)."""
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    auth = headers.get("Authorization", "")
+    if not auth.startswith("AWS4-HMAC-SHA256 "):
+        return "AccessDenied", "request is not signed with AWS4-HMAC-SHA256"
+    scope = between(auth, "Credential=", ",").split("/")
+    if scope[0] != VERIFY[0]:
+        return "InvalidAccessKeyId", "unknown access key"
+    declared = headers.get("x-amz-content-sha256")
+    if declared is None:
+        return "InvalidRequest", "missing x-amz-content-sha256"
+    if declared != "UNSIGNED-PAYLOAD" and declared != hashlib.sha256(body).hexdigest():
+        return "XAmzContentSHA256Mismatch", "x-amz-content-sha256 does not match the body"
+    signed = between(auth, "SignedHeaders=", ",").split(";")
+    if "host" not in signed:
+        return "AccessDenied", "host is not signed"
+    request = AWSRequest(method=method, url=canonical_path_and_query(raw_path), data=body,
+                         headers={k: v for k, v in headers.items() if k.lower() in signed})
+    request.context["timestamp"] = headers.get("X-Amz-Date", "")
+    signer = S3SigV4Auth(Credentials(VERIFY[0], VERIFY[1]), scope[3], scope[2])
+    canonical = signer.canonical_request(request)
+    expected = signer.signature(signer.string_to_sign(request, canonical), request)
+    if between(auth, "Signature=", ",") != expected:
+        sys.stderr.write("proxy: signature mismatch; canonical request was:\n" + canonical + "\n")
+        return "SignatureDoesNotMatch", "the request signature does not match"
+    return None
 
 
 def take_rule(method, path):
@@ -61,6 +123,11 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def _error(self, status, code, message):
+        xml = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code>"
+               f"<Message>{message}</Message></Error>").encode()
+        return self._reply(status, xml, "application/xml")
+
     def _control(self, body):
         global RULES, STATS
         if self.path == "/__faults":
@@ -85,10 +152,12 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             STATS.append([self.command, self.path, action])
         if action == "status":
-            code = rule.get("code", "InternalError")
-            xml = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code>"
-                   f"<Message>injected by fault_proxy</Message></Error>").encode()
-            return self._reply(rule.get("status", 500), xml, "application/xml")
+            return self._error(rule.get("status", 500), rule.get("code", "InternalError"),
+                               "injected by fault_proxy")
+        if VERIFY:
+            failure = signature_error(self.command, self.path, self.headers, body)
+            if failure:
+                return self._error(403, *failure)
         if action == "drop":
             self.close_connection = True
             self.connection.shutdown(2)

@@ -35,6 +35,34 @@ inline ServerProcess& moto_server() {
     return *server;
 }
 
+// moto_server with IAM authentication on (INITIAL_NO_AUTH_ACTION_COUNT): after the three
+// requests of tests/fakes/moto_iam_user.py it checks the SigV4 signature and the IAM policy
+// of every request. Only this key pair is accepted. Note: moto canonicalises the path from
+// werkzeug's re-quoted URL, so it rejects even botocore's correct signatures for keys with
+// + ' = % ( ) or non-ASCII bytes; fault_proxy.py --verify checks those.
+struct VerifyingMoto {
+    std::unique_ptr<ServerProcess> process;
+    std::string access_key, secret_key;
+};
+inline VerifyingMoto& verifying_moto_server() {
+    static VerifyingMoto server = [] {
+        int port = free_port();
+        std::string dir = make_temp_dir("moto-iam");
+        VerifyingMoto m;
+        m.process = std::make_unique<ServerProcess>(
+            std::vector<std::string>{"moto_server", "-H", "127.0.0.1", "-p", std::to_string(port)},
+            port, dir + "/moto.log", std::vector<std::string>{"INITIAL_NO_AUTH_ACTION_COUNT=3"});
+        std::string out = run_command("python3 " + source_dir() + "/tests/fakes/moto_iam_user.py " +
+                                      m.process->url() + " gdx-test");
+        auto space = out.find(' ');
+        m.access_key = out.substr(0, space);
+        m.secret_key = out.substr(space + 1);
+        while (!m.secret_key.empty() && m.secret_key.back() == '\n') m.secret_key.pop_back();
+        return m;
+    }();
+    return server;
+}
+
 // nullptr (with the reason in *why) when s3rver cannot be installed here.
 inline ServerProcess* s3rver_server(std::string* why) {
     static std::string reason;
