@@ -1,6 +1,8 @@
 // Splitting of nested cells and the dictionary ids of the CMS Lite job.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,40 @@ TEST(NestedDictionary, ManyValuesKeepStableKeys) {
     EXPECT_EQ(d.value(0), "value-with-a-long-enough-text-0");
     EXPECT_EQ(d.value(1), "value-with-a-long-enough-text-1");
     EXPECT_EQ(d.value(2), "value-with-a-long-enough-text-10");
+}
+
+TEST(NestedDictionary, ValuesThatShareBytesStayDistinct) {
+    // Every length around the hash's 4- and 8-byte reads, values that differ in one byte only
+    // (first, middle, last) or in length only, and a NUL inside a value.
+    std::vector<std::string> values;
+    for (size_t n = 1; n <= 40; ++n) {
+        std::string base(n, 'a');
+        values.push_back(base);
+        for (size_t at : {size_t{0}, n / 2, n - 1}) {
+            std::string v = base;
+            v[at] = 'b';
+            values.push_back(v);
+        }
+    }
+    values.push_back(std::string("a\0a", 3));
+    std::set<std::string> distinct(values.begin(), values.end());
+
+    NestedDictionary d;
+    std::map<std::string, uint32_t> provisional;
+    for (const auto& v : values) {
+        const uint32_t id = d.intern(v);
+        auto [it, inserted] = provisional.emplace(v, id);
+        EXPECT_EQ(it->second, id) << v;
+    }
+    for (const auto& v : values) EXPECT_EQ(d.intern(v), provisional.at(v)) << v;
+    d.finalize();
+    ASSERT_EQ(d.size(), distinct.size());
+    uint32_t final_id = 0;
+    for (const auto& v : distinct) {  // std::set orders std::string by unsigned bytes too
+        EXPECT_EQ(d.value(final_id), v);
+        EXPECT_EQ(d.final_id(provisional.at(v)), final_id);
+        ++final_id;
+    }
 }
 
 TEST(RowKeys, StoresKeysInOneArena) {
