@@ -6,7 +6,8 @@
 # prints a PASS/FAIL table. A part that cannot run yet (tool or subcommand missing) is
 # reported as n/a instead of stopping the run. Exit 1 when a target FAILs, else 0.
 #
-# usage: bench/run.sh [--mb N] [--sample-mb N] [--repeat N] [--no-build] [--skip-full]
+# usage: bench/run.sh [--mb N] [--sample-mb N] [--repeat N] [--no-build] [--skip-full] [--pg-e2e]
+#   --pg-e2e also runs bench/pg_e2e.sh (200 MB object: moto -> gdx -> PostgreSQL vs psql \copy)
 set -uo pipefail
 
 MB=1000         # size of the big object (MB = 10^6 bytes)
@@ -15,6 +16,7 @@ REPEAT=3        # passes of the timed transform and of cat; the best one counts
 SEED=20240105
 BUILD_IT=1
 FULL_RUN=1
+PG_E2E=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --mb) MB=$2; shift 2 ;;
@@ -22,7 +24,8 @@ while [[ $# -gt 0 ]]; do
         --repeat) REPEAT=$2; shift 2 ;;
         --no-build) BUILD_IT=0; shift ;;
         --skip-full) FULL_RUN=0; shift ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --pg-e2e) PG_E2E=1; shift ;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -210,6 +213,15 @@ else
     say "cmslite-metadata: n/a (subcommand not available yet, or --skip-full)"
 fi
 
+# ---------------------------------------------------------------- S3 -> PostgreSQL (optional)
+PG_E2E_VERDICT="n/a (run with --pg-e2e)"
+if (( PG_E2E )); then
+    say "S3 -> PostgreSQL end to end (bench/pg_e2e.sh; its own table follows)"
+    if "$BENCH/pg_e2e.sh" --gdx "$GDX"; then PG_E2E_VERDICT=PASS
+    elif [[ $? -eq 1 ]]; then PG_E2E_VERDICT=FAIL
+    else PG_E2E_VERDICT="n/a (pg_e2e.sh could not run)"; fi
+fi
+
 # ---------------------------------------------------------------- summary
 ratio() { if is_num "$1" && is_num "$2"; then calc "$1 / $2"; else echo "n/a"; fi; }
 # verdict VALUE OP LIMIT
@@ -247,5 +259,7 @@ printf '%-48s %18s %12s  %s\n' "s3-to-redshift $BIG_MB MB: wall time (s)" "$WALL
 printf '%-48s %18s %12s  %s\n' "cmslite-metadata ~70 MB: wall time (s)" "$CMS_WALL" "" ""
 printf '%-48s %18s %12s  %s\n' "cmslite-metadata ~70 MB: peak RSS (MiB)" "$CMS_RSS_MIB" "" ""
 
-[[ "$V1 $V2 $V3" == *FAIL* ]] && exit 1
+printf '%-48s %18s %12s  %s\n' "S3 -> PostgreSQL 200 MB (bench/pg_e2e.sh)" "see above" "<= 1.3x, 64" "$PG_E2E_VERDICT"
+
+[[ "$V1 $V2 $V3 $PG_E2E_VERDICT" == *FAIL* ]] && exit 1
 exit 0
