@@ -187,7 +187,94 @@ StrptimeFormat StrptimeFormat::compile(std::string_view fmt) {
         }
         f.steps_.push_back(s);
     }
+    size_t width = 0;
+    for (const Step& s : f.steps_) {
+        switch (s.op) {
+            case Op::Literal:
+            case Op::Space:
+                width += 1;
+                break;
+            case Op::Year4:
+                width += 4;
+                break;
+            case Op::Year2:
+            case Op::Month:
+            case Op::Day:
+            case Op::Hour24:
+            case Op::Hour12:
+            case Op::Minute:
+            case Op::Second:
+                width += 2;
+                break;
+            default:
+                return f;  // a step of variable width: no fast path
+        }
+    }
+    f.fixed_width_ = width;
     return f;
+}
+
+// `match` is a depth-first search that tries, at every step, two digits before one and the
+// longest whitespace run before shorter ones. When the value has exactly the width of the
+// all-preferred path and that path matches, it is the first leaf the search reaches, with
+// the same field values: walking it directly gives the same answer without recursion.
+bool StrptimeFormat::match_fixed(std::string_view v, Fields& f) const {
+    size_t pos = 0;  // v.size() == fixed_width_, so every read below is in bounds
+    auto two = [&](int& slot, int lo, int hi) {
+        const int n = two_digits(v, pos);
+        if (n < lo || n > hi) return false;
+        slot = n;
+        pos += 2;
+        return true;
+    };
+    for (const Step& s : steps_) {
+        switch (s.op) {
+            case Op::Literal:
+                if (lower(v[pos]) != s.literal) return false;
+                ++pos;
+                break;
+            case Op::Space:
+                // The longest run must be this one character (the width counts one).
+                if (!is_space(v[pos]) || (pos + 1 < v.size() && is_space(v[pos + 1]))) return false;
+                ++pos;
+                break;
+            case Op::Year4: {
+                int y = 0;
+                for (size_t i = 0; i < 4; ++i) {
+                    if (!is_digit(v[pos + i])) return false;
+                    y = y * 10 + (v[pos + i] - '0');
+                }
+                f.year = y;
+                f.year2 = -1;
+                pos += 4;
+                break;
+            }
+            case Op::Year2:
+                if (!two(f.year2, 0, 99)) return false;
+                break;
+            case Op::Month:
+                if (!two(f.month, 1, 12)) return false;
+                break;
+            case Op::Day:
+                if (!two(f.day, 1, 31)) return false;
+                break;
+            case Op::Hour24:
+                if (!two(f.hour, 0, 23)) return false;
+                break;
+            case Op::Hour12:
+                if (!two(f.hour12, 1, 12)) return false;
+                break;
+            case Op::Minute:
+                if (!two(f.minute, 0, 59)) return false;
+                break;
+            case Op::Second:
+                if (!two(f.second, 0, 61)) return false;
+                break;
+            default:
+                return false;
+        }
+    }
+    return pos == v.size();
 }
 
 bool StrptimeFormat::match(size_t k, std::string_view v, size_t pos, Fields& f) const {
@@ -352,7 +439,10 @@ bool StrptimeFormat::match(size_t k, std::string_view v, size_t pos, Fields& f) 
 
 bool StrptimeFormat::parse(std::string_view value, ParsedTime& out) const {
     Fields f;
-    if (!match(0, value, 0, f)) return false;
+    if (fixed_width_ == 0 || value.size() != fixed_width_ || !match_fixed(value, f)) {
+        f = Fields{};
+        if (!match(0, value, 0, f)) return false;
+    }
     int year = f.year2 >= 0 ? (f.year2 < 69 ? 2000 + f.year2 : 1900 + f.year2) : f.year;
     int month = f.month, day = f.day, hour = f.hour;
     if (f.hour12 >= 0) {
@@ -382,17 +472,28 @@ bool StrptimeFormat::parse(std::string_view value, ParsedTime& out) const {
     return true;
 }
 
+namespace {
+// "00" "01" … "99": one table load per two digits instead of a division each.
+constexpr std::array<char, 200> kDigitPairs = [] {
+    std::array<char, 200> a{};
+    for (int i = 0; i < 100; ++i) {
+        a[2 * i] = static_cast<char>('0' + i / 10);
+        a[2 * i + 1] = static_cast<char>('0' + i % 10);
+    }
+    return a;
+}();
+}  // namespace
+
 size_t format_iso(const ParsedTime& t, bool date_only, char* out) {
+    // Every value written here is 0..99 (the year in two halves, as the four digits of y % 10000).
     auto put2 = [](char* p, int v) {
-        p[0] = static_cast<char>('0' + v / 10);
-        p[1] = static_cast<char>('0' + v % 10);
+        p[0] = kDigitPairs[2 * v];
+        p[1] = kDigitPairs[2 * v + 1];
     };
     char* p = out;
-    int y = t.year;
-    p[0] = static_cast<char>('0' + (y / 1000) % 10);
-    p[1] = static_cast<char>('0' + (y / 100) % 10);
-    p[2] = static_cast<char>('0' + (y / 10) % 10);
-    p[3] = static_cast<char>('0' + y % 10);
+    const int y = t.year;
+    put2(p, (y / 100) % 100);
+    put2(p + 2, y % 100);
     p[4] = '-';
     put2(p + 5, t.month);
     p[7] = '-';

@@ -67,17 +67,31 @@ class StrptimeFormat {
     struct Fields;
 
     bool match(size_t step, std::string_view v, size_t pos, Fields& f) const;
+    // The first path `match` would try (two digits per numeric field, one whitespace
+    // character per Space), walked without recursion; false means "ask match".
+    bool match_fixed(std::string_view v, Fields& f) const;
 
     std::vector<Step> steps_;
     std::string source_;
     bool has_offset_ = false;
     bool has_time_ = false;
+    // Every step has one preferred width (see match_fixed); their sum, else 0.
+    size_t fixed_width_ = 0;
 };
 
 // Writes "YYYY-MM-DD" (date_only) or "YYYY-MM-DD HH:MM:SS[.ffffff][±HH:MM[:SS]]" (fraction
 // only when microsecond != 0, offset only when has_offset) to `out`, which must hold at
-// least 40 bytes. Returns the length written.
+// least 40 bytes. Returns the length written. `t` must hold what `parse` produces (fields in
+// their calendar ranges, year >= 0, |offset| < 24 h); years above 9999 are written modulo 10000.
 size_t format_iso(const ParsedTime& t, bool date_only, char* out);
+
+// True when format_iso(t, …) of a parsed `t` is a literal Redshift (types::check_value) takes
+// for DATE (date_only), TIMESTAMP and TIMESTAMPTZ: parse already rejected invalid calendar
+// dates and out-of-range fields, so what is left is a year past 9999 (a %j roll-over: four
+// digits cannot show it) and an offset with seconds (check_value takes ±HH[:MM] only).
+inline bool iso_is_valid_literal(const ParsedTime& t) {
+    return t.year <= 9999 && t.offset_seconds % 60 == 0;
+}
 
 // pandas stores datetime64[ns]: 1677-09-21 00:12:43.145224192 .. 2262-04-11 23:47:16.854775807.
 // Values outside make pandas raise OutOfBoundsDatetime.
