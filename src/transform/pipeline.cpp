@@ -17,7 +17,7 @@ std::string shown(std::string_view v) {
 RowTransformer::RowTransformer(const ColumnPlan& plan)
     : plan_(plan), column_count_(plan.input_columns.size()) {
     for (const ColumnProgram& p : plan.outputs) {
-        Cell c{&p, 0, 0, Check::None, false};
+        Cell c{&p, 0, 0, Check::None, false, false};
         if (p.target) {
             const types::ColumnType& t = *p.target;
             if (t.kind == types::TypeKind::Text) {
@@ -37,6 +37,15 @@ RowTransformer::RowTransformer(const ColumnPlan& plan)
         c.copy = p.source >= 0 && !p.check_bool && !p.check_float && !p.to_int &&
                  p.byte_limit < 0 && p.replace.empty() && !p.date;
         if (c.copy) c.source = static_cast<size_t>(p.source);
+        // The int cast is the only edit after the date; without it the cell ends as the
+        // format_iso output. date_only is set exactly for DATE targets, so DATE gets
+        // "YYYY-MM-DD" and the timestamp kinds get "YYYY-MM-DD HH:MM:SS…", both of which
+        // check_value accepts whenever iso_is_valid_literal says so (strptime.hpp).
+        if (p.date && !p.to_int && p.target) {
+            const types::TypeKind k = p.target->kind;
+            c.iso_target = k == types::TypeKind::Date || k == types::TypeKind::Timestamp ||
+                           k == types::TypeKind::TimestampTz;
+        }
         cells_.push_back(c);
     }
 }
@@ -111,6 +120,10 @@ void RowTransformer::write_cell(const Cell& c, const csv::Row& row, csv::BatchWr
         if (!p.date->parse(v, t))
             fail(p, row, "value does not match date format " + p.date_format, v);
         v = std::string_view(date_buf_, format_iso(t, p.date_only, date_buf_));
+        if (c.iso_target && iso_is_valid_literal(t)) {
+            out.field(v);  // known to load: no re-check of what format_iso just wrote
+            return;
+        }
     }
     if (p.to_int && !is_canonical_int64(v)) {  // an already canonical value passes unchanged
         std::string_view canonical;

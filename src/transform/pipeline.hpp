@@ -39,6 +39,9 @@ private:
         size_t max_bytes;  // Check::MaxBytes
         Check check;
         bool copy;  // an input field with no edits: NA test, check, write
+        // A dateformat column into DATE/TIMESTAMP/TIMESTAMPTZ with no edit after the date:
+        // the format_iso output needs no check_value when iso_is_valid_literal holds.
+        bool iso_target;
     };
 
     void write_cell(const Cell& c, const csv::Row& row, csv::BatchWriter& out);
