@@ -209,8 +209,9 @@ public:
                     spdlog::warn("{}: line {}: {} cell '{}' does not start and end with '{}'",
                                  ref.key, row.line(), cfg_.columns_lookup[i], *v,
                                  cfg_.nested_delim);
-                nested[i].add_cell(r, *v);
+                nested[i].stage_cell(r, *v);
             }
+            for (auto& column : nested) column.commit_staged();  // the row's look-ups overlap
             if ((++stats.rows & 0xffff) == 0) progress.update(raw.bytes, stats.rows);
         }
         stats.no_columns = first;

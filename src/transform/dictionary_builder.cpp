@@ -32,7 +32,7 @@ inline uint64_t load32(const char* p) {
 
 // A fast hash for the short texts of a taxonomy (typically 5-60 bytes); reads only inside the
 // element. Quality is enough for a table kept at most half full.
-uint64_t hash_element(std::string_view s) {
+uint64_t hash_bytes(std::string_view s) {
     const char* p = s.data();
     size_t n = s.size();
     uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xA0761D6478BD642Full);
@@ -57,12 +57,20 @@ inline uint64_t tag_of(uint64_t hash) {
 
 }  // namespace
 
-uint32_t NestedDictionary::intern(std::string_view element) {
-    if (slots_.empty()) {
-        slots_.assign(size_t{1} << initial_log2_slots, Slot{});
-        shift_ = 64 - initial_log2_slots;
-    }
-    const uint64_t hash = hash_element(element);
+NestedDictionary::NestedDictionary()
+    : slots_(size_t{1} << initial_log2_slots), shift_(64 - initial_log2_slots) {}
+
+uint64_t NestedDictionary::hash_of(std::string_view element) {
+    return hash_bytes(element);
+}
+
+void NestedDictionary::prefetch_value(uint64_t hash) const {
+    const Slot& slot = slots_[hash >> shift_];
+    if (slot.id_plus_1 != 0 && (slot.offset_and_tag & ~offset_mask) == tag_of(hash))
+        __builtin_prefetch(arena_.data() + (slot.offset_and_tag & offset_mask));
+}
+
+uint32_t NestedDictionary::intern(std::string_view element, uint64_t hash) {
     const uint64_t tag = tag_of(hash);
     const size_t mask = slots_.size() - 1;
     for (size_t i = hash >> shift_;; i = (i + 1) & mask) {
@@ -98,7 +106,7 @@ void NestedDictionary::grow() {
     --shift_;
     const size_t mask = slots_.size() - 1;
     for (uint32_t id = 0; id < entries_.size(); ++id) {
-        const uint64_t hash = hash_element(view(id));
+        const uint64_t hash = hash_bytes(view(id));
         size_t i = hash >> shift_;
         while (slots_[i].id_plus_1 != 0) i = (i + 1) & mask;
         slots_[i] = {entries_[id].offset | tag_of(hash), static_cast<uint32_t>(entries_[id].length),
@@ -122,11 +130,19 @@ uint32_t RowKeys::add(std::string_view key) {
     return static_cast<uint32_t>(offsets_.size() - 2);
 }
 
-void NestedColumn::add_cell(uint32_t row, std::string_view cell) {
+void NestedColumn::stage_cell(uint32_t row, std::string_view cell) {
     for_each_nested_element(cell, delim_, [&](std::string_view element) {
+        const uint64_t hash = NestedDictionary::hash_of(element);
+        dictionary_.prefetch_slot(hash);
+        staged_.push_back({element, hash});
         rows_.push_back(row);
-        elements_.push_back(dictionary_.intern(element));
     });
+}
+
+void NestedColumn::commit_staged() {
+    for (const auto& s : staged_) dictionary_.prefetch_value(s.hash);
+    for (const auto& s : staged_) elements_.push_back(dictionary_.intern(s.element, s.hash));
+    staged_.clear();
 }
 
 namespace {

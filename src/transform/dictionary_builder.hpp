@@ -17,8 +17,17 @@ namespace gdx::transform {
 // lookup (~10^6 elements per 70 MB export).
 class NestedDictionary {
 public:
-    // Provisional id (first-seen order) of `element`; copies it only on first sight.
-    uint32_t intern(std::string_view element);
+    NestedDictionary();
+    // Provisional id (first-seen order) of `element`; copies it only on first sight. `hash`
+    // must be hash_of(element).
+    uint32_t intern(std::string_view element, uint64_t hash);
+    uint32_t intern(std::string_view element) { return intern(element, hash_of(element)); }
+    static uint64_t hash_of(std::string_view element);
+    // Cache hints for a coming intern(): the slot of a hash, then (once that slot is in cache)
+    // the bytes of the value it holds. Issued for several elements before interning any of
+    // them, so that their cache misses overlap instead of following one another.
+    void prefetch_slot(uint64_t hash) const { __builtin_prefetch(&slots_[hash >> shift_]); }
+    void prefetch_value(uint64_t hash) const;
     // Sorts the distinct values and assigns the final ids.
     void finalize();
 
@@ -72,7 +81,15 @@ class NestedColumn {
 public:
     explicit NestedColumn(char delim) : delim_(delim) {}
     // Adds the elements of one row's (non-missing) cell.
-    void add_cell(uint32_t row, std::string_view cell);
+    void add_cell(uint32_t row, std::string_view cell) {
+        stage_cell(row, cell);
+        commit_staged();
+    }
+    // add_cell in two steps, so that a caller can stage the cells of all its columns before
+    // committing any (their dictionary look-ups then overlap in memory). The staged text must
+    // stay valid until commit_staged().
+    void stage_cell(uint32_t row, std::string_view cell);
+    void commit_staged();
     void finalize() { dictionary_.finalize(); }
 
     const NestedDictionary& dictionary() const { return dictionary_; }
@@ -89,6 +106,11 @@ private:
     NestedDictionary dictionary_;
     std::vector<uint32_t> rows_;      // input row of each lookup pair
     std::vector<uint32_t> elements_;  // provisional id of each lookup pair
+    struct Staged {
+        std::string_view element;
+        uint64_t hash;
+    };
+    std::vector<Staged> staged_;  // reused: no allocation per row
 };
 
 }  // namespace gdx::transform
