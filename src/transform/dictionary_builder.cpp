@@ -165,11 +165,21 @@ void NestedColumn::write_dictionary(const std::vector<std::string>& header,
 
 void NestedColumn::write_lookup(const RowKeys& keys, const std::vector<std::string>& header,
                                 csv::BatchWriter& out) const {
+    // The decimal text of each element's final id, formatted once per distinct value instead
+    // of once per lookup pair, indexed by provisional id.
     char buf[16];
+    std::string id_text;
+    std::vector<uint32_t> id_end(dictionary_.size());
+    for (uint32_t p = 0; p < dictionary_.size(); ++p) {
+        id_text.append(decimal(dictionary_.final_id(p), buf));
+        id_end[p] = static_cast<uint32_t>(id_text.size());
+    }
     out.header(header);
     for (size_t i = 0; i < rows_.size(); ++i) {
+        const uint32_t p = elements_[i];
+        const uint32_t begin = p == 0 ? 0 : id_end[p - 1];
         out.field(keys[rows_[i]]);
-        out.field(decimal(dictionary_.final_id(elements_[i]), buf));
+        out.field(std::string_view(id_text).substr(begin, id_end[p] - begin));
         out.end_row();
     }
 }

@@ -133,3 +133,54 @@ TEST(NestedColumn, CountsLookupRowsInInputOrder) {
     EXPECT_EQ(c.lookup_rows(), 4u);
     EXPECT_EQ(c.dictionary().size(), 3u);
 }
+
+namespace {
+
+// Collects what a BatchWriter writes.
+class StringWriter : public gdx::store::ObjectWriter {
+public:
+    void write(std::string_view bytes) override { text.append(bytes); }
+    void commit() override {}
+    std::string text;
+};
+
+}  // namespace
+
+TEST(NestedColumn, WritesDictionaryAndLookupsWithFinalIds) {
+    // a..l seen in reverse order, then "b\\c": final ids 0..12 (two digits from 10).
+    NestedColumn c('|'), other('|');
+    std::string cell = "|";
+    for (char v = 'l'; v >= 'a'; --v) cell += std::string(1, v) + "|";
+    c.stage_cell(0, cell);
+    other.stage_cell(0, "|x|");
+    c.stage_cell(1, "|k|a|k|");  // staged before the first commit: same dictionary entries
+    c.commit_staged();
+    other.commit_staged();
+    c.add_cell(2, "|b\\c|");
+    c.finalize();
+    other.finalize();
+
+    RowKeys keys;
+    keys.add("N0");
+    keys.add("N|1");
+    keys.add("N2");
+    StringWriter dict_sink, lookup_sink;
+    {
+        gdx::csv::BatchWriter w(dict_sink);
+        c.write_dictionary({"id", "value"}, w);
+        w.flush();
+    }
+    {
+        gdx::csv::BatchWriter w(lookup_sink);
+        c.write_lookup(keys, {"node_id", "id"}, w);
+        w.flush();
+    }
+    EXPECT_EQ(dict_sink.text,
+              "id|value\n0|a\n1|b\n2|b\\\\c\n3|c\n4|d\n5|e\n6|f\n7|g\n8|h\n9|i\n10|j\n11|k\n"
+              "12|l\n");
+    EXPECT_EQ(lookup_sink.text,
+              "node_id|id\nN0|12\nN0|11\nN0|10\nN0|9\nN0|8\nN0|7\nN0|6\nN0|5\nN0|4\nN0|3\nN0|1\n"
+              "N0|0\nN\\|1|11\nN\\|1|0\nN\\|1|11\nN2|2\n");
+    EXPECT_EQ(other.dictionary().size(), 1u);
+    EXPECT_EQ(other.lookup_rows(), 1u);
+}
