@@ -184,31 +184,46 @@ else
 fi
 
 # ---------------------------------------------------------------- cmslite (later benchmark)
-CMS_WALL="n/a"; CMS_RSS="n/a"
+CMS_WALL="n/a"; CMS_RSS="n/a"; CMS_SPLIT_MBPS="n/a"; CMS_SPLIT_CPU_MBPS="n/a"
 if (( FULL_RUN )) && has_subcommand cmslite-metadata && has_subcommand sql; then
-    say "cmslite-metadata on a ~70 MB export (original: 20-30 minutes)"
+    say "cmslite-metadata on a ~70 MB export (original: 20-30 minutes), best of $REPEAT"
     CMS_FILE=$(gen cmslite 70 "$BENCH/gen_cmslite.py")
-    CMS_CFG="$SHARED/original-configs/cmslitemetadata_to_redshift/cmslite_gdx.json"
     CMS_DDL="$SHARED/original-configs/cmslitemetadata_to_redshift/ddl"
     CMS="$OUT/cmslite"
-    rm -rf "$CMS"
+    # The shipped post-load SQL is Redshift-only (docs/differences.md): the production config
+    # with a one-statement post-load file instead, so that the run commits on SQLite.
+    mkdir -p "$CMS/cfg/ddl"
+    echo "DELETE FROM {dbschema}.microservice_log WHERE 1 = 0;" >"$CMS/cfg/ddl/bench_post_load.sql"
+    "$PY" -c 'import json,sys; c=json.load(open(sys.argv[1])); c["sql_query"]="bench_post_load.sql"; json.dump(c, open(sys.argv[2], "w"), indent=1)' \
+        "$SHARED/original-configs/cmslitemetadata_to_redshift/cmslite_gdx.json" "$CMS/cfg/cmslite_gdx.json"
+    CMS_CFG="$CMS/cfg/cmslite_gdx.json"
     BUCKET=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["bucket"])' "$CMS_CFG")
-    mkdir -p "$CMS/store/$BUCKET/client/cmslite_gdx" "$CMS/work"
-    cp "$CMS_FILE" "$CMS/store/$BUCKET/client/cmslite_gdx/cmslite.csv.bench"
-    ln -s "$CMS_DDL" "$CMS/work/ddl"  # the job opens ddl/<sql_query> relative to its CWD
-    "$GDX" sql --warehouse "sqlite:$CMS/warehouse.db" --log-dir "$CMS/logs" -f "$CMS_DDL/cmslite.metadata.sql" >"$CMS/ddl.txt" 2>&1 ||
-        { echo "creating the cmslite tables failed:"; cat "$CMS/ddl.txt"; }
-    (cd "$CMS/work" && /usr/bin/time -f '%M %e' -o "$CMS/time.txt" \
-        "$GDX" cmslite-metadata --store "file:$CMS/store" --warehouse "sqlite:$CMS/warehouse.db" \
-        --log-dir "$CMS/logs" "$CMS_CFG" \
-        >"$CMS/stdout.txt" 2>"$CMS/stderr.txt")
-    rc=$?
-    if [[ $rc -eq 0 && -s "$CMS/time.txt" ]]; then
-        read -r CMS_RSS CMS_WALL < <(tail -1 "$CMS/time.txt")
-        echo "exit 0; peak RSS $CMS_RSS KiB; wall $CMS_WALL s"
-    else
-        echo "gdx cmslite-metadata exited $rc; stderr:"; tail -n 20 "$CMS/stderr.txt"
-    fi
+    for ((i = 1; i <= REPEAT; i++)); do
+        rm -rf "$CMS/store" "$CMS/work" "$CMS/logs" "$CMS/warehouse.db" "$CMS/time.txt"
+        mkdir -p "$CMS/store/$BUCKET/client/cmslite_gdx" "$CMS/work"
+        cp "$CMS_FILE" "$CMS/store/$BUCKET/client/cmslite_gdx/cmslite.csv.bench"
+        "$GDX" sql --warehouse "sqlite:$CMS/warehouse.db" --log-dir "$CMS/logs" -f "$CMS_DDL/cmslite.metadata.sql" >"$CMS/ddl.txt" 2>&1 ||
+            { echo "creating the cmslite tables failed:"; cat "$CMS/ddl.txt"; }
+        (cd "$CMS/work" && /usr/bin/time -f '%M %e' -o "$CMS/time.txt" \
+            "$GDX" cmslite-metadata --store "file:$CMS/store" --warehouse "sqlite:$CMS/warehouse.db" \
+            --log-dir "$CMS/logs" "$CMS_CFG" \
+            >"$CMS/stdout.txt" 2>"$CMS/stderr.txt")
+        rc=$?
+        if [[ $rc -ne 0 || ! -s "$CMS/time.txt" ]]; then
+            echo "gdx cmslite-metadata exited $rc; stderr:"; tail -n 20 "$CMS/stderr.txt"
+            break
+        fi
+        read -r rss wall < <(tail -1 "$CMS/time.txt")
+        # The job logs "... batch objects in S s (X MB/s), C CPU s (Y MB/s)".
+        read -r split_mbps split_cpu_mbps < <(grep -ho 'batch objects in .*' "$CMS/stderr.txt" "$CMS"/logs/*.log 2>/dev/null |
+            head -1 | sed -E 's/[^(]*\(([0-9.]+) MB\/s\)[^(]*\(([0-9.]+) MB\/s\).*/\1 \2/')
+        echo "pass $i: exit 0; peak RSS $rss KiB; wall $wall s;" \
+            "split ${split_mbps:-?} MB/s (wall), ${split_cpu_mbps:-?} MB/s per CPU s"
+        best() { is_num "$1" && { ! is_num "$2" || (( $(awk -v a="$1" -v b="$2" "BEGIN{print (a $3 b)}") )); }; }
+        if best "$wall" "$CMS_WALL" '<'; then CMS_WALL=$wall; CMS_RSS=$rss; fi
+        best "${split_mbps:-}" "$CMS_SPLIT_MBPS" '>' && CMS_SPLIT_MBPS=$split_mbps
+        best "${split_cpu_mbps:-}" "$CMS_SPLIT_CPU_MBPS" '>' && CMS_SPLIT_CPU_MBPS=$split_cpu_mbps
+    done
 else
     say "cmslite-metadata: n/a (subcommand not available yet, or --skip-full)"
 fi
@@ -237,6 +252,8 @@ CMS_RSS_MIB="n/a"; is_num "$CMS_RSS" && CMS_RSS_MIB=$(calc "$CMS_RSS / 1024")
 V1=$(verdict "$GDX_MBPS" '>=' 500)
 V2=$(verdict "$GDX_VS_PANDAS" '>=' 40)
 V3=$(verdict "$RSS_MIB" '<=' 64)
+V4=$(verdict "$CMS_WALL" '<=' 3)
+V5=$(verdict "$CMS_SPLIT_MBPS" '>=' 300)
 if is_num "$RSS_MIB" && [[ "$LOADED" != "$BIG_ROWS" ]]; then
     V3="FAIL (loaded $LOADED of $BIG_ROWS rows)"
 fi
@@ -256,10 +273,12 @@ printf '%-48s %18s %12s  %s\n' "cat file > /dev/null, I/O limit (MB/s)" "$CAT_MB
 printf '%-48s %18s %12s  %s\n' "gdx / cat" "$(x "$GDX_VS_CAT")" "" ""
 printf '%-48s %18s %12s  %s\n' "s3-to-redshift $BIG_MB MB: peak RSS (MiB)" "$RSS_MIB" "<= 64" "$V3"
 printf '%-48s %18s %12s  %s\n' "s3-to-redshift $BIG_MB MB: wall time (s)" "$WALL" "" ""
-printf '%-48s %18s %12s  %s\n' "cmslite-metadata ~70 MB: wall time (s)" "$CMS_WALL" "" ""
+printf '%-48s %18s %12s  %s\n' "cmslite-metadata ~70 MB: wall time (s)" "$CMS_WALL" "<= 3" "$V4"
 printf '%-48s %18s %12s  %s\n' "cmslite-metadata ~70 MB: peak RSS (MiB)" "$CMS_RSS_MIB" "" ""
+printf '%-48s %18s %12s  %s\n' "cmslite-metadata split (MB/s, wall)" "$CMS_SPLIT_MBPS" ">= 300" "$V5"
+printf '%-48s %18s %12s  %s\n' "cmslite-metadata split (MB/s per CPU s)" "$CMS_SPLIT_CPU_MBPS" "" ""
 
 printf '%-48s %18s %12s  %s\n' "S3 -> PostgreSQL 200 MB (bench/pg_e2e.sh)" "see above" "<= 1.3x, 64" "$PG_E2E_VERDICT"
 
-[[ "$V1 $V2 $V3 $PG_E2E_VERDICT" == *FAIL* ]] && exit 1
+[[ "$V1 $V2 $V3 $V4 $V5 $PG_E2E_VERDICT" == *FAIL* ]] && exit 1
 exit 0
