@@ -80,7 +80,16 @@ ColumnPlan compile_column_plan(const ColumnEdits& edits, const types::TableSchem
     }
     for (const auto& r : edits.replace) {
         ReplaceRule rule{r.old_value, r.new_value, std::nullopt};
-        if (r.regex) rule.regex = util::PyRegex::compile(r.old_value);
+        if (r.regex) {
+            // A bad template must fail here, as a config error, not in the middle of a load.
+            try {
+                rule.regex = util::PyRegex::compile(r.old_value);
+                rule.regex->check_template(r.new_value);
+            } catch (const ConfigError& e) {
+                throw ConfigError(
+                    fmt::format("replace rule on column '{}': {}", r.field, e.what()));
+            }
+        }
         find_output(plan.outputs, r.field, "replace")->replace.push_back(std::move(rule));
     }
     for (const auto& d : edits.dates) {

@@ -307,6 +307,15 @@ TEST_P(S3ToRedshift, ConfigErrorsExitTwoNamingTheKey) {
     r = run();
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
+    cfg = base_config("t.calls", {"id", "name", "n", "day", "flag", "amount"});
+    cfg["bucket"] = kBucket;
+    cfg["replace"] =
+        json::array({{{"field", "name"}, {"old", "(a)"}, {"new", "\\2"}, {"regex", true}}});
+    ws.put(kBucket, "client/dir/a.csv", kHeader + "1|Ann|1|20240105|True|1\n");
+    r = run();
+    EXPECT_EQ(r.exit_code, 2);  // the template names a group the pattern lacks
+    EXPECT_NE(r.err.find("replace rule on column 'name'"), std::string::npos) << r.err;
+    EXPECT_FALSE(ws.exists(kBucket, "processed/bad/client/dir/a.csv"));
     cfg = base_config("t.missing_table", {"id"});
     r = run();
     EXPECT_EQ(r.exit_code, 2);
