@@ -6,6 +6,8 @@
 
 #include "harness.hpp"
 
+using gdx::test::Backend;
+using gdx::test::backend_name;
 using gdx::test::RunResult;
 using gdx::test::Workspace;
 using nlohmann::json;
@@ -13,7 +15,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const char* kBucket = "example-bucket";
 const std::string kPrefix = "client/cmslite_gdx/";
 const std::string kBatch = "processed/batch/client/cmslite_gdx/";
 
@@ -26,9 +27,11 @@ const std::string kExample =
     "N2,N1,Budget\t2021,PAGE,NULL,NULL,|English|French|,||\n"
     "N3,N1,-,ASSET,2021-06-01 00:00:00,|form|,|English |,|Ministry A|\n";
 
-class CmsliteMetadata : public ::testing::Test {
+class CmsliteMetadata : public ::testing::TestWithParam<Backend> {
 protected:
+    CmsliteMetadata() : ws(GetParam()), kBucket(ws.bucket()) {}
     void SetUp() override {
+        ws.sql("CREATE SCHEMA IF NOT EXISTS cmslite");
         ws.sql(
             "CREATE TABLE cmslite.metadata (node_id VARCHAR(255) NOT NULL, parent_node_id "
             "VARCHAR(255), title VARCHAR(2047), folder_name VARCHAR(255), dcterms_creator "
@@ -55,6 +58,7 @@ protected:
  "dtype_dic_strings":["node_id","parent_node_id","title","page_type","folder_name",
                       "modified_date","content_types","dcterms_languages","dcterms_creator"],
  "delim":",","nested_delim":"|","truncate":true})");
+        cfg["bucket"] = kBucket;
         post_sql("UPDATE {dbschema}.metadata SET folder_name = 'post' WHERE node_id = 'N1';");
     }
     void post_sql(const std::string& sql) {
@@ -76,12 +80,16 @@ protected:
     }
 
     Workspace ws;
+    const std::string kBucket;
     json cfg;
 };
+INSTANTIATE_TEST_SUITE_P(Backends, CmsliteMetadata,
+                         ::testing::Values(Backend::Embedded, Backend::S3Postgres),
+                         [](const auto& info) { return backend_name(info.param); });
 
 using Dict = std::vector<std::pair<int64_t, std::string>>;
 
-TEST_F(CmsliteMetadata, WorkedExampleTableByTable) {
+TEST_P(CmsliteMetadata, WorkedExampleTableByTable) {
     ws.put(kBucket, kPrefix + "cmslite.csv.2021-06-02", kExample, 10s);
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
@@ -131,7 +139,7 @@ TEST_F(CmsliteMetadata, WorkedExampleTableByTable) {
     EXPECT_EQ(count("microservice_log"), 1u);
 }
 
-TEST_F(CmsliteMetadata, NestedCellsWithSpecialCharactersRoundTrip) {
+TEST_P(CmsliteMetadata, NestedCellsWithSpecialCharactersRoundTrip) {
     const std::string body =
         "node_id,parent_node_id,title,page_type,modified_date,content_types,dcterms_languages,"
         "dcterms_creator\n"
@@ -157,7 +165,7 @@ TEST_F(CmsliteMetadata, NestedCellsWithSpecialCharactersRoundTrip) {
     EXPECT_NE(text.find("does not start and end with"), std::string::npos);
 }
 
-TEST_F(CmsliteMetadata, HeaderOnlyInputIsBadAndTablesStayUntouched) {
+TEST_P(CmsliteMetadata, HeaderOnlyInputIsBadAndTablesStayUntouched) {
     ws.put(kBucket, kPrefix + "cmslite.csv.1", kExample, 20s);
     ASSERT_EQ(run().exit_code, 0);
     ws.put(kBucket, kPrefix + "cmslite.csv.2", kExample.substr(0, kExample.find('\n') + 1), 10s);
@@ -171,7 +179,7 @@ TEST_F(CmsliteMetadata, HeaderOnlyInputIsBadAndTablesStayUntouched) {
     EXPECT_EQ(count("microservice_log"), 1u);
 }
 
-TEST_F(CmsliteMetadata, FailingPostLoadSqlRollsEverythingBack) {
+TEST_P(CmsliteMetadata, FailingPostLoadSqlRollsEverythingBack) {
     ws.put(kBucket, kPrefix + "cmslite.csv.1", kExample, 20s);
     ASSERT_EQ(run().exit_code, 0);
     ws.put(kBucket, kPrefix + "cmslite.csv.2",
@@ -192,7 +200,7 @@ TEST_F(CmsliteMetadata, FailingPostLoadSqlRollsEverythingBack) {
     EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/cmslite_gdx/cmslite.csv.2"));
 }
 
-TEST_F(CmsliteMetadata, MissingTableIsAConfigErrorAndNothingIsTouched) {
+TEST_P(CmsliteMetadata, MissingTableIsAConfigErrorAndNothingIsTouched) {
     ws.sql("DROP TABLE cmslite.creators");
     ws.put(kBucket, kPrefix + "cmslite.csv.1", kExample, 20s);
     auto r = run();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <thread>
 
 #include "../fakes/s3_servers.hpp"
 #include "store/s3/s3_client.hpp"
@@ -182,9 +183,26 @@ std::string Workspace::store_uri() const {
 
 void Workspace::put(const std::string& bucket, const std::string& key, const std::string& bytes,
                     std::chrono::seconds age) {
-    store_->put_bytes(bucket, key, bytes);
-    if (backend_ == Backend::Embedded)
+    if (backend_ == Backend::Embedded) {
+        store_->put_bytes(bucket, key, bytes);
         fs::last_write_time(dir_ / "store" / bucket / key, base_time_ - age);
+        return;
+    }
+    // S3 stamps last-modified itself, in whole seconds. Objects must be put from oldest to
+    // newest: a younger one (and the first one) is put just after a second starts, so that
+    // equal ages that follow land in the same second (a tie) and younger ones in a later one.
+    if (last_age_ && age > *last_age_)
+        ADD_FAILURE() << "on S3 put objects from oldest to newest (" << key
+                      << " is older than the previous put)";
+    if (!last_age_ || age < *last_age_) {
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count() %
+                  1000;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1000 - ms + 20));
+    }
+    last_age_ = age;
+    store_->put_bytes(bucket, key, bytes);
 }
 
 bool Workspace::exists(const std::string& bucket, const std::string& key) const {

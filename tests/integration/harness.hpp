@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <memory>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -71,7 +72,8 @@ private:
     std::string warehouse_uri_;
     std::map<std::string, std::string> env_;
     std::unique_ptr<store::ObjectStore> store_;
-    std::filesystem::file_time_type base_time_;  // ages count back from here, so ties are exact
+    std::filesystem::file_time_type base_time_;
+    std::optional<std::chrono::seconds> last_age_;  // ages count back from here, so ties are exact
 };
 
 // A config JSON for s3-to-redshift with the given overrides on top of a small default.
