@@ -19,5 +19,13 @@ echo
 echo "\$ gdx sql -c 'SELECT * FROM demo.call_centre ORDER BY id'"
 $gdx sql -c 'SELECT * FROM demo.call_centre ORDER BY id' --log-dir demo/logs
 echo
+echo "\$ gdx sql -f examples/ddl/demo_cms.sql"
+$gdx sql -f examples/ddl/demo_cms.sql --log-dir demo/logs
+echo "\$ gdx cmslite-metadata examples/config.d/cmslite_demo.json"
+$gdx cmslite-metadata examples/config.d/cmslite_demo.json --log-dir demo/logs
+echo
+echo "\$ gdx sql -c 'SELECT m.node_id, c.value AS content_type FROM demo_cms.metadata_content_types m JOIN demo_cms.content_types c ON c.id = m.id ORDER BY 1, 2'"
+$gdx sql -c 'SELECT m.node_id, c.value AS content_type FROM demo_cms.metadata_content_types m JOIN demo_cms.content_types c ON c.id = m.id ORDER BY 1, 2' --log-dir demo/logs
+echo
 echo "Objects now in the bucket (demo/store/demo-bucket):"
 (cd demo/store/demo-bucket && find . -type f | sort | sed 's|^\./|  |')

@@ -42,3 +42,35 @@ TEST(Cli, BackendsComeFromTheEnvironment) {
     EXPECT_EQ(ws.query("SELECT count(*) AS c FROM t.env")[0]["c"], 2);
     EXPECT_TRUE(ws.exists(ws.bucket(), "processed/good/client/dir/a.csv"));
 }
+
+// The README's demo (scripts/demo.sh) on the shipped examples, so that it cannot rot.
+TEST(Demo, ExamplesLoadAsTheReadmeShows) {
+    Workspace ws;
+    const std::filesystem::path examples = std::filesystem::path(GDX_SOURCE_DIR) / "examples";
+    std::filesystem::copy(examples / "data", ws.dir() / "store",
+                          std::filesystem::copy_options::recursive);
+    for (const char* ddl : {"demo.call_centre.sql", "demo_cms.sql"}) {
+        auto r = run_gdx({"sql", "-f", (examples / "ddl" / ddl).string(), "--warehouse",
+                          ws.warehouse_uri(), "--log-dir", (ws.dir() / "logs").string()});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    auto r = ws.run_job("s3-to-redshift", examples / "config.d" / "call_centre_demo.json");
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    auto calls = ws.query("SELECT id, waittime, note FROM demo.call_centre ORDER BY id");
+    ASSERT_EQ(calls.size(), 5u);
+    EXPECT_EQ(calls[0]["note"], "first call of the da");  // column_string_limit: 20 bytes
+    EXPECT_TRUE(calls[2]["waittime"].is_null());          // NA in an INTEGER column
+    EXPECT_EQ(calls[3]["waittime"], 3);                   // 3.0 cast by dtype_dic_ints
+    EXPECT_EQ(calls[3]["note"], "-");
+    r = ws.run_job("cmslite-metadata", examples / "config.d" / "cmslite_demo.json");
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    auto types = ws.query(
+        "SELECT m.node_id, c.value AS content_type FROM demo_cms.metadata_content_types m JOIN "
+        "demo_cms.content_types c ON c.id = m.id ORDER BY 1, 2");
+    ASSERT_EQ(types.size(), 5u);
+    EXPECT_EQ(types[0], nlohmann::json({{"node_id", "N1"}, {"content_type", "Form"}}));
+    EXPECT_EQ(
+        ws.query(
+            "SELECT folder_name FROM demo_cms.metadata WHERE node_id = 'N1'")[0]["folder_name"],
+        "site root");  // the post-load SQL ran
+}
