@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../../fakes/fault_proxy.hpp"
 #include "s3_test_support.hpp"
 #include "store/s3/s3_codec.hpp"
 #include "util/error.hpp"
@@ -78,39 +79,14 @@ TEST(WithRetry, RetriesOnlyTransientBackendErrors) {
     EXPECT_EQ(calls, 4);
 }
 
-size_t collect(char* d, size_t s, size_t n, void* out) {
-    static_cast<std::string*>(out)->append(d, s * n);
-    return s * n;
-}
-
-std::string http(const std::string& method, const std::string& url, const std::string& body = "") {
-    CURL* h = curl_easy_init();
-    std::string out;
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
-    if (!body.empty()) curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &out);
-    CURLcode rc = curl_easy_perform(h);
-    curl_easy_cleanup(h);
-    if (rc != CURLE_OK) throw std::runtime_error("control request failed: " + url);
-    return out;
-}
-
 class S3RetryTest : public ::testing::Test {
   protected:
-    static ServerProcess& proxy() {
-        static std::unique_ptr<ServerProcess> p = [] {
-            int port = free_port();
-            return std::make_unique<ServerProcess>(
-                std::vector<std::string>{"python3", source_dir() + "/tests/fakes/fault_proxy.py",
-                                         std::to_string(port), moto_server().url()},
-                port, make_temp_dir("proxy") + "/proxy.log");
-        }();
-        return *p;
+    static FaultProxy& proxy() {
+        static FaultProxy p(moto_server().url());
+        return p;
     }
     void SetUp() override {
-        http("POST", proxy().url() + "/__reset");
+        proxy().reset();
         bucket_ = make_bucket(moto_server().url(), "retry");
         auto cfg = s3_test_config(proxy().url());
         cfg.retry.max_attempts = 4;
@@ -118,17 +94,12 @@ class S3RetryTest : public ::testing::Test {
         store_ = std::make_unique<store::S3Store>(cfg);
         direct_ = std::make_unique<store::S3Store>(s3_test_config(moto_server().url()));
     }
-    void faults(const std::string& rules_json) {
-        http("POST", proxy().url() + "/__faults", R"({"rules": )" + rules_json + "}");
-    }
+    void faults(const std::string& rules_json) { proxy().faults(rules_json); }
     // Requests the proxy saw with this method: (path, injected fault or "").
     std::vector<std::pair<std::string, std::string>> seen(const std::string& method) {
-        auto stats = nlohmann::json::parse(http("GET", proxy().url() + "/__stats"));
         std::vector<std::pair<std::string, std::string>> out;
-        for (auto& r : stats["requests"]) {
-            if (r[0] == method)
-                out.emplace_back(r[1], r[2].is_null() ? "" : r[2].get<std::string>());
-        }
+        for (auto& r : proxy().seen())
+            if (r.method == method) out.emplace_back(r.path, r.fault);
         return out;
     }
 
