@@ -34,6 +34,21 @@ public:
         out[n] = '|';
         len_ += n + 1;
     }
+    // Several fields at once, already joined by '|' (input fields that lay side by side in a
+    // '|'-delimited source), and the separator after them. The fields must hold no '|' of
+    // their own. False, with nothing written, when a byte needs escaping (\\, LF, CR): then
+    // write the fields one by one with field().
+    bool joined_fields(std::string_view text) {
+        const size_t n = text.size();
+        if (buf_.size() - len_ < n + 1 + detail::kScanPadding) [[unlikely]]
+            grow(n + 1);
+        char* const out = buf_.data() + len_;
+        if (detail::copy_has_break_or_backslash(out, text.data(), n)) [[unlikely]]
+            return false;
+        out[n] = '|';
+        len_ += n + 1;
+        return true;
+    }
     // SQL NULL, written as \N.
     void null_field() {
         if (buf_.size() - len_ < 3) [[unlikely]]

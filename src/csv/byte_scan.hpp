@@ -39,20 +39,23 @@ inline const char* find_any3(const char* p, const char* end, char a, char b, cha
 }
 
 #if defined(__SSE2__)
-// Bit i set when byte i of x is one the batch format escapes (\\, |, LF, CR).
+// Bit i set when byte i of x is one the batch format escapes (\\, LF, CR, and | when kPipe).
+template <bool kPipe>
 inline unsigned batch_special_mask(__m128i x) {
-    const __m128i hit = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')), _mm_cmpeq_epi8(x, _mm_set1_epi8('|'))),
-        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
-                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
+                                            _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+    if constexpr (kPipe) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('|')));
     return static_cast<unsigned>(_mm_movemask_epi8(hit));
 }
 #endif
 
 // Copies src[0, n) to dst and tells whether any copied byte is one the batch format escapes
-// (\\, |, LF, CR). Reads and writes only inside the two ranges; the bytes are checked in the
-// registers they were copied through (checking dst afterwards would stall on the stores).
-inline bool copy_has_batch_special(char* dst, const char* src, size_t n) {
+// (\\, LF, CR, and | when kPipe). Reads and writes only inside the two ranges; the bytes are
+// checked in the registers they were copied through (checking dst afterwards would stall on
+// the stores).
+template <bool kPipe>
+inline bool copy_has_special(char* dst, const char* src, size_t n) {
 #if defined(__SSE2__)
     __m128i x;
     if (n >= 16) {
@@ -60,11 +63,11 @@ inline bool copy_has_batch_special(char* dst, const char* src, size_t n) {
         for (size_t i = 0; i + 16 < n; i += 16) {
             x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
             _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), x);
-            any |= batch_special_mask(x);
+            any |= batch_special_mask<kPipe>(x);
         }
         x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + n - 16));  // may overlap
         _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + n - 16), x);
-        return (any | batch_special_mask(x)) != 0;
+        return (any | batch_special_mask<kPipe>(x)) != 0;
     }
     if (n >= 8) {  // two 8-byte halves, overlapping when n < 16
         const __m128i lo = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(src));
@@ -92,15 +95,24 @@ inline bool copy_has_batch_special(char* dst, const char* src, size_t n) {
     } else {
         return false;
     }
-    return batch_special_mask(x) != 0;  // zero bytes are no special byte
+    return batch_special_mask<kPipe>(x) != 0;  // zero bytes are no special byte
 #else
     std::memcpy(dst, src, n);
     for (size_t i = 0; i < n; ++i) {
         const char x = src[i];
-        if ((x == '\\') | (x == '|') | (x == '\n') | (x == '\r')) return true;
+        if ((x == '\\') | (x == '\n') | (x == '\r') | (kPipe && x == '|')) return true;
     }
     return false;
 #endif
+}
+
+// One field: \\, |, LF and CR need escaping.
+inline bool copy_has_batch_special(char* dst, const char* src, size_t n) {
+    return copy_has_special<true>(dst, src, n);
+}
+// Fields already joined by '|': the separators stay, \\, LF and CR need escaping.
+inline bool copy_has_break_or_backslash(char* dst, const char* src, size_t n) {
+    return copy_has_special<false>(dst, src, n);
 }
 
 // First byte in [p, end) equal to a, b, c or e, or end. Never reads outside the range, so it

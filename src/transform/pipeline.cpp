@@ -17,7 +17,7 @@ std::string shown(std::string_view v) {
 RowTransformer::RowTransformer(const ColumnPlan& plan)
     : plan_(plan), column_count_(plan.input_columns.size()) {
     for (const ColumnProgram& p : plan.outputs) {
-        Cell c{&p, 0, 0, Check::None, false, false};
+        Cell c{&p, 0, 0, 0, Check::None, Edit::General, false, false};
         if (p.target) {
             const types::ColumnType& t = *p.target;
             if (t.kind == types::TypeKind::Text) {
@@ -34,9 +34,21 @@ RowTransformer::RowTransformer(const ColumnPlan& plan)
                 c.check = Check::Full;
             }
         }
-        c.copy = p.source >= 0 && !p.check_bool && !p.check_float && !p.to_int &&
-                 p.byte_limit < 0 && p.replace.empty() && !p.date;
-        if (c.copy) c.source = static_cast<size_t>(p.source);
+        // The fast path handles an input field with at most one of these edits.
+        const int edits = p.check_bool + p.check_float + p.to_int + (p.byte_limit >= 0);
+        if (p.source >= 0 && p.replace.empty() && !p.date && edits <= 1) {
+            c.source = static_cast<size_t>(p.source);
+            c.edit = p.check_bool    ? Edit::Bool
+                     : p.check_float ? Edit::Float
+                     : p.to_int      ? Edit::Int
+                     : edits         ? Edit::Limit
+                                     : Edit::None;
+            if (c.edit == Edit::Limit) c.byte_limit = static_cast<size_t>(p.byte_limit);
+            // Missing loads as '' here, and a non-missing "" passes the edit and the check
+            // unchanged too (text targets check only the length).
+            c.empty_unchanged =
+                (c.edit == Edit::None || c.edit == Edit::Limit) && !p.missing_is_null();
+        }
         // The int cast is the only edit after the date; without it the cell ends as the
         // format_iso output. date_only is set exactly for DATE targets, so DATE gets
         // "YYYY-MM-DD" and the timestamp kinds get "YYYY-MM-DD HH:MM:SS…", both of which
@@ -48,6 +60,16 @@ RowTransformer::RowTransformer(const ColumnPlan& plan)
         }
         cells_.push_back(c);
     }
+}
+
+void RowTransformer::Run::write_each(std::string_view text, size_t fields, csv::BatchWriter& out) {
+    if (fields == 1) return out.field(text);
+    // Joined fields hold no '|' of their own: splitting at '|' gives them back.
+    for (size_t cut; (cut = text.find('|')) != std::string_view::npos;) {
+        out.field(text.substr(0, cut));
+        text.remove_prefix(cut + 1);
+    }
+    out.field(text);
 }
 
 void RowTransformer::fail(const ColumnProgram& p, const csv::Row& row, std::string what,
@@ -70,19 +92,19 @@ void RowTransformer::check_slow(const ColumnProgram& p, const csv::Row& row,
 void RowTransformer::write_row(const csv::Row& row, csv::BatchWriter& out) {
     const size_t fields = row.size();
     if (fields > column_count_ && surplus_rows_++ == 0) first_surplus_line_ = row.line();
+    Run run;
     for (const Cell& c : cells_) {
-        if (c.copy && c.source < fields) {
+        if (c.edit != Edit::General && c.source < fields) {
             const std::string_view v = row[c.source];
-            if (!plan_.na.contains(v)) {
-                check(c, row, v);
-                out.field(v);
+            if (passes_unchanged(c, row, v)) {
+                run.add(v, out);
                 continue;
             }
-            write_missing(*c.program, row, out);
-            continue;
         }
+        run.flush(out);
         write_cell(c, row, out);
     }
+    run.flush(out);
     out.end_row();
 }
 

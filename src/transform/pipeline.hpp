@@ -32,18 +32,90 @@ private:
         Bool,      // BOOLEAN: True/False/true/false, else check_value
         Full,      // types::check_value
     };
+    // The one edit a cell's fast path tests; General: always take write_cell.
+    enum class Edit : uint8_t {
+        General,  // a constant, several edits, a replace or a date: write_cell
+        None,     // an input field with no edits
+        Limit,    // column_string_limit only: unchanged when it fits
+        Bool,     // dtype_dic_bools only: unchanged when a pandas bool spelling
+        Int,      // dtype_dic_ints only: unchanged when already canonical
+        Float,    // dtype_dic_floats only: unchanged when float text
+    };
     // A ColumnProgram reduced to what the per-cell loop branches on.
     struct Cell {
         const ColumnProgram* program;
-        size_t source;     // input field index (when `copy`)
-        size_t max_bytes;  // Check::MaxBytes
+        size_t source;      // input field index (unless Edit::General)
+        size_t max_bytes;   // Check::MaxBytes
+        size_t byte_limit;  // Edit::Limit
         Check check;
-        bool copy;  // an input field with no edits: NA test, check, write
+        Edit edit;
+        // An empty field loads as '' whether or not it is an NA token (text target or none,
+        // and no edit that could reject it): it passes unchanged without the NA test.
+        bool empty_unchanged;
         // A dateformat column into DATE/TIMESTAMP/TIMESTAMPTZ with no edit after the date:
         // the format_iso output needs no check_value when iso_is_valid_literal holds.
         bool iso_target;
     };
 
+    // Consecutive cells that pass their input field unchanged are not written one by one:
+    // when the fields lie side by side in the reader's buffer with '|' between them (a
+    // '|'-delimited source), the whole stretch is one copy into the batch.
+    class Run {
+    public:
+        void add(std::string_view v, csv::BatchWriter& out) {
+            // *end_ is readable: the field's terminator in the reader's buffer, or the NUL
+            // after an arena string. Two fields with '|' between that touch it can only be
+            // unquoted fields of a '|'-delimited row, so they hold no '|' of their own.
+            if (fields_ != 0 && v.data() == end_ + 1 && *end_ == '|') {
+                end_ = v.data() + v.size();
+                ++fields_;
+                return;
+            }
+            flush(out);
+            begin_ = v.data();
+            end_ = v.data() + v.size();
+            fields_ = 1;
+        }
+        void flush(csv::BatchWriter& out) {
+            if (fields_ == 0) return;
+            const std::string_view text(begin_, static_cast<size_t>(end_ - begin_));
+            if (fields_ == 1 || !out.joined_fields(text)) write_each(text, fields_, out);
+            fields_ = 0;
+        }
+
+    private:
+        static void write_each(std::string_view text, size_t fields, csv::BatchWriter& out);
+        const char* begin_ = nullptr;
+        const char* end_ = nullptr;
+        size_t fields_ = 0;
+    };
+
+    // True when the cell's value is its input field `v` unchanged (NA test, the edit's
+    // precondition, the type check; throws when the check rejects it). False: write_cell.
+    bool passes_unchanged(const Cell& c, const csv::Row& row, std::string_view v) const {
+        if (v.empty() && c.empty_unchanged) return true;
+        if (plan_.na.contains(v)) return false;
+        switch (c.edit) {
+            case Edit::General:
+                return false;
+            case Edit::None:
+                break;
+            case Edit::Limit:
+                if (v.size() > c.byte_limit) return false;
+                break;
+            case Edit::Bool:
+                if (!is_pandas_bool(v)) return false;
+                break;
+            case Edit::Int:
+                if (!is_canonical_int64(v)) return false;
+                break;
+            case Edit::Float:
+                if (!types::is_plain_decimal(v) && !is_float_text(v)) return false;
+                break;
+        }
+        check(c, row, v);
+        return true;
+    }
     void write_cell(const Cell& c, const csv::Row& row, csv::BatchWriter& out);
     void write_missing(const ColumnProgram& p, const csv::Row& row, csv::BatchWriter& out);
     void check(const Cell& c, const csv::Row& row, std::string_view v) const {

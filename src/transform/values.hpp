@@ -72,6 +72,12 @@ bool is_float_text(std::string_view v);
 
 // pandas' bool spellings: True/TRUE/true -> true, False/FALSE/false -> false, else nullopt.
 std::optional<bool> parse_pandas_bool(std::string_view v);
+// parse_pandas_bool(v).has_value(), inline for the per-cell loop.
+inline bool is_pandas_bool(std::string_view v) {
+    if (v.size() == 4) return v == "True" || v == "true" || v == "TRUE";
+    if (v.size() == 5) return v == "False" || v == "false" || v == "FALSE";
+    return false;
+}
 
 // Length of the longest prefix of `s` of at most `max_bytes` bytes that ends on a UTF-8
 // character boundary (Redshift VARCHAR(n) counts bytes, spec B16).
