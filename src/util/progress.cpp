@@ -31,10 +31,10 @@ Progress::~Progress() {
     finish();
 }
 
-void Progress::update(uint64_t bytes, uint64_t rows) {
+void Progress::update(uint64_t bytes_so_far, uint64_t rows_so_far) {
     if (!enabled_ || finished_) return;
-    bytes_ += bytes;
-    rows_ += rows;
+    bytes_ = bytes_so_far;
+    rows_ = rows_so_far;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_draw_ < kInterval) return;
     last_draw_ = now;

@@ -10,7 +10,7 @@
 namespace gdx::util {
 
 class Progress {
-  public:
+public:
     Progress(std::string label, uint64_t total_bytes);
     // For tests: draw to `out` when `enabled`, whatever the terminal says.
     Progress(std::string label, uint64_t total_bytes, std::FILE* out, bool enabled);
@@ -18,8 +18,9 @@ class Progress {
     Progress(const Progress&) = delete;
     Progress& operator=(const Progress&) = delete;
 
-    // Adds `bytes` and `rows` done since the last call. Cheap: redraws at most 5 times/s.
-    void update(uint64_t bytes, uint64_t rows);
+    // Records the bytes and rows done so far (totals, not increments). Cheap: redraws at most
+    // 5 times/s.
+    void update(uint64_t bytes_so_far, uint64_t rows_so_far);
     // Draws the final state and ends the line (only if something was drawn). Idempotent.
     void finish();
 
@@ -29,7 +30,7 @@ class Progress {
     // True when stderr is a terminal and CI is unset.
     static bool interactive();
 
-  private:
+private:
     void draw();
 
     std::string label_;
