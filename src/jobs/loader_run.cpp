@@ -1,5 +1,6 @@
 #include "jobs/loader_run.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -7,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "jobs/load_while_writing.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
@@ -61,7 +63,9 @@ void LoaderRun::forget_incomplete(const std::string& key) {
 }
 
 void LoaderRun::mark_good(const ObjectRef& ref, uint64_t rows, bool empty) {
+    const auto start = std::chrono::steady_clock::now();
     copy_to_good(*store_, ref);
+    const std::chrono::duration<double> copy_time = std::chrono::steady_clock::now() - start;
     report_.processed++;
     report_.good++;
     report_.good_list.push_back(ref.key);
@@ -70,7 +74,8 @@ void LoaderRun::mark_good(const ObjectRef& ref, uint64_t rows, bool empty) {
         report_.empty_list.push_back(ref.key);
     }
     forget_incomplete(ref.key);
-    spdlog::info("finished {}: {} rows loaded", ref.key, rows);
+    spdlog::info("finished {}: {} rows loaded; copied to good in {:.2f} s", ref.key, rows,
+                 copy_time.count());
 }
 
 void LoaderRun::mark_bad(const ObjectRef& ref, const Failure& failure, bool empty) {
@@ -100,6 +105,7 @@ void LoaderRun::repair(const ObjectRef& ref) {
 ObjectOutcome LoaderRun::commit_object(
     const store::ObjectInfo& object, const ObjectRef& ref,
     const std::function<uint64_t(warehouse::Transaction&)>& load) {
+    const auto start = std::chrono::steady_clock::now();
     auto tx = warehouse_->begin();
     if (tx->claim(ref.bucket, ref.key)) {
         // Another run loaded it between our selection and now: it will copy it to good.
@@ -109,11 +115,20 @@ ObjectOutcome LoaderRun::commit_object(
         return ObjectOutcome::LoadedElsewhere;
     }
     uint64_t rows = 0;
+    // Each handler rolls back (tx.reset()) before touching the store.
     try {
         rows = load(*tx);
     } catch (const warehouse::LoadError& e) {
-        tx.reset();  // rollback before touching the store
+        tx.reset();
         mark_bad(ref, Failure::from(e, "load"));
+        return ObjectOutcome::Bad;
+    } catch (const DataError& e) {
+        tx.reset();
+        mark_bad(ref, Failure::from_data_path(e));
+        return ObjectOutcome::Bad;
+    } catch (const ObjectRejected& e) {
+        tx.reset();
+        mark_bad(ref, e.failure, e.empty);
         return ObjectOutcome::Bad;
     }
     warehouse::LedgerEntry entry;
@@ -128,10 +143,39 @@ ObjectOutcome LoaderRun::commit_object(
     entry.batch_key = ref.keys.batch;
     tx->record(entry);
     tx->commit();
+    const std::chrono::duration<double> load_time = std::chrono::steady_clock::now() - start;
+    spdlog::info("committed {}: {} rows in {:.2f} s", ref.key, rows, load_time.count());
     report_.loaded++;
     maybe_crash_after_commit(ref.key);
     mark_good(ref, rows, rows == 0);
     return ObjectOutcome::Good;
+}
+
+ObjectOutcome LoaderRun::load_object(
+    const store::ObjectInfo& object, const ObjectRef& ref,
+    const std::function<void(store::ObjectWriter&)>& write,
+    const std::function<uint64_t(warehouse::Transaction&, const warehouse::BatchRef&)>& load) {
+    if (warehouse_->loads_while_writing()) {
+        return commit_object(object, ref, [&](warehouse::Transaction& tx) {
+            return load_while_writing(
+                *store_, ref.bucket, ref.keys.batch, write,
+                [&](const warehouse::BatchRef& batch) { return load(tx, batch); });
+        });
+    }
+    try {
+        auto out = store_->put(ref.bucket, ref.keys.batch);
+        write(*out);
+        out->commit();
+    } catch (const DataError& e) {
+        mark_bad(ref, Failure::from_data_path(e));
+        return ObjectOutcome::Bad;
+    } catch (const ObjectRejected& e) {
+        mark_bad(ref, e.failure, e.empty);
+        return ObjectOutcome::Bad;
+    }
+    return commit_object(object, ref, [&](warehouse::Transaction& tx) {
+        return load(tx, {store_.get(), ref.bucket, ref.keys.batch});
+    });
 }
 
 int LoaderRun::process_objects(

@@ -36,10 +36,20 @@ public:
     void begin_objects(const Selection& selection);
 
     // One transaction: claim the object, run `load` (which loads its batches and returns the
-    // rows loaded), write the ledger row, COMMIT, then copy the object to good. A LoadError or
-    // a failing post-load statement rolls back and moves the object to bad.
+    // rows loaded), write the ledger row, COMMIT, then copy the object to good. A LoadError (a
+    // failing post-load statement included), DataError or ObjectRejected rolls back and moves
+    // the object to bad.
     ObjectOutcome commit_object(const store::ObjectInfo& object, const ObjectRef& ref,
                                 const std::function<uint64_t(warehouse::Transaction&)>& load);
+    // Writes the object's batch and loads it in one transaction with its ledger row, then copies
+    // the object to good; a DataError or ObjectRejected from write, or a LoadError from load,
+    // sends it to bad instead. When the warehouse loads while writing, the two run side by side
+    // inside the transaction (BEGIN; claim; write ∥ load; ledger; COMMIT); otherwise the batch
+    // is written before BEGIN (Redshift fetches it from the store).
+    ObjectOutcome load_object(
+        const store::ObjectInfo& object, const ObjectRef& ref,
+        const std::function<void(store::ObjectWriter&)>& write,
+        const std::function<uint64_t(warehouse::Transaction&, const warehouse::BatchRef&)>& load);
     // A candidate whose ledger row exists but whose copy to good is missing.
     void repair(const ObjectRef& ref);
     void mark_bad(const ObjectRef& ref, const Failure& failure, bool empty = false);

@@ -2,6 +2,7 @@
 // Where an object ends up (DESIGN.md §4.9): a copy under <destination>/good/, or under
 // <destination>/bad/ beside a sidecar <key>.error.json saying what failed and where.
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "jobs/selection.hpp"
@@ -27,6 +28,16 @@ struct Failure {
     static Failure from_data_path(const DataError& e);
     static Failure from(const warehouse::LoadError& e, std::string stage);
     std::string summary() const;  // one line for logs and the console
+};
+
+// Thrown by a job's data path when the object must go to bad for a reason of its own (e.g. it
+// is empty), after or while its batch is written.
+class ObjectRejected : public std::runtime_error {
+public:
+    ObjectRejected(Failure failure, bool empty)
+        : std::runtime_error(failure.error), failure(std::move(failure)), empty(empty) {}
+    Failure failure;
+    bool empty;  // counts as an empty object in the report
 };
 
 struct ObjectRef {

@@ -37,28 +37,27 @@ void print_plan(const config::S3ToRedshiftConfig& cfg, const Selection& sel) {
     if (sel.selected.empty()) std::cout << "  nothing to load\n";
 }
 
-// Transforms one object into its batch object. Returns the stats, or a Failure.
-std::variant<TransformStats, Failure> write_batch(LoaderRun& run, const TransformSpec& spec,
-                                                  const ObjectRef& ref,
-                                                  const store::ObjectInfo& object) {
+// Transforms one object into its batch (not committed). Throws DataError for bad data and
+// ObjectRejected for an object without rows (unless empty_files_ok).
+void write_batch(LoaderRun& run, const config::S3ToRedshiftConfig& cfg, const TransformSpec& spec,
+                 const ObjectRef& ref, const store::ObjectInfo& object, store::ObjectWriter& out) {
     util::Progress progress(ref.key, object.size);
-    try {
-        auto in = run.store().get(ref.bucket, ref.key);
-        auto out = run.store().put(ref.bucket, ref.keys.batch);
-        auto stats = transform_object(
-            spec, *in, *out, [&](uint64_t bytes, uint64_t rows) { progress.update(bytes, rows); });
-        progress.finish();
-        if (!stats.header_mismatch.empty()) spdlog::info("{}: {}", ref.key, stats.header_mismatch);
-        if (stats.surplus_rows)
-            spdlog::warn(
-                "{}: {} rows have more than {} fields (first at line {}); the extra fields were "
-                "dropped",
-                ref.key, stats.surplus_rows, spec.plan.input_columns.size(),
-                stats.first_surplus_line);
-        out->commit();
-        return stats;
-    } catch (const DataError& e) {
-        return Failure::from_data_path(e);
+    auto in = run.store().get(ref.bucket, ref.key);
+    auto stats = transform_object(
+        spec, *in, out, [&](uint64_t bytes, uint64_t rows) { progress.update(bytes, rows); });
+    progress.finish();
+    if (!stats.header_mismatch.empty()) spdlog::info("{}: {}", ref.key, stats.header_mismatch);
+    if (stats.surplus_rows)
+        spdlog::warn(
+            "{}: {} rows have more than {} fields (first at line {}); the extra fields were "
+            "dropped",
+            ref.key, stats.surplus_rows, spec.plan.input_columns.size(), stats.first_surplus_line);
+    if ((stats.no_columns || stats.rows == 0) && !cfg.empty_files_ok) {
+        throw ObjectRejected(
+            Failure::simple("empty", stats.no_columns
+                                         ? "the object has no columns (only blank lines)"
+                                         : "the object has a header but no data rows"),
+            true);
     }
 }
 
@@ -105,27 +104,14 @@ int run_s3_to_redshift(const RunOptions& options) {
                              true);
                 return ObjectOutcome::Bad;
             }
-            auto batch = write_batch(run, spec, ref, object);
-            if (auto* f = std::get_if<Failure>(&batch)) {
-                run.mark_bad(ref, *f);
-                return ObjectOutcome::Bad;
-            }
-            const auto& stats = std::get<TransformStats>(batch);
-            if ((stats.no_columns || stats.rows == 0) && !cfg.empty_files_ok) {
-                run.mark_bad(
-                    ref,
-                    Failure::simple("empty", stats.no_columns
-                                                 ? "the object has no columns (only blank lines)"
-                                                 : "the object has a header but no data rows"),
-                    true);
-                return ObjectOutcome::Bad;
-            }
-            return run.commit_object(object, ref, [&](warehouse::Transaction& tx) {
-                uint64_t rows =
-                    tx.load(cfg.dbtable, {&run.store(), cfg.bucket, ref.keys.batch}, mode);
-                if (!post_load_sql.empty()) execute_in_load(tx, post_load_sql, "post-load SQL");
-                return rows;
-            });
+            return run.load_object(
+                object, ref,
+                [&](store::ObjectWriter& out) { write_batch(run, cfg, spec, ref, object, out); },
+                [&](warehouse::Transaction& tx, const warehouse::BatchRef& batch) {
+                    uint64_t rows = tx.load(cfg.dbtable, batch, mode);
+                    if (!post_load_sql.empty()) execute_in_load(tx, post_load_sql, "post-load SQL");
+                    return rows;
+                });
         });
 }
 

@@ -25,6 +25,23 @@ struct BatchRef {
     store::ObjectStore* store = nullptr;
     std::string bucket;
     std::string key;
+    // When set, the batch's bytes are read from this stream while they are still being written
+    // to (bucket, key); the object there is complete once the stream has ended. Only given to
+    // a warehouse whose loads_while_writing() is true.
+    store::ObjectReader* live = nullptr;
+};
+
+// The bytes of a batch to load: its live stream when attached, else the stored object.
+class BatchInput : public store::ObjectReader {
+public:
+    explicit BatchInput(const BatchRef& batch)
+        : owned_(batch.live ? nullptr : batch.store->get(batch.bucket, batch.key)),
+          reader_(batch.live ? *batch.live : *owned_) {}
+    size_t read(char* dst, size_t capacity) override { return reader_.read(dst, capacity); }
+
+private:
+    std::unique_ptr<store::ObjectReader> owned_;
+    store::ObjectReader& reader_;
 };
 
 // One row of the exactly-once ledger (DESIGN.md §5).
@@ -89,6 +106,9 @@ public:
     // nullopt when the table does not exist. Name as in the config, e.g. "servicebc.office_info".
     virtual std::optional<TableSchema> describe_table(const std::string& table) = 0;
     virtual std::unique_ptr<Transaction> begin() = 0;
+    // True when load() reads the batch's bytes itself (BatchInput), so they can stream in while
+    // the batch is written; false when the server fetches the stored object (Redshift COPY).
+    virtual bool loads_while_writing() const { return false; }
     // Ledger row of an object, outside any transaction (selection).
     virtual std::optional<LedgerEntry> ledger_lookup(const std::string& bucket,
                                                      const std::string& key) = 0;
@@ -106,6 +126,7 @@ struct WarehouseOptions {
 
 // "sqlite:FILE" (or a path ending .db/.sqlite), "postgresql://…"/"postgres://…",
 // "redshift://…". Throws ConfigError on a malformed URI, BackendError when unreachable.
-std::unique_ptr<Warehouse> open_warehouse(const std::string& uri, const WarehouseOptions& options = {});
+std::unique_ptr<Warehouse> open_warehouse(const std::string& uri,
+                                          const WarehouseOptions& options = {});
 
 }  // namespace gdx::warehouse

@@ -170,9 +170,9 @@ void PostgresWarehouse::lock_object(const std::string& bucket, const std::string
 
 uint64_t PostgresWarehouse::copy_batch(const pg::QualifiedName& table, const BatchRef& batch) {
     if (!batch.store) throw BackendError("load of " + batch.key + ": no object store given");
-    std::unique_ptr<store::ObjectReader> reader = batch.store->get(batch.bucket, batch.key);
+    BatchInput input(batch);
     std::string chunk;
-    std::vector<std::string> columns = pg::read_batch_header(*reader, chunk);
+    std::vector<std::string> columns = pg::read_batch_header(input, chunk);
     PGconn* conn = conn_->raw();
 
     pg::Result started(PQexec(conn, pg::copy_from_stdin_sql(table, columns).c_str()));
@@ -192,7 +192,7 @@ uint64_t PostgresWarehouse::copy_batch(const pg::QualifiedName& table, const Bat
         chunk.resize(kCopyChunk);
         for (;;) {
             chunk.resize(kCopyChunk);
-            size_t n = reader->read(chunk.data(), chunk.size());
+            size_t n = input.read(chunk.data(), chunk.size());
             if (n == 0) break;
             chunk.resize(n);
             send(chunk);

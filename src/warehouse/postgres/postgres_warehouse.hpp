@@ -26,6 +26,7 @@ class PostgresWarehouse : public Warehouse {
 
     std::optional<TableSchema> describe_table(const std::string& table) override;
     std::unique_ptr<Transaction> begin() override;
+    bool loads_while_writing() const override { return true; }
     std::optional<LedgerEntry> ledger_lookup(const std::string& bucket,
                                              const std::string& key) override;
     // Each statement runs on its own (autocommit) unless the script opens a transaction.

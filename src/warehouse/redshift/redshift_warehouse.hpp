@@ -14,6 +14,8 @@ class RedshiftWarehouse : public PostgresWarehouse {
     explicit RedshiftWarehouse(const std::string& uri, const WarehouseOptions& options = {});
 
     std::string describe_table_sql() const override;
+    // Redshift reads the stored batch from S3 itself: it must be complete before the COPY.
+    bool loads_while_writing() const override { return false; }
 
   protected:
     std::vector<std::string> prepare_script(const std::string& sql) const override;

@@ -67,8 +67,8 @@ class Loader {
 
     uint64_t run(const BatchRef& batch, LoadMode mode) {
         const std::string table = quote_identifier(storage_table_name(schema_.name));
-        auto reader = batch.store->get(batch.bucket, batch.key);
-        csv::ObjectSource source(*reader);
+        BatchInput input(batch);
+        csv::ObjectSource source(input);
         try {
             csv::BatchReader batch_reader(source);
             check_header(batch_reader.header());

@@ -21,6 +21,7 @@ class SqliteWarehouse : public Warehouse {
     std::optional<TableSchema> describe_table(const std::string& table) override;
     // BEGIN IMMEDIATE: takes the write lock now, so claim() serialises concurrent runs.
     std::unique_ptr<Transaction> begin() override;
+    bool loads_while_writing() const override { return true; }
     std::optional<LedgerEntry> ledger_lookup(const std::string& bucket,
                                              const std::string& key) override;
     void run_script(const std::string& sql, const RowCallback& on_row) override;
