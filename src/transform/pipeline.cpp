@@ -17,7 +17,7 @@ std::string shown(std::string_view v) {
 RowTransformer::RowTransformer(const ColumnPlan& plan)
     : plan_(plan), column_count_(plan.input_columns.size()) {
     for (const ColumnProgram& p : plan.outputs) {
-        Cell c{&p, 0, 0, 0, Check::None, Edit::General, false, false};
+        Cell c{&p, 0, 0, 0, 0, Check::None, Edit::General, false, false};
         if (p.target) {
             const types::ColumnType& t = *p.target;
             if (t.kind == types::TypeKind::Text) {
@@ -58,6 +58,13 @@ RowTransformer::RowTransformer(const ColumnPlan& plan)
             c.iso_target = k == types::TypeKind::Date || k == types::TypeKind::Timestamp ||
                            k == types::TypeKind::TimestampTz;
         }
+        // A date straight from its input field: the fixed layouts skip parse + format_iso.
+        if (c.iso_target && p.source >= 0 && p.replace.empty() && edits == 0 &&
+            p.date->has_iso_date_fast()) {
+            c.source = static_cast<size_t>(p.source);
+            c.edit = Edit::Date;
+            c.iso_length = p.date_only ? 10 : 19;
+        }
         cells_.push_back(c);
     }
 }
@@ -96,7 +103,13 @@ void RowTransformer::write_row(const csv::Row& row, csv::BatchWriter& out) {
     for (const Cell& c : cells_) {
         if (c.edit != Edit::General && c.source < fields) {
             const std::string_view v = row[c.source];
-            if (passes_unchanged(c, row, v)) {
+            if (c.edit == Edit::Date) {
+                if (!plan_.na.contains(v) && c.program->date->iso_date_fast(v, iso_buf_)) {
+                    run.flush(out);
+                    out.field({iso_buf_, c.iso_length});  // a valid literal: no check
+                    continue;
+                }
+            } else if (passes_unchanged(c, row, v)) {
                 run.add(v, out);
                 continue;
             }

@@ -40,6 +40,7 @@ private:
         Bool,     // dtype_dic_bools only: unchanged when a pandas bool spelling
         Int,      // dtype_dic_ints only: unchanged when already canonical
         Float,    // dtype_dic_floats only: unchanged when float text
+        Date,     // dateformat only, of a layout iso_date_fast takes, into DATE/TIMESTAMP[TZ]
     };
     // A ColumnProgram reduced to what the per-cell loop branches on.
     struct Cell {
@@ -47,6 +48,7 @@ private:
         size_t source;      // input field index (unless Edit::General)
         size_t max_bytes;   // Check::MaxBytes
         size_t byte_limit;  // Edit::Limit
+        size_t iso_length;  // Edit::Date: 10 (DATE) or 19 (with the " 00:00:00" of iso_buf_)
         Check check;
         Edit edit;
         // An empty field loads as '' whether or not it is an NA token (text target or none,
@@ -97,6 +99,7 @@ private:
         if (plan_.na.contains(v)) return false;
         switch (c.edit) {
             case Edit::General:
+            case Edit::Date:
                 return false;
             case Edit::None:
                 break;
@@ -149,6 +152,8 @@ private:
     std::string replace_buf_;
     std::string int_buf_;
     char date_buf_[64];
+    // Edit::Date writes the date to [0, 10); the time of day of a date-only format stays.
+    char iso_buf_[20] = "0000-00-00 00:00:00";
 };
 
 }  // namespace gdx::transform

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstring>
 
 #include "util/error.hpp"
 
@@ -211,7 +212,58 @@ StrptimeFormat StrptimeFormat::compile(std::string_view fmt) {
         }
     }
     f.fixed_width_ = width;
+    f.note_ymd_layout();
     return f;
+}
+
+void StrptimeFormat::note_ymd_layout() {
+    auto is_sep = [](const Step& s) {
+        // Compared exactly by iso_date_fast: only characters that lower() leaves alone and
+        // that cannot be a digit.
+        return s.op == Op::Literal && !is_digit(s.literal) && lower(s.literal) == s.literal &&
+               !(s.literal >= 'a' && s.literal <= 'z') && s.literal != 0;
+    };
+    const auto& st = steps_;
+    if (st.size() == 3 && st[0].op == Op::Year4 && st[1].op == Op::Month && st[2].op == Op::Day) {
+        ymd_width_ = 8;
+    } else if (st.size() == 5 && st[0].op == Op::Year4 && is_sep(st[1]) && st[2].op == Op::Month &&
+               is_sep(st[3]) && st[4].op == Op::Day) {
+        ymd_width_ = 10;
+        ymd_sep_[0] = st[1].literal;
+        ymd_sep_[1] = st[3].literal;
+    }
+}
+
+// At the full width, the two-digits-first search of `match` (and match_fixed) takes every
+// field at its two-digit width, so the fields are the digits at fixed places; parse then
+// rejects year 0 and days past the month's end, and format_iso writes the same digits back.
+bool StrptimeFormat::iso_date_fast(std::string_view v, char* out) const {
+    if (ymd_width_ == 0 || v.size() != ymd_width_) return false;
+    const char* p = v.data();
+    const size_t m = ymd_width_ == 8 ? 4 : 5;  // where the month starts
+    const size_t d = m + (ymd_width_ == 8 ? 2 : 3);
+    if (ymd_width_ == 10 && (p[4] != ymd_sep_[0] || p[7] != ymd_sep_[1])) return false;
+    auto digit = [p](size_t i) {
+        return static_cast<unsigned>(static_cast<unsigned char>(p[i]) - '0');
+    };
+    const unsigned y0 = digit(0), y1 = digit(1), y2 = digit(2), y3 = digit(3);
+    const unsigned m0 = digit(m), m1 = digit(m + 1), d0 = digit(d), d1 = digit(d + 1);
+    if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) > 9) {
+        // An OR above 9 is not proof of a non-digit (8 | 2 = 10): test each.
+        for (unsigned x : {y0, y1, y2, y3, m0, m1, d0, d1})
+            if (x > 9) return false;
+    }
+    const int year = static_cast<int>(((y0 * 10 + y1) * 10 + y2) * 10 + y3);
+    const int month = static_cast<int>(m0 * 10 + m1);
+    const int day = static_cast<int>(d0 * 10 + d1);
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
+        return false;
+    std::memcpy(out, p, 4);
+    out[4] = '-';
+    std::memcpy(out + 5, p + m, 2);
+    out[7] = '-';
+    std::memcpy(out + 8, p + d, 2);
+    return true;
 }
 
 // `match` is a depth-first search that tries, at every step, two digits before one and the

@@ -25,7 +25,7 @@ struct ParsedTime {
 };
 
 class StrptimeFormat {
-  public:
+public:
     // Throws gdx::ConfigError naming the directive when the format uses one not supported.
     // Supported: %Y %y %m %d %H %I %M %S %f %p %b %B %a %A %j %z %%.
     static StrptimeFormat compile(std::string_view python_format);
@@ -33,12 +33,21 @@ class StrptimeFormat {
     // True and `out` filled when `value` matches the format and is a valid date/time.
     bool parse(std::string_view value, ParsedTime& out) const;
 
+    // For formats of a four-digit year, a month and a day only, with at most one literal
+    // punctuation character between them (%Y%m%d, %Y-%m-%d, %Y/%m/%d …): when `value` has
+    // the format's full width (two-digit month and day) and is a valid date, writes
+    // "YYYY-MM-DD" to out[0, 10) and returns true. That is what parse + format_iso write for
+    // it (the ISO digits are the value's own digits), without the step walk. False says
+    // nothing about the value: ask parse.
+    bool iso_date_fast(std::string_view value, char* out) const;
+    bool has_iso_date_fast() const { return ymd_width_ != 0; }
+
     bool has_offset() const { return has_offset_; }
     // True when the format has any time-of-day directive (%H %I %M %S %f %p).
     bool has_time() const { return has_time_; }
     const std::string& source() const { return source_; }
 
-  private:
+private:
     enum class Op : uint8_t {
         Literal,
         Space,
@@ -70,6 +79,7 @@ class StrptimeFormat {
     // The first path `match` would try (two digits per numeric field, one whitespace
     // character per Space), walked without recursion; false means "ask match".
     bool match_fixed(std::string_view v, Fields& f) const;
+    void note_ymd_layout();  // sets ymd_width_ / ymd_sep_ after compile
 
     std::vector<Step> steps_;
     std::string source_;
@@ -77,6 +87,9 @@ class StrptimeFormat {
     bool has_time_ = false;
     // Every step has one preferred width (see match_fixed); their sum, else 0.
     size_t fixed_width_ = 0;
+    // iso_date_fast: 8 (%Y%m%d) or 10 (%Y?%m?%d with literal separators ymd_sep_), else 0.
+    size_t ymd_width_ = 0;
+    char ymd_sep_[2] = {};
 };
 
 // Writes "YYYY-MM-DD" (date_only) or "YYYY-MM-DD HH:MM:SS[.ffffff][±HH:MM[:SS]]" (fraction

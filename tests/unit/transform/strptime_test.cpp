@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <random>
 #include <string>
 
 #include "util/error.hpp"
@@ -176,6 +178,63 @@ TEST(FormatIso, DateOnlyAndFullForms) {
     EXPECT_EQ(std::string(buf, format_iso(t, false, buf)), "2024-01-05 00:00:00");
     ParsedTime u{987, 12, 31, 23, 59, 58, 10, true, -(3 * 3600 + 30 * 60)};
     EXPECT_EQ(std::string(buf, format_iso(u, false, buf)), "0987-12-31 23:59:58.000010-03:30");
+}
+
+// iso_date_fast must agree with parse + format_iso whenever it answers, and answer for every
+// valid full-width date of its layouts.
+TEST(IsoDateFast, AgreesWithParseAndFormatIso) {
+    std::mt19937 rng(20240105);
+    const std::string alphabet = "0123456789-/ .xX\xC3";
+    for (const char* format : {"%Y%m%d", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m-%d"}) {
+        const StrptimeFormat f = StrptimeFormat::compile(format);
+        ASSERT_TRUE(f.has_iso_date_fast()) << format;
+        const size_t width = std::string_view(format).size() == 6 ? 8 : 10;
+        auto check = [&](const std::string& v) {
+            char fast[10];
+            const bool answered = f.iso_date_fast(v, fast);
+            ParsedTime t;
+            const bool parsed = f.parse(v, t);
+            char iso[64];
+            if (answered) {
+                ASSERT_TRUE(parsed) << format << " <- '" << v << "'";
+                EXPECT_EQ(std::string(fast, 10), std::string(iso, format_iso(t, true, iso)))
+                    << format << " <- '" << v << "'";
+            } else if (v.size() == width && parsed) {
+                // Only one-digit fields at the full width may be left to parse ("2023-1-015").
+                EXPECT_FALSE(t.month >= 10 && t.day >= 10) << format << " <- '" << v << "'";
+            }
+        };
+        for (int i = 0; i < 200000; ++i) {  // random strings of the width and around it
+            std::string v(width - 1 + rng() % 3, ' ');
+            for (char& ch : v)
+                ch = rng() % 4 ? static_cast<char>('0' + rng() % 10)
+                               : alphabet[rng() % alphabet.size()];
+            if (width == 10 && rng() % 2) v[4] = format[2], v[7] = format[5];
+            check(v);
+        }
+        for (int y : {1, 4, 99, 100, 400, 1582, 1900, 2000, 2023, 2024, 2100, 9999})
+            for (int m = 0; m <= 13; ++m)
+                for (int d = 0; d <= 32; ++d) {
+                    char v[16];
+                    if (width == 8)
+                        std::snprintf(v, sizeof v, "%04d%02d%02d", y, m, d);
+                    else
+                        std::snprintf(v, sizeof v, "%04d%c%02d%c%02d", y, format[2], m, format[5],
+                                      d);
+                    char fast[10];
+                    ParsedTime t;
+                    EXPECT_EQ(f.iso_date_fast(v, fast), f.parse(v, t)) << format << " <- " << v;
+                    check(v);
+                }
+    }
+}
+
+TEST(IsoDateFast, OnlyForYearMonthDayLayouts) {
+    for (const char* format : {"%d%m%Y", "%Y%m%d%H", "%Y %m %d", "%y%m%d", "%Y%m", "%YT%m%d",
+                               "%Y-%m-%dT", "%Y1%m1%d", "%Y--%m-%d"})
+        EXPECT_FALSE(StrptimeFormat::compile(format).has_iso_date_fast()) << format;
+    char out[10];
+    EXPECT_FALSE(StrptimeFormat::compile("%d%m%Y").iso_date_fast("01012023", out));
 }
 
 TEST(PandasRange, Bounds) {
