@@ -142,7 +142,7 @@ CsvReader::Step CsvReader::parse(Row& row) {
 
     row.size_ = 0;
     row.arena_.clear();
-    row.base_ = base;
+    row.arena_fields_.clear();
     row.line_ = line_;
     if (simple_ && parse_simple(row, p)) return Step::Record;
     row.size_ = 0;
@@ -202,13 +202,13 @@ CsvReader::Step CsvReader::parse(Row& row) {
                 row.arena_.append(seg, static_cast<size_t>(q - seg));
             }
             if (in_arena)
-                row.add({arena_off, row.arena_.size() - arena_off, true});
+                row.add_arena(arena_off, row.arena_.size() - arena_off);
             else
-                row.add({static_cast<size_t>(seg - base), static_cast<size_t>(q - seg), false});
+                row.add({seg, static_cast<size_t>(q - seg)});
         } else {
             stop = find_any3(p, end, d, '\n', '\r');
             if (stop == end && !eof_) return Step::NeedMore;
-            row.add({static_cast<size_t>(p - base), static_cast<size_t>(stop - p), false});
+            row.add({p, static_cast<size_t>(stop - p)});
         }
 
         if (stop == end) {  // end of input ends the record
@@ -230,6 +230,7 @@ CsvReader::Step CsvReader::parse(Row& row) {
     }
     pos_ = static_cast<size_t>(p - base);
     line_ += lines;
+    row.resolve_arena();
     return Step::Record;
 }
 
@@ -266,7 +267,7 @@ bool CsvReader::parse_simple(Row& row, const char* p) {
         while (mask) {
             const char* s = block + __builtin_ctzll(mask);
             mask &= mask - 1;
-            spans[n++] = {static_cast<size_t>(field - base), static_cast<size_t>(s - field), false};
+            spans[n++] = {field, static_cast<size_t>(s - field)};
             const char c = *s;
             if (c == d) {
                 field = s + 1;

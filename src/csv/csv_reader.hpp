@@ -14,30 +14,40 @@ namespace gdx::csv {
 class Row {
 public:
     size_t size() const { return size_; }
-    std::string_view operator[](size_t i) const {
-        const Span& s = spans_[i];
-        return {(s.in_arena ? arena_.data() : base_) + s.offset, s.length};
-    }
+    std::string_view operator[](size_t i) const { return {spans_[i].data, spans_[i].length}; }
     // 1-based physical line where the record starts.
     uint64_t line() const { return line_; }
 
 private:
     friend class CsvReader;
+    // Where a field's bytes are: in the reader's buffer, or (quoted fields that needed
+    // unescaping) in arena_. Pointers, so that reading a field needs no branch; arena fields
+    // get theirs once the record is complete (until then the arena may still grow).
     struct Span {
-        size_t offset;  // into the reader's buffer, or into arena_ for unescaped fields
+        const char* data;
         size_t length;
-        bool in_arena;
     };
     void add(const Span& s) {
         if (size_ == spans_.size()) [[unlikely]]
             spans_.resize(spans_.size() * 2 + 16);
         spans_[size_++] = s;
     }
+    void add_arena(size_t offset, size_t length) {
+        arena_fields_.push_back({size_, offset});
+        add({nullptr, length});
+    }
+    void resolve_arena() {
+        for (const ArenaField& f : arena_fields_) spans_[f.index].data = arena_.data() + f.offset;
+    }
 
     std::vector<Span> spans_;  // [0, size_) are the fields; the rest is reused storage
     size_t size_ = 0;
-    std::string arena_;  // quoted fields that needed unescaping; reused across rows
-    const char* base_ = nullptr;
+    std::string arena_;  // quoted fields that needed unescaping; reused
+    struct ArenaField {
+        size_t index;   // into spans_
+        size_t offset;  // into arena_
+    };
+    std::vector<ArenaField> arena_fields_;  // the fields of this record that are in arena_
     uint64_t line_ = 0;
 };
 
