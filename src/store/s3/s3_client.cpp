@@ -87,6 +87,8 @@ S3Config S3Config::from_env() {
     if (c.region.empty()) c.region = env("AWS_DEFAULT_REGION");
     if (c.region.empty()) c.region = "us-east-1";
     c.part_size = static_cast<size_t>(env_positive("GDX_S3_PART_SIZE", c.part_size));
+    c.copy_part_size = static_cast<uint64_t>(
+        env_positive("GDX_S3_COPY_PART_SIZE", static_cast<long>(c.copy_part_size)));
     c.stall_timeout_s = env_positive("GDX_S3_STALL_SECONDS", c.stall_timeout_s);
     c.retry = util::RetryPolicy::from_env();
     return c;
@@ -108,8 +110,10 @@ void throw_http_error(const S3Request& req, long status, std::string_view body) 
                       std::to_string(status);
     if (error && !error->code.empty()) msg += " " + error->code;
     if (error && !error->message.empty()) msg += ": " + error->message;
-    bool transient = status >= 500 || status == 429 || (error && transient_code(error->code));
-    throw BackendError(msg, transient);
+    // 501 Not Implemented is the server's final word, unlike the other 5xx.
+    bool transient =
+        (status >= 500 && status != 501) || status == 429 || (error && transient_code(error->code));
+    throw S3HttpError(msg, transient, status, error ? error->code : std::string());
 }
 
 void throw_curl_error(const S3Request& req, CURLcode code, const char* detail) {

@@ -21,14 +21,19 @@ struct S3Config {
     std::string region = "us-east-1";    // AWS_REGION, AWS_DEFAULT_REGION, else us-east-1
     std::string endpoint;                // "http://host:port" -> path-style; empty -> AWS
     size_t part_size = 8 * 1024 * 1024;  // multipart threshold and part size (S3 minimum 5 MiB)
-    int list_page_size = 0;              // ListObjectsV2 max-keys; 0 = the server's default (1000)
+    // Server-side copies above this size run as UploadPartCopy parts of this size, several at
+    // a time (CopyObject cannot copy more than 5 GiB, and parts in parallel copy faster).
+    uint64_t copy_part_size = 256ull * 1024 * 1024;
+    int copy_concurrency = 4;
+    int list_page_size = 0;  // ListObjectsV2 max-keys; 0 = the server's default (1000)
     long connect_timeout_s = 10;
     long stall_timeout_s = 60;  // a transfer slower than 1 byte/s for this long is aborted
     util::RetryPolicy retry;
     std::optional<AwsCredentials> credentials;  // fixed; when empty the AWS chain is used
 
     // AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, the region variables, GDX_S3_PART_SIZE,
-    // GDX_S3_STALL_SECONDS and the GDX_RETRY_* variables. Throws ConfigError.
+    // GDX_S3_COPY_PART_SIZE, GDX_S3_STALL_SECONDS and the GDX_RETRY_* variables. Throws
+    // ConfigError.
     static S3Config from_env();
 };
 
@@ -49,6 +54,15 @@ struct S3Response {
     std::string header(const std::string& lower_name) const;
 };
 
+// An HTTP error answer of S3: status and S3 error code, for callers that react to one.
+class S3HttpError : public BackendError {
+public:
+    S3HttpError(const std::string& message, bool transient, long status, std::string code)
+        : BackendError(message, transient), status(status), code(std::move(code)) {}
+    long status;
+    std::string code;  // e.g. "NotImplemented", "AccessDenied"; empty when the body had none
+};
+
 // "s3://bucket/key" for messages.
 std::string s3_url_for_message(const std::string& bucket, const std::string& key);
 
@@ -60,7 +74,7 @@ std::string s3_url_for_message(const std::string& bucket, const std::string& key
 
 // The state one transfer needs while it runs; owned by whoever runs the easy handle.
 class PreparedTransfer {
-  public:
+public:
     PreparedTransfer() = default;
     PreparedTransfer(const PreparedTransfer&) = delete;
     PreparedTransfer& operator=(const PreparedTransfer&) = delete;
@@ -75,13 +89,16 @@ class PreparedTransfer {
 };
 
 class S3Client {
-  public:
+public:
     explicit S3Client(S3Config config);
     ~S3Client();
     S3Client(const S3Client&) = delete;
     S3Client& operator=(const S3Client&) = delete;
 
     const S3Config& config() const { return config_; }
+    // The credentials in use (resolved through the chain on first use, refreshed when they
+    // are about to expire); e.g. to hand to a client on another thread.
+    const AwsCredentials& credentials();
 
     // Runs one request with retries. A status outside 2xx throws unless it is in `accepted`
     // (e.g. 404 for HeadObject), in which case the response is returned. With
@@ -97,8 +114,7 @@ class S3Client {
     std::string url(const std::string& bucket, const std::string& key,
                     const std::string& query) const;
 
-  private:
-    const AwsCredentials& credentials();
+private:
     S3Response perform_once(const S3Request& req, std::initializer_list<long> accepted,
                             bool error_in_success_body);
 

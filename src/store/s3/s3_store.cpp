@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "store/s3/s3_codec.hpp"
+#include "store/s3/s3_copy.hpp"
 #include "store/s3/s3_reader.hpp"
 #include "store/s3/s3_time.hpp"
 #include "store/s3/s3_writer.hpp"
@@ -70,11 +71,10 @@ std::unique_ptr<ObjectWriter> S3Store::put(const std::string& bucket, const std:
 
 void S3Store::copy(const std::string& src_bucket, const std::string& src_key,
                    const std::string& dst_bucket, const std::string& dst_key) {
-    s3::S3Request req{"CopyObject", "PUT", dst_bucket, dst_key, "", {}, {}};
-    req.headers.push_back("x-amz-copy-source: " + s3::uri_encode(src_bucket, false) + "/" +
-                          s3::uri_encode(src_key, true));
-    // A 200 may still carry an <Error> when the copy failed after it started.
-    client_->perform(req, {}, /*error_in_success_body=*/true);
+    // The size decides between one CopyObject and parallel UploadPartCopy parts. A missing
+    // source goes to CopyObject, whose NoSuchKey error names it.
+    auto source = head(src_bucket, src_key);
+    s3::copy_object(*client_, src_bucket, src_key, dst_bucket, dst_key, source ? source->size : 0);
 }
 
 void S3Store::remove(const std::string& bucket, const std::string& key) {

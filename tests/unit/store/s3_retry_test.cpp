@@ -200,3 +200,29 @@ TEST_F(S3RetryTest, PersistentServerErrorGivesUpAfterMaxAttempts) {
 
 }  // namespace
 }  // namespace gdx::testing
+
+namespace gdx::testing {
+namespace {
+
+// Which HTTP answers are worth retrying: the server's word, not a guess from the status class.
+TEST(S3HttpErrorClass, FiveHundredsRetryExceptNotImplemented) {
+    store::s3::S3Request req{"UploadPartCopy", "PUT", "bkt", "k", "", {}, {}};
+    auto classify = [&](long status, std::string_view body) {
+        try {
+            store::s3::throw_http_error(req, status, body);
+        } catch (const store::s3::S3HttpError& e) {
+            return std::make_tuple(e.transient(), e.status, e.code);
+        }
+        return std::make_tuple(false, 0L, std::string("not thrown"));
+    };
+    const char* not_impl =
+        "<Error><Code>NotImplemented</Code><Message>A header you provided implies "
+        "functionality that is not implemented</Message></Error>";
+    EXPECT_EQ(classify(501, not_impl), std::make_tuple(false, 501L, std::string("NotImplemented")));
+    EXPECT_EQ(std::get<0>(classify(500, "")), true);
+    EXPECT_EQ(std::get<0>(classify(503, "<Error><Code>SlowDown</Code></Error>")), true);
+    EXPECT_EQ(std::get<0>(classify(403, "<Error><Code>AccessDenied</Code></Error>")), false);
+}
+
+}  // namespace
+}  // namespace gdx::testing

@@ -4,6 +4,7 @@
 
 #include "s3_test_support.hpp"
 #include "store/s3/s3_codec.hpp"
+#include "store/s3/s3_copy.hpp"
 #include "util/error.hpp"
 
 namespace gdx::testing {
@@ -187,6 +188,44 @@ TEST_P(S3StoreTest, CopyAcrossBucketsAndRemoveMissingIsFine) {
     EXPECT_TRUE(s.head(bucket_, "a/b.csv"));  // copy leaves the source
     s.remove(bucket_, "a/b.csv");
     EXPECT_NO_THROW(s.remove(bucket_, "a/b.csv"));  // S3 DeleteObject is idempotent
+}
+
+TEST_P(S3StoreTest, LargeCopyRunsAsParallelPartCopiesOrFallsBackToOneCopy) {
+    auto config = s3_test_config(endpoint_);
+    config.copy_part_size = 5 * 1024 * 1024;  // the S3 minimum part size
+    config.copy_concurrency = 3;
+    S3Store s(config);
+    std::string big = random_bytes(2 * config.copy_part_size + 4321, 21);
+    put(s, "in/big.csv", big, 1 << 20);
+    s.copy(bucket_, "in/big.csv", bucket_, "processed/good/in/big.csv");
+
+    EXPECT_EQ(boto_sha("processed/good/in/big.csv"),
+              store::s3::sha256_hex(big) + " " + std::to_string(big.size()) + "\n");
+    auto info = s.head(bucket_, "processed/good/in/big.csv");
+    ASSERT_TRUE(info);
+    if (GetParam() == "moto") {
+        EXPECT_TRUE(info->etag.ends_with("-3")) << "three UploadPartCopy parts: " << info->etag;
+        EXPECT_EQ(boto(endpoint_, "uploads " + bucket_), "0\n") << "no multipart upload left open";
+    }  // s3rver has no UploadPartCopy (501): the copy falls back to one CopyObject
+
+    std::string small = random_bytes(config.copy_part_size, 22);  // one part: one CopyObject
+    put(s, "in/small.csv", small, 1 << 20);
+    s.copy(bucket_, "in/small.csv", bucket_, "processed/good/in/small.csv");
+    EXPECT_EQ(s.head(bucket_, "processed/good/in/small.csv")->etag.find('-'), std::string::npos);
+    EXPECT_EQ(s.get_bytes(bucket_, "processed/good/in/small.csv"), small);
+}
+
+TEST(S3CopyPlan, PartsAreAtLeastFiveMiBAndAtMostTenThousand) {
+    using store::s3::plan_copy;
+    const uint64_t mib = 1 << 20;
+    EXPECT_EQ(plan_copy(200'000'000, 256 * mib).parts, 0u) << "fits one CopyObject";
+    EXPECT_EQ(plan_copy(64 * mib, 64 * mib).parts, 0u);
+    EXPECT_EQ(plan_copy(200'000'000, 64 * mib).parts, 3u);
+    EXPECT_EQ(plan_copy(200'000'000, 64 * mib).part_size, 64 * mib);
+    EXPECT_EQ(plan_copy(12 * mib, 1).part_size, 5 * mib) << "S3's minimum part";
+    auto huge = plan_copy(5'000'000 * mib, 64 * mib);  // ~4.8 TiB: parts must grow
+    EXPECT_LE(huge.parts, 10000u);
+    EXPECT_GE(huge.part_size * huge.parts, 5'000'000 * mib);
 }
 
 TEST_P(S3StoreTest, MissingObjectIsAPermanentErrorNamingTheObject) {
