@@ -17,7 +17,7 @@ std::string shown(std::string_view v) {
 RowTransformer::RowTransformer(const ColumnPlan& plan)
     : plan_(plan), column_count_(plan.input_columns.size()) {
     for (const ColumnProgram& p : plan.outputs) {
-        Cell c{&p, 0, 0, 0, 0, Check::None, Edit::General, false, false};
+        Cell c{&p, 0, 0, 0, 0, Check::None, Edit::General, Quick::None, false, false};
         if (p.target) {
             const types::ColumnType& t = *p.target;
             if (t.kind == types::TypeKind::Text) {
@@ -65,8 +65,41 @@ RowTransformer::RowTransformer(const ColumnPlan& plan)
             c.edit = Edit::Date;
             c.iso_length = p.date_only ? 10 : 19;
         }
+        c.quick = quick_for(c);
         cells_.push_back(c);
     }
+}
+
+RowTransformer::Quick RowTransformer::quick_for(const Cell& c) const {
+    Quick q = Quick::None;
+    switch (c.edit) {
+        case Edit::None:
+            q = c.check == Check::Float  ? Quick::PlainDecimal
+                : c.check == Check::Bool ? Quick::BoolWord
+                                         : Quick::None;
+            break;
+        case Edit::Float:  // a plain decimal is float text
+            if (c.check == Check::Float || c.check == Check::None) q = Quick::PlainDecimal;
+            break;
+        case Edit::Bool:  // a bool word is a pandas bool spelling
+            if (c.check == Check::Bool || c.check == Check::None) q = Quick::BoolWord;
+            break;
+        case Edit::Int:
+            if (c.check == Check::None) q = Quick::CanonicalInt;
+            break;
+        case Edit::Date:
+            q = Quick::Date;
+            break;
+        case Edit::General:
+        case Edit::Limit:
+            break;
+    }
+    if (q == Quick::None) return q;
+    const bool token_has_shape = plan_.na.any_token([&](std::string_view t) {
+        char iso[10];
+        return q == Quick::Date ? c.program->date->iso_date_fast(t, iso) : quick_accept(q, t);
+    });
+    return token_has_shape ? Quick::None : q;
 }
 
 void RowTransformer::Run::write_each(std::string_view text, size_t fields, csv::BatchWriter& out) {
@@ -104,7 +137,8 @@ void RowTransformer::write_row(const csv::Row& row, csv::BatchWriter& out) {
         if (c.edit != Edit::General && c.source < fields) {
             const std::string_view v = row[c.source];
             if (c.edit == Edit::Date) {
-                if (!plan_.na.contains(v) && c.program->date->iso_date_fast(v, iso_buf_)) {
+                if ((c.quick == Quick::Date || !plan_.na.contains(v)) &&
+                    c.program->date->iso_date_fast(v, iso_buf_)) {
                     run.flush(out);
                     out.field({iso_buf_, c.iso_length});  // a valid literal: no check
                     continue;

@@ -42,6 +42,17 @@ private:
         Float,    // dtype_dic_floats only: unchanged when float text
         Date,     // dateformat only, of a layout iso_date_fast takes, into DATE/TIMESTAMP[TZ]
     };
+    // A shape test that, when it holds, proves the cell passes unchanged (or, for dates,
+    // takes iso_date_fast): the value is no NA token (no configured token has the shape,
+    // checked once), the edit keeps it and the type check accepts it. It runs before the NA
+    // test, which it saves for the common values.
+    enum class Quick : uint8_t {
+        None,
+        PlainDecimal,  // types::is_plain_decimal: REAL/DOUBLE (and dtype_dic_floats)
+        BoolWord,      // True/False/true/false: BOOLEAN (and dtype_dic_bools)
+        CanonicalInt,  // is_canonical_int64: dtype_dic_ints into BIGINT
+        Date,          // Edit::Date: iso_date_fast
+    };
     // A ColumnProgram reduced to what the per-cell loop branches on.
     struct Cell {
         const ColumnProgram* program;
@@ -51,6 +62,7 @@ private:
         size_t iso_length;  // Edit::Date: 10 (DATE) or 19 (with the " 00:00:00" of iso_buf_)
         Check check;
         Edit edit;
+        Quick quick;
         // An empty field loads as '' whether or not it is an NA token (text target or none,
         // and no edit that could reject it): it passes unchanged without the NA test.
         bool empty_unchanged;
@@ -96,6 +108,7 @@ private:
     // precondition, the type check; throws when the check rejects it). False: write_cell.
     bool passes_unchanged(const Cell& c, const csv::Row& row, std::string_view v) const {
         if (v.empty() && c.empty_unchanged) return true;
+        if (quick_accept(c.quick, v)) return true;
         if (plan_.na.contains(v)) return false;
         switch (c.edit) {
             case Edit::General:
@@ -119,6 +132,26 @@ private:
         check(c, row, v);
         return true;
     }
+    static bool is_bool_word(std::string_view v) {
+        return v == "True" || v == "False" || v == "true" || v == "false";
+    }
+    static bool quick_accept(Quick q, std::string_view v) {
+        switch (q) {
+            case Quick::PlainDecimal:
+                return types::is_plain_decimal(v);
+            case Quick::BoolWord:
+                return is_bool_word(v);
+            case Quick::CanonicalInt:
+                return is_canonical_int64(v);
+            case Quick::None:
+            case Quick::Date:
+                break;
+        }
+        return false;
+    }
+    // The Quick a cell may use (None when some NA token has that shape).
+    Quick quick_for(const Cell& c) const;
+
     void write_cell(const Cell& c, const csv::Row& row, csv::BatchWriter& out);
     void write_missing(const ColumnProgram& p, const csv::Row& row, csv::BatchWriter& out);
     void check(const Cell& c, const csv::Row& row, std::string_view v) const {
@@ -132,8 +165,7 @@ private:
                 if (!types::is_plain_decimal(v)) check_slow(*c.program, row, v);
                 return;
             case Check::Bool:
-                if (v != "True" && v != "False" && v != "true" && v != "false")
-                    check_slow(*c.program, row, v);
+                if (!is_bool_word(v)) check_slow(*c.program, row, v);
                 return;
             case Check::Full:
                 check_slow(*c.program, row, v);

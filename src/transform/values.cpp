@@ -77,10 +77,7 @@ NaTokens::NaTokens(bool keep_default_na, const std::vector<std::string>& extra)
     });
     extra_.erase(std::unique(extra_.begin(), extra_.end()), extra_.end());
     if (keep_default_)
-        for (std::string_view t :
-             {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
-              "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
-            note(t);
+        for (std::string_view t : kDefaults) note(t);
     for (const std::string& t : extra_) note(t);
 }
 

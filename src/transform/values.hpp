@@ -19,6 +19,17 @@ public:
     // read_csv(keep_default_na=..., na_values=extra).
     NaTokens(bool keep_default_na, const std::vector<std::string>& extra);
 
+    // True when some token satisfies `pred` (decided once per plan, not per cell).
+    template <class Pred>
+    bool any_token(Pred pred) const {
+        if (keep_default_)
+            for (std::string_view t : kDefaults)
+                if (pred(t)) return true;
+        for (const std::string& t : extra_)
+            if (pred(std::string_view(t))) return true;
+        return false;
+    }
+
     bool contains(std::string_view field) const {
         // Quick rejection by length, then by (length, first byte): most fields are no token.
         const size_t n = field.size() < 63 ? field.size() : 63;
@@ -31,6 +42,10 @@ public:
     }
 
 private:
+    static constexpr std::string_view kDefaults[] = {
+        "",     "#N/A",   "#N/A N/A", "#NA",  "-1.#IND", "-1.#QNAN", "-NaN",
+        "-nan", "1.#IND", "1.#QNAN",  "<NA>", "N/A",     "NA",       "NULL",
+        "NaN",  "None",   "n/a",      "nan",  "null"};
     bool contains_slow(std::string_view field) const;
     void note(std::string_view token);
 

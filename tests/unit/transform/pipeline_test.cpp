@@ -115,6 +115,19 @@ TEST(RowTransformer, OtherDelimiterKeepsPipesInsideFieldsEscaped) {
               "\\||\\||2023-01-01 00:00:00|True|1|2|3|\\|\n");
 }
 
+TEST(RowTransformer, NaValuesShapedLikeNumbersBoolsOrDatesStayMissing) {
+    const auto table = call_centre_table();
+    ColumnEdits e = call_centre_like();
+    e.na_values = {"20230101", "True", "7", "2.5"};
+    const std::string csv = "1|a|20230101|True|7|2.5|2.5|x\n1|a|20230102|False|8|2.25|1|x\n";
+    EXPECT_EQ(transform(e, &table, csv),
+              "1|a|\\N|\\N|\\N|\\N|\\N|x\n"
+              "1|a|2023-01-02 00:00:00|False|8|2.25|1|x\n");
+    e.keep_default_na = false;  // "" is then a value: it stays '' in text columns
+    EXPECT_EQ(transform(e, &table, "||20230102|True|7|2.5|3|NA\n"),
+              "||2023-01-02 00:00:00|\\N|\\N|\\N|3|NA\n");
+}
+
 TEST(RowTransformer, ShortRowsArePaddedWithMissingValues) {
     const auto table = call_centre_table();
     EXPECT_EQ(transform(call_centre_like(), &table, "1|b\n"), "1|b|\\N|\\N|\\N|\\N|\\N|\n");
