@@ -30,6 +30,13 @@ public:
             }
         }
     }
+    // feed() for bytes the caller has already scanned: they hold `lf` LF bytes and no CR.
+    void feed_counted(const char* p, size_t n, uint64_t lf) {
+        if (n == 0) return;
+        if (pending_cr_ && p[0] != '\n') ++terminators_;
+        pending_cr_ = false;
+        terminators_ += lf;
+    }
     // 1-based line of the next byte to be fed.
     uint64_t current_line() const { return 1 + terminators_ + (pending_cr_ ? 1 : 0); }
 

@@ -1,5 +1,8 @@
 #include <algorithm>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -42,6 +45,55 @@ struct Utf8Check {
     size_t bad_len = 0;  // Invalid: length of the maximal ill-formed prefix (Python's report)
 };
 
+// The ASCII prefix of p[0, n): its length, the LF bytes in it and whether it holds a CR.
+// One pass for what the line counter and the validator both need: for ASCII text that is
+// the whole chunk, read once instead of three times (ASCII skip, CR search, LF count).
+struct AsciiScan {
+    size_t length = 0;
+    uint64_t lf = 0;
+    bool cr = false;
+};
+
+AsciiScan scan_ascii(const char* p, size_t n) {
+    AsciiScan r;
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i vlf = _mm_set1_epi8('\n');
+    const __m128i vcr = _mm_set1_epi8('\r');
+    const __m128i zero = _mm_setzero_si128();
+    __m128i crs = zero;
+    bool non_ascii = false;
+    while (!non_ascii && i + 16 <= n) {
+        // Per-byte LF counters (a match is -1, so subtract), summed with psadbw before they
+        // can wrap: no popcount, which without -mpopcnt is a libgcc call.
+        __m128i lfs = zero;
+        for (int k = 0; k < 255 && i + 16 <= n; ++k, i += 16) {
+            const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+            if (_mm_movemask_epi8(x) != 0) {  // a byte >= 0x80: the validator takes over here
+                non_ascii = true;
+                break;
+            }
+            lfs = _mm_sub_epi8(lfs, _mm_cmpeq_epi8(x, vlf));
+            crs = _mm_or_si128(crs, _mm_cmpeq_epi8(x, vcr));
+        }
+        const __m128i sums = _mm_sad_epu8(lfs, zero);
+        r.lf += static_cast<uint64_t>(_mm_cvtsi128_si32(sums)) +
+                static_cast<uint64_t>(_mm_extract_epi16(sums, 4));
+    }
+    r.cr = _mm_movemask_epi8(crs) != 0;
+    if (non_ascii) {
+        r.length = i;
+        return r;
+    }
+#endif
+    for (; i < n && static_cast<unsigned char>(p[i]) < 0x80; ++i) {
+        r.lf += p[i] == '\n';
+        r.cr |= p[i] == '\r';
+    }
+    r.length = i;
+    return r;
+}
+
 // Skips a run of ASCII bytes, 64 at a time; returns the first index not covered.
 size_t skip_ascii(const unsigned char* p, size_t i, size_t n) {
     for (; i + 64 <= n; i += 64) {
@@ -60,9 +112,10 @@ size_t skip_ascii(const unsigned char* p, size_t i, size_t n) {
 
 // Strict UTF-8 per Unicode Table 3-7 (no overlongs, surrogates or code points > U+10FFFF),
 // which is what Python's strict utf-8 codec accepts.
-Utf8Check check_utf8(const char* data, size_t n) {
+// Bytes [0, from) are known to be ASCII.
+Utf8Check check_utf8(const char* data, size_t n, size_t from) {
     const auto* p = reinterpret_cast<const unsigned char*>(data);
-    size_t i = 0;
+    size_t i = from;
     while (i < n) {
         i = skip_ascii(p, i, n);
         if (i >= n) break;
@@ -112,8 +165,14 @@ size_t Utf8Decoder::read_large(char* dst, size_t capacity) {
             throw DataError(
                 {"cannot decode as utf-8", lines_.current_line(), 0, "", hex_bytes(dst, carried)});
         }
-        const Utf8Check chk = check_utf8(dst, total);
-        lines_.feed(dst, chk.valid);
+        const AsciiScan ascii = scan_ascii(dst, total);
+        const Utf8Check chk = ascii.length == total ? Utf8Check{Utf8Status::Ok, total, 0}
+                                                    : check_utf8(dst, total, ascii.length);
+        if (ascii.cr)
+            lines_.feed(dst, ascii.length);
+        else
+            lines_.feed_counted(dst, ascii.length, ascii.lf);
+        lines_.feed(dst + ascii.length, chk.valid - ascii.length);
         if (chk.status == Utf8Status::Invalid)
             throw DataError({"cannot decode as utf-8", lines_.current_line(), 0, "",
                              hex_bytes(dst + chk.valid, chk.bad_len)});

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "csv/encoding.hpp"
 #include "csv_test_support.hpp"
@@ -114,6 +116,40 @@ TEST(Utf8Decoder, LineCountsCrlfAndLoneCr) {
     EXPECT_EQ(expect_data_error([] { decode("\xFF\n\n", "utf-8"); }).line, 1u);
 }
 
+// Long inputs: the decoder counts lines 16 bytes at a time over ASCII stretches (more than
+// 255 blocks between sums), byte by byte elsewhere; the line of a bad byte must not depend
+// on where the chunks or the vector blocks fall.
+TEST(Utf8Decoder, LineOfABadByteInLongMixedText) {
+    std::mt19937 rng(7);
+    const std::vector<std::string> pieces = {
+        "abc,def",     "\n", "\r\n", "\r", "\xC3\xA9", "x", "0123456789012345678901234567890",
+        "\xE2\x82\xAC"};
+    for (int round = 0; round < 12; ++round) {
+        std::string text;
+        const size_t target = round % 3 == 0 ? 20000 : 300 + rng() % 3000;
+        const bool ascii_only = round % 2 == 0;
+        while (text.size() < target) {
+            const std::string& piece = pieces[rng() % pieces.size()];
+            if (ascii_only && static_cast<unsigned char>(piece[0]) >= 0x80) continue;
+            text += piece;
+        }
+        // Physical lines before the bad byte: \n, \r\n and a lone \r each end one.
+        uint64_t line = 1;
+        for (size_t i = 0; i < text.size(); ++i)
+            if (text[i] == '\n' ||
+                (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')))
+                ++line;
+        if (!text.empty() && text.back() == '\r') text += 'z';  // keep the count above exact
+        const std::string bad = text + "\xFF" + "tail\n";
+        for (size_t chunk :
+             {size_t(1), size_t(15), size_t(16), size_t(17), size_t(4096), size_t(-1)}) {
+            SCOPED_TRACE(testing::Message() << "round " << round << " chunk " << chunk);
+            EXPECT_EQ(expect_data_error([&] { decode(bad, "utf-8", chunk); }).line, line);
+            EXPECT_EQ(decode(text, "utf-8", chunk), text);
+        }
+    }
+}
+
 TEST(Utf8Decoder, RejectsWhatPythonRejects) {
     const std::pair<std::string, std::string> bad[] = {
         {"ab\xE2\x82", "0xe2 0x82"},   // truncated at end of data
@@ -207,7 +243,7 @@ TEST(IconvDecoder, FeedsTheReaderThroughTinyBuffers) {
 
 // An object store reader over a string, to check ObjectSource passes bytes through untouched.
 class StringObjectReader : public store::ObjectReader {
-  public:
+public:
     explicit StringObjectReader(std::string data) : data_(std::move(data)) {}
     size_t read(char* dst, size_t capacity) override {
         const size_t n = std::min({capacity, data_.size() - pos_, size_t(3)});
@@ -216,7 +252,7 @@ class StringObjectReader : public store::ObjectReader {
         return n;
     }
 
-  private:
+private:
     std::string data_;
     size_t pos_ = 0;
 };
