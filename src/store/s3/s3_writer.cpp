@@ -16,6 +16,7 @@ S3Writer::S3Writer(S3Client& client, std::string bucket, std::string key)
 }
 
 S3Writer::~S3Writer() {
+    if (in_flight_.valid()) in_flight_.wait();  // its thread uses sending_ and part_client_
     if (!committed_ && !upload_id_.empty()) abort_upload();
 }
 
@@ -35,18 +36,30 @@ void S3Writer::upload_part() {
     if (upload_id_.empty()) {
         S3Request create{"CreateMultipartUpload", "POST", bucket_, key_, "uploads=", {}, {}};
         upload_id_ = parse_upload_id(client_.perform(create).body);
+        S3Config config = client_.config();
+        config.credentials = client_.credentials();
+        part_client_ = std::make_unique<S3Client>(config);
     }
+    finish_part_in_flight();
+    sending_.swap(buffer_);
+    buffer_.clear();
     std::string query = "partNumber=" + std::to_string(part_etags_.size() + 1) +
                         "&uploadId=" + uri_encode(upload_id_, false);
-    S3Request part{"UploadPart", "PUT", bucket_, key_, query, {}, buffer_};
-    S3Response res = client_.perform(part);
-    std::string etag = res.header("etag");
-    if (etag.empty()) {
-        throw BackendError("S3 UploadPart " + s3_url_for_message(bucket_, key_) +
-                           " failed: no ETag in the response");
-    }
-    part_etags_.push_back(etag);
-    buffer_.clear();
+    in_flight_ = std::async(std::launch::async, [this, query = std::move(query)] {
+        S3Request part{"UploadPart", "PUT", bucket_, key_, query, {}, sending_};
+        S3Response res = part_client_->perform(part);
+        std::string etag = res.header("etag");
+        if (etag.empty()) {
+            throw BackendError("S3 UploadPart " + s3_url_for_message(bucket_, key_) +
+                               " failed: no ETag in the response");
+        }
+        return etag;
+    });
+}
+
+void S3Writer::finish_part_in_flight() {
+    if (!in_flight_.valid()) return;
+    part_etags_.push_back(in_flight_.get());
 }
 
 void S3Writer::commit() {
@@ -55,6 +68,7 @@ void S3Writer::commit() {
         client_.perform({"PutObject", "PUT", bucket_, key_, "", {}, buffer_});
     } else {
         if (!buffer_.empty()) upload_part();
+        finish_part_in_flight();
         std::string body = complete_multipart_xml(part_etags_);
         S3Request complete{"CompleteMultipartUpload",
                            "POST",
@@ -68,6 +82,8 @@ void S3Writer::commit() {
     committed_ = true;
     buffer_.clear();
     buffer_.shrink_to_fit();
+    sending_.clear();
+    sending_.shrink_to_fit();
 }
 
 void S3Writer::abort_upload() noexcept {

@@ -80,7 +80,7 @@ TEST(WithRetry, RetriesOnlyTransientBackendErrors) {
 }
 
 class S3RetryTest : public ::testing::Test {
-  protected:
+protected:
     static FaultProxy& proxy() {
         static FaultProxy p(moto_server().url());
         return p;
@@ -160,6 +160,29 @@ TEST_F(S3RetryTest, ListAndHeadAndCopySurviveThrottling) {
     store_->copy(bucket_, "l/1", bucket_, "l/copy");
     EXPECT_EQ(direct_->get_bytes(bucket_, "l/copy"), "x");
     EXPECT_EQ(seen("GET").size(), 3u);
+}
+
+TEST_F(S3RetryTest, AFailedPartInFlightFailsTheUploadAndAbortsIt) {
+    // Parts upload in the background: the failure of part 2 must still reach the writer, and
+    // nothing may become visible or stay open on the server.
+    auto cfg = s3_test_config(proxy().url(), 5 * 1024 * 1024);
+    store::S3Store s(cfg);
+    faults(R"([{"method": "PUT", "path_contains": "partNumber=2", "action": "status", "status": 403,
+                "code": "AccessDenied", "count": 9}])");
+    std::string data = random_bytes(16 * 1024 * 1024, 10);
+    try {
+        s.put_bytes(bucket_, "multi/failed.bin", data);
+        FAIL() << "a failed part did not fail the upload";
+    } catch (const BackendError& e) {
+        EXPECT_NE(std::string(e.what()).find("UploadPart"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("403 AccessDenied"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(direct_->head(bucket_, "multi/failed.bin"));
+    bool aborted = false;
+    for (const auto& [path, fault] : seen("DELETE"))
+        aborted |= path.find("uploadId=") != std::string::npos;
+    EXPECT_TRUE(aborted) << "the multipart upload was not aborted";
+    EXPECT_EQ(boto(moto_server().url(), "uploads " + bucket_), "0\n");
 }
 
 TEST_F(S3RetryTest, PermanentErrorsAreNotRetried) {
