@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include "util/error.hpp"
 
 namespace gdx::transform {
@@ -17,7 +20,8 @@ std::string shown(std::string_view v) {
 RowTransformer::RowTransformer(const ColumnPlan& plan)
     : plan_(plan), column_count_(plan.input_columns.size()) {
     for (const ColumnProgram& p : plan.outputs) {
-        Cell c{&p, 0, 0, 0, 0, Check::None, Edit::General, Quick::None, false, false};
+        Cell c{&p,    0,    0, 0, 0, 0, Check::None, Edit::General, Quick::None, Path::General,
+               false, false};
         if (p.target) {
             const types::ColumnType& t = *p.target;
             if (t.kind == types::TypeKind::Text) {
@@ -66,8 +70,33 @@ RowTransformer::RowTransformer(const ColumnPlan& plan)
             c.iso_length = p.date_only ? 10 : 19;
         }
         c.quick = quick_for(c);
+        c.path = path_for(c);
+        if (c.path == Path::Text) {
+            c.fits = c.edit == Edit::Limit ? c.byte_limit : SIZE_MAX;
+            if (c.check == Check::MaxBytes) c.fits = std::min(c.fits, c.max_bytes);
+        }
         cells_.push_back(c);
     }
+}
+
+RowTransformer::Path RowTransformer::path_for(const Cell& c) {
+    switch (c.edit) {
+        case Edit::General:
+            return Path::General;
+        case Edit::Date:
+            return c.quick == Quick::Date ? Path::Date : Path::CheckedDate;
+        case Edit::None:
+        case Edit::Limit:
+            // empty_unchanged says: text target or none, so the check is at most a length.
+            if (c.empty_unchanged && (c.check == Check::None || c.check == Check::MaxBytes))
+                return Path::Text;
+            break;
+        case Edit::Bool:
+        case Edit::Int:
+        case Edit::Float:
+            break;
+    }
+    return c.quick != Quick::None ? Path::Shape : Path::Checked;
 }
 
 RowTransformer::Quick RowTransformer::quick_for(const Cell& c) const {
@@ -134,16 +163,33 @@ void RowTransformer::write_row(const csv::Row& row, csv::BatchWriter& out) {
     if (fields > column_count_ && surplus_rows_++ == 0) first_surplus_line_ = row.line();
     Run run;
     for (const Cell& c : cells_) {
-        if (c.edit != Edit::General && c.source < fields) {
+        if (c.path != Path::General && c.source < fields) {
             const std::string_view v = row[c.source];
-            if (c.edit == Edit::Date) {
-                if ((c.quick == Quick::Date || !plan_.na.contains(v)) &&
-                    c.program->date->iso_date_fast(v, iso_buf_)) {
-                    run.flush(out);
-                    out.field({iso_buf_, c.iso_length});  // a valid literal: no check
-                    continue;
-                }
-            } else if (passes_unchanged(c, row, v)) {
+            bool unchanged = false;
+            switch (c.path) {
+                case Path::Text:
+                    unchanged = v.size() <= c.fits && (v.empty() || !plan_.na.contains(v));
+                    break;
+                case Path::Shape:
+                    unchanged = quick_accept(c.quick, v);
+                    break;
+                case Path::Checked:
+                    unchanged = passes_unchanged(c, row, v);
+                    break;
+                case Path::CheckedDate:
+                    if (plan_.na.contains(v)) break;
+                    [[fallthrough]];
+                case Path::Date:
+                    if (c.program->date->iso_date_fast(v, iso_buf_)) {
+                        run.flush(out);
+                        out.field({iso_buf_, c.iso_length});  // a valid literal: no check
+                        continue;
+                    }
+                    break;
+                case Path::General:
+                    break;
+            }
+            if (unchanged) {
                 run.add(v, out);
                 continue;
             }

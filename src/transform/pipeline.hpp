@@ -53,6 +53,18 @@ private:
         CanonicalInt,  // is_canonical_int64: dtype_dic_ints into BIGINT
         Date,          // Edit::Date: iso_date_fast
     };
+    // The one branch write_row takes per cell, decided once per column. Each fast path
+    // tests only what proves the cell's value (its input field unchanged, or the ISO date);
+    // when that test fails, write_cell applies every rule.
+    enum class Path : uint8_t {
+        General,      // write_cell
+        Text,         // text target or none, no edit but a limit: unchanged when not NA and
+                      // at most `fits` bytes ("" loads as '' either way)
+        Shape,        // `quick` holds: unchanged
+        Checked,      // passes_unchanged: NA test, the edit's precondition, the type check
+        Date,         // `quick` is Date: iso_date_fast
+        CheckedDate,  // NA test, then iso_date_fast
+    };
     // A ColumnProgram reduced to what the per-cell loop branches on.
     struct Cell {
         const ColumnProgram* program;
@@ -60,9 +72,11 @@ private:
         size_t max_bytes;   // Check::MaxBytes
         size_t byte_limit;  // Edit::Limit
         size_t iso_length;  // Edit::Date: 10 (DATE) or 19 (with the " 00:00:00" of iso_buf_)
+        size_t fits;        // Path::Text: the smaller of byte_limit and max_bytes
         Check check;
         Edit edit;
         Quick quick;
+        Path path;
         // An empty field loads as '' whether or not it is an NA token (text target or none,
         // and no edit that could reject it): it passes unchanged without the NA test.
         bool empty_unchanged;
@@ -108,7 +122,6 @@ private:
     // precondition, the type check; throws when the check rejects it). False: write_cell.
     bool passes_unchanged(const Cell& c, const csv::Row& row, std::string_view v) const {
         if (v.empty() && c.empty_unchanged) return true;
-        if (quick_accept(c.quick, v)) return true;
         if (plan_.na.contains(v)) return false;
         switch (c.edit) {
             case Edit::General:
@@ -151,6 +164,7 @@ private:
     }
     // The Quick a cell may use (None when some NA token has that shape).
     Quick quick_for(const Cell& c) const;
+    static Path path_for(const Cell& c);
 
     void write_cell(const Cell& c, const csv::Row& row, csv::BatchWriter& out);
     void write_missing(const ColumnProgram& p, const csv::Row& row, csv::BatchWriter& out);
