@@ -3,6 +3,7 @@
 #include "util/ascii.hpp"
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
@@ -240,29 +241,32 @@ void StrptimeFormat::note_ymd_layout() {
 bool StrptimeFormat::iso_date_fast(std::string_view v, char* out) const {
     if (ymd_width_ == 0 || v.size() != ymd_width_) return false;
     const char* p = v.data();
-    const size_t m = ymd_width_ == 8 ? 4 : 5;  // where the month starts
-    const size_t d = m + (ymd_width_ == 8 ? 2 : 3);
-    if (ymd_width_ == 10 && (p[4] != ymd_sep_[0] || p[7] != ymd_sep_[1])) return false;
-    auto digit = [p](size_t i) {
-        return static_cast<unsigned>(static_cast<unsigned char>(p[i]) - '0');
-    };
-    const unsigned y0 = digit(0), y1 = digit(1), y2 = digit(2), y3 = digit(3);
-    const unsigned m0 = digit(m), m1 = digit(m + 1), d0 = digit(d), d1 = digit(d + 1);
-    if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) > 9) {
-        // An OR above 9 is not proof of a non-digit (8 | 2 = 10): test each.
-        for (unsigned x : {y0, y1, y2, y3, m0, m1, d0, d1})
-            if (x > 9) return false;
+    char ymd[8];  // the digits, YYYYMMDD
+    if (ymd_width_ == 8) {
+        std::memcpy(ymd, p, 8);
+    } else {
+        if (p[4] != ymd_sep_[0] || p[7] != ymd_sep_[1]) return false;
+        std::memcpy(ymd, p, 4);
+        std::memcpy(ymd + 4, p + 5, 2);
+        std::memcpy(ymd + 6, p + 8, 2);
     }
-    const int year = static_cast<int>(((y0 * 10 + y1) * 10 + y2) * 10 + y3);
-    const int month = static_cast<int>(m0 * 10 + m1);
-    const int day = static_cast<int>(d0 * 10 + d1);
-    if (year < 1 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
-        return false;
-    std::memcpy(out, p, 4);
+    // All eight are '0'..'9' when every byte's high nibble is 3, and still is after adding 6
+    // (which turns ':'..'?' into 0x40..0x45; no byte carries once the first test held).
+    uint64_t x;
+    std::memcpy(&x, ymd, 8);
+    constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0, kThrees = 0x3030303030303030;
+    if ((x & kHigh) != kThrees || ((x + 0x0606060606060606) & kHigh) != kThrees) return false;
+    auto digit = [&ymd](int i) { return ymd[i] - '0'; };
+    const int year = ((digit(0) * 10 + digit(1)) * 10 + digit(2)) * 10 + digit(3);
+    const int month = digit(4) * 10 + digit(5);
+    const int day = digit(6) * 10 + digit(7);
+    if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+    if (day > 28 && day > days_in_month(year, month)) return false;
+    std::memcpy(out, ymd, 4);
     out[4] = '-';
-    std::memcpy(out + 5, p + m, 2);
+    std::memcpy(out + 5, ymd + 4, 2);
     out[7] = '-';
-    std::memcpy(out + 8, p + d, 2);
+    std::memcpy(out + 8, ymd + 6, 2);
     return true;
 }
 
