@@ -16,6 +16,7 @@ constexpr size_t kMinBuffer = 4;  // room for a BOM plus one byte
 // Readable bytes after the data: parse_simple loads 64-byte blocks, find_any3 16 bytes.
 constexpr size_t kPadding = 64;
 static_assert(kPadding >= kScanPadding);
+static_assert(kPadding >= Row::kReadablePastField);  // fields end at or before the data's end
 constexpr size_t kErrorValueBytes = 40;
 
 // Up to kErrorValueBytes of a field for an error message, cut on a UTF-8 boundary.

@@ -13,6 +13,10 @@ namespace gdx::csv {
 // One record. Field views stay valid until the next CsvReader::next() on this row.
 class Row {
 public:
+    // Every field is followed by at least this many readable bytes (of no particular value),
+    // so that a 16-byte load starting inside a field stays in bounds.
+    static constexpr size_t kReadablePastField = 16;
+
     size_t size() const { return size_; }
     std::string_view operator[](size_t i) const { return {spans_[i].data, spans_[i].length}; }
     // 1-based physical line where the record starts.
@@ -37,6 +41,8 @@ private:
         add({nullptr, length});
     }
     void resolve_arena() {
+        if (arena_fields_.empty()) return;
+        arena_.append(kReadablePastField, '\0');  // before taking pointers: it may reallocate
         for (const ArenaField& f : arena_fields_) spans_[f.index].data = arena_.data() + f.offset;
     }
 

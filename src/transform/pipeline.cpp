@@ -171,7 +171,7 @@ void RowTransformer::write_row(const csv::Row& row, csv::BatchWriter& out) {
                     unchanged = v.size() <= c.fits && (v.empty() || !plan_.na.contains(v));
                     break;
                 case Path::Shape:
-                    unchanged = quick_accept(c.quick, v);
+                    unchanged = quick_accept<true>(c.quick, v);
                     break;
                 case Path::Checked:
                     unchanged = passes_unchanged(c, row, v);

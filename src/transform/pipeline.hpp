@@ -148,10 +148,12 @@ private:
     static bool is_bool_word(std::string_view v) {
         return v == "True" || v == "False" || v == "true" || v == "false";
     }
+    // kRowField: v is a csv::Row field, so the 16-byte decimal test may read past its end.
+    template <bool kRowField = false>
     static bool quick_accept(Quick q, std::string_view v) {
         switch (q) {
             case Quick::PlainDecimal:
-                return types::is_plain_decimal(v);
+                return kRowField ? types::is_plain_decimal_16(v) : types::is_plain_decimal(v);
             case Quick::BoolWord:
                 return is_bool_word(v);
             case Quick::CanonicalInt:

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 namespace gdx::types {
@@ -190,6 +191,40 @@ TEST(StorageBool, TruthOfAcceptedSpellings) {
         EXPECT_TRUE(storage_bool(v)) << v;
     for (const char* v : {"f", "FALSE", "false", "n", "No", "0"})
         EXPECT_FALSE(storage_bool(v)) << v;
+}
+
+}  // namespace
+}  // namespace gdx::types
+
+namespace gdx::types {
+namespace {
+
+// The 16-byte vector test must answer exactly like the scalar one (which is_plain_decimal's
+// callers rely on), for every length up to and past 16, with arbitrary bytes after the value.
+TEST(PlainDecimal, VectorTestAgreesWithScalarTest) {
+    std::mt19937 rng(11);
+    const std::string alphabet = "0123456789.-+e x\xC3";
+    char buf[64];
+    for (int i = 0; i < 300000; ++i) {
+        const size_t n = rng() % 20;
+        for (char& ch : buf) ch = alphabet[rng() % alphabet.size()];
+        for (size_t k = 0; k < n; ++k)  // mostly digits, so that the valid shapes occur
+            if (rng() % 3) buf[k] = static_cast<char>('0' + rng() % 10);
+        if (n > 0 && rng() % 4 == 0) buf[0] = '-';
+        const std::string_view v(buf, n);
+        ASSERT_EQ(is_plain_decimal_16(v), is_plain_decimal(v)) << "'" << v << "'";
+    }
+    auto padded = [](std::string_view v) {  // the value, then 16 readable bytes
+        static std::string storage;
+        storage.assign(v);
+        storage.append(16, '7');
+        return std::string_view(storage.data(), v.size());
+    };
+    for (const char* v : {"0", "-0", "1.5", "-12.25", "1234567890123456", "123456789012345.6"})
+        EXPECT_TRUE(is_plain_decimal_16(padded(v))) << v;
+    for (const char* v : {"", "-", ".5", "5.", "-.5", "1.2.3", "1e5", "+1", " 1", "1 ", "--1",
+                          "1234567890123456789012345678901234567", "1234567890123456x"})
+        EXPECT_FALSE(is_plain_decimal_16(padded(v))) << v;
 }
 
 }  // namespace
