@@ -100,9 +100,9 @@ TEST(RowTransformer, QuotedFieldsWithDelimitersAndLineBreaksAreEscaped) {
     const auto table = call_centre_table();
     EXPECT_EQ(transform(call_centre_like(), &table,
                         "\"a|b\"|\"x\"\"y\"|20230101|True|1|\"2\"|3|\"l\nf\"\n"
-                        "\"\"|\"\"|20230101|True|1|2|3|\"a\rb\"\n"),
+                        "\"\"|\"\"|20230101|True|1|\"1\".5|\"-2\".25|\"a\rb\"\n"),
               "a\\|b|x\"y|2023-01-01 00:00:00|True|1|2|3|l\\\nf\n"
-              "||2023-01-01 00:00:00|True|1|2|3|a\\\rb\n");
+              "||2023-01-01 00:00:00|True|1|1.5|-2.25|a\\\rb\n");
 }
 
 TEST(RowTransformer, OtherDelimiterKeepsPipesInsideFieldsEscaped) {
