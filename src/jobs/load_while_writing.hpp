@@ -1,8 +1,9 @@
 #pragma once
 // Loads a batch while it is being written (DESIGN.md §3, §5): the writer runs on its own thread
-// and its bytes go both to the batch object and, through a bounded pipe, into the warehouse's
-// load on the calling thread. The object is committed before the load sees the end of the
-// stream, so a load that commits always has its batch object (the exactly-once rules hold).
+// and its bytes go both to the batch object and, through a bounded spool (256 MiB in an unlinked
+// file of the temporary directory), into the warehouse's load on the calling thread. The object is
+// committed before the load sees the end of the stream, so a load that commits always has its batch
+// object (the exactly-once rules hold).
 #include <cstdint>
 #include <functional>
 #include <string>

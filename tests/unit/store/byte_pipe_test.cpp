@@ -1,5 +1,7 @@
 #include "store/byte_pipe.hpp"
 
+#include "util/error.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -89,4 +91,50 @@ TEST(BytePipe, ReaderAdaptorReadsTheSameStream) {
     producer.join();
     EXPECT_EQ(out.size(), 1000u);
     EXPECT_EQ(out.substr(990), "0123456789");
+}
+
+TEST(BytePipe, AFileSpoolLetsTheProducerRunFarAheadWithoutMemory) {
+    // 40 MB written before anyone reads: a memory ring that size would show in RSS; the spool
+    // keeps it in an unlinked file. The consumer then reads every byte back in order.
+    const std::string chunk = random_bytes(1 << 20, 3);
+    BytePipe pipe(64u << 20, gdx::store::file_ring(::testing::TempDir()));
+    for (int i = 0; i < 40; ++i) pipe.write(chunk);
+    pipe.close();
+    std::string buf(1 << 20, '\0');
+    size_t total = 0;
+    bool same = true;
+    std::string got;
+    while (size_t n = pipe.read(buf.data(), buf.size())) {
+        got.append(buf, 0, n);
+        while (got.size() >= chunk.size()) {
+            same = same && got.compare(0, chunk.size(), chunk) == 0;
+            got.erase(0, chunk.size());
+        }
+        total += n;
+    }
+    EXPECT_EQ(total, 40u << 20);
+    EXPECT_TRUE(same && got.empty());
+}
+
+TEST(BytePipe, AFileSpoolWrapsAroundLikeTheMemoryRing) {
+    const std::string data = random_bytes(5'000'003, 8);
+    BytePipe pipe(65536, gdx::store::file_ring(::testing::TempDir()));
+    std::thread producer([&] {
+        for (size_t at = 0; at < data.size(); at += 9999)
+            pipe.write(std::string_view(data).substr(at, 9999));
+        pipe.close();
+    });
+    std::string got = drain(pipe, 7777);
+    producer.join();
+    EXPECT_TRUE(got == data);
+}
+
+TEST(BytePipe, ASpoolInAMissingDirectoryIsABackendErrorNamingIt) {
+    try {
+        gdx::store::file_ring("/nonexistent/gdx-spool-dir");
+        FAIL();
+    } catch (const gdx::BackendError& e) {
+        EXPECT_NE(std::string(e.what()).find("/nonexistent/gdx-spool-dir"), std::string::npos)
+            << e.what();
+    }
 }
