@@ -41,27 +41,25 @@ public:
     }
     ~FileRing() override { ::close(fd_); }
     void put(size_t offset, const char* src, size_t n) override {
-        while (n > 0) {
-            ssize_t done = ::pwrite(fd_, src, n, static_cast<off_t>(offset));
-            if (done < 0 && errno == EINTR) continue;
-            if (done <= 0) fail("write the spool file in");
-            src += done;
-            offset += static_cast<size_t>(done);
-            n -= static_cast<size_t>(done);
-        }
+        whole(::pwrite, src, n, offset, "write the spool file in");
     }
     void get(size_t offset, char* dst, size_t n) override {
-        while (n > 0) {
-            ssize_t done = ::pread(fd_, dst, n, static_cast<off_t>(offset));
-            if (done < 0 && errno == EINTR) continue;
-            if (done <= 0) fail("read the spool file in");
-            dst += done;
-            offset += static_cast<size_t>(done);
-            n -= static_cast<size_t>(done);
-        }
+        whole(::pread, dst, n, offset, "read the spool file in");
     }
 
 private:
+    // pread/pwrite until all n bytes are moved (they may move fewer, or be interrupted).
+    template <class Io, class Bytes>
+    void whole(Io io, Bytes* bytes, size_t n, size_t offset, const char* what) {
+        while (n > 0) {
+            ssize_t done = io(fd_, bytes, n, static_cast<off_t>(offset));
+            if (done < 0 && errno == EINTR) continue;
+            if (done <= 0) fail(what);
+            bytes += done;
+            offset += static_cast<size_t>(done);
+            n -= static_cast<size_t>(done);
+        }
+    }
     [[noreturn]] void fail(const char* what) {
         throw BackendError(std::string("cannot ") + what + " " + dir_ + ": " +
                            (errno ? std::strerror(errno) : "short transfer"));
