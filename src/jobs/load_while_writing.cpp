@@ -1,5 +1,6 @@
 #include "jobs/load_while_writing.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -13,29 +14,50 @@ namespace gdx::jobs {
 
 namespace {
 
-// The writer may run this far ahead of the load. On disk (the page cache, in practice) rather
-// than in memory: the transform and the upload usually outpace the database, and letting them
-// finish early takes the upload's completion (S3 assembling the parts) off the critical path.
-constexpr size_t kSpoolBytes = 256u << 20;
+// The writer may run up to GDX_SPOOL_MB (default 256) ahead of the load, in an unlinked file:
+// the transform and the upload usually outpace the database, and letting them finish early
+// takes the upload's completion (S3 assembling the parts) off the critical path. The file lives
+// in $TMPDIR, else /var/tmp (on disk by convention; /tmp is often RAM). GDX_SPOOL_MB=0, or a
+// directory that cannot hold it, falls back to a 4 MiB buffer in memory.
+constexpr size_t kDefaultSpoolMiB = 256;
 constexpr size_t kMemoryPipeBytes = 4u << 20;
 
-std::unique_ptr<store::BytePipe> make_pipe() {
+std::string spool_dir() {
+    const char* tmpdir = std::getenv("TMPDIR");
+    if (tmpdir && *tmpdir) return tmpdir;
     std::error_code ec;
-    std::string dir = std::filesystem::temp_directory_path(ec).string();
-    try {
-        if (!ec) return std::make_unique<store::BytePipe>(kSpoolBytes, store::file_ring(dir));
-    } catch (const BackendError& e) {
-        spdlog::warn("{}; the load follows the batch through a 4 MiB buffer instead", e.what());
+    return std::filesystem::is_directory("/var/tmp", ec) ? "/var/tmp" : "/tmp";
+}
+
+std::unique_ptr<store::BytePipe> make_pipe(size_t spool_bytes) {
+    if (spool_bytes > 0) {
+        try {
+            return std::make_unique<store::BytePipe>(spool_bytes, store::file_ring(spool_dir()));
+        } catch (const BackendError& e) {
+            spdlog::warn("{}; the load follows the batch through a 4 MiB buffer instead", e.what());
+        }
     }
     return std::make_unique<store::BytePipe>(kMemoryPipeBytes);
 }
 
 }  // namespace
 
+size_t spool_bytes_from_env() {
+    const char* v = std::getenv("GDX_SPOOL_MB");
+    if (!v || !*v) return kDefaultSpoolMiB << 20;
+    char* end = nullptr;
+    long n = std::strtol(v, &end, 10);
+    if (*end != '\0' || n < 0 || n > (1 << 20)) {
+        throw ConfigError(
+            std::string("GDX_SPOOL_MB must be a number of MiB from 0 to 1048576, got '") + v + "'");
+    }
+    return static_cast<size_t>(n) << 20;
+}
+
 uint64_t load_while_writing(store::ObjectStore& store, const std::string& bucket,
                             const std::string& batch_key, const BatchWriteFn& write,
-                            const BatchLoadFn& load) {
-    auto pipe_owner = make_pipe();
+                            const BatchLoadFn& load, size_t spool_bytes) {
+    auto pipe_owner = make_pipe(spool_bytes);
     store::BytePipe& pipe = *pipe_owner;
     std::exception_ptr write_error;
     std::thread writer([&] {

@@ -41,6 +41,7 @@ void LoaderRun::open_backends(const warehouse::WarehouseOptions& wopts) {
         options_.store_uri.empty() ? env_or("GDX_STORE", "file:data") : options_.store_uri;
     std::string wh_uri = options_.warehouse_uri.empty() ? env_or("GDX_WAREHOUSE", "sqlite:gdx.db")
                                                         : options_.warehouse_uri;
+    spool_bytes_ = spool_bytes_from_env();  // a malformed value stops the run before anything
     store_ = store::open_store(store_uri);
     warehouse_ = warehouse::open_warehouse(wh_uri, wopts);
     spdlog::info("store {}, warehouse {}", store_->describe(), warehouse_->describe());
@@ -159,7 +160,7 @@ ObjectOutcome LoaderRun::load_object(
         return commit_object(object, ref, [&](warehouse::Transaction& tx) {
             return load_while_writing(
                 *store_, ref.bucket, ref.keys.batch, write,
-                [&](const warehouse::BatchRef& batch) { return load(tx, batch); });
+                [&](const warehouse::BatchRef& batch) { return load(tx, batch); }, spool_bytes_);
         });
     }
     try {

@@ -73,6 +73,7 @@ private:
     std::unique_ptr<store::ObjectStore> store_;
     std::unique_ptr<warehouse::Warehouse> warehouse_;
     util::RunReport report_;
+    size_t spool_bytes_ = 0;  // how far a batch's writer may run ahead of its load
 };
 
 // Runs SQL inside a load's transaction; a failure rejects the object (LoadError naming `what`).

@@ -271,6 +271,40 @@ TEST_P(S3ToRedshift, TruncateLoadsOnlyTheNewestAndNothingWhenItIsProcessed) {
     EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/dir/old.csv"));
 }
 
+// The batch reaches the load through a spool (GDX_SPOOL_MB, in TMPDIR) while it is written; a
+// batch far larger than the spool, the in-memory fallback and an unusable TMPDIR all load every
+// row; a malformed GDX_SPOOL_MB stops the run before anything is touched.
+TEST_P(S3ToRedshift, BatchesLargerThanTheSpoolLoadCompletely) {
+    std::string body = kHeader;
+    const size_t rows = 60000;  // ~2.5 MB of batch: more than a 1 MiB spool
+    for (size_t i = 0; i < rows; ++i)
+        body += std::to_string(i) + "|name " + std::to_string(i) + "|" + std::to_string(i % 977) +
+                "|20240105|True|" + std::to_string(i) + ".25\n";
+    ws.put(kBucket, "client/dir/a.csv", body, 30s);
+
+    auto bad = run({}, {{"GDX_SPOOL_MB", "lots"}});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("GDX_SPOOL_MB"), std::string::npos) << bad.err;
+    EXPECT_EQ(count(), 0u);
+    EXPECT_FALSE(ws.exists(kBucket, "processed/batch/client/dir/a.csv"));
+
+    auto r = run({}, {{"GDX_SPOOL_MB", "1"}});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(count(), rows);
+    ws.put(kBucket, "client/dir/b.csv", body, 20s);
+    r = run({}, {{"GDX_SPOOL_MB", "0"}});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(count(), 2 * rows);
+    ws.put(kBucket, "client/dir/c.csv", body, 10s);
+    r = run({}, {{"TMPDIR", "/nonexistent/gdx-spool"}});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(count(), 3 * rows);
+    auto last = ws.query("SELECT name, amount FROM t.calls WHERE id = '59999' ORDER BY name");
+    ASSERT_EQ(last.size(), 3u);
+    EXPECT_EQ(last[2]["name"], "name 59999");
+    EXPECT_EQ(last[2]["amount"], 59999.25);
+}
+
 TEST_P(S3ToRedshift, TruncateFailureLeavesOldTableIntact) {
     cfg["truncate"] = true;
     ws.put(kBucket, "client/dir/v1.csv", kHeader + "1|a|1|20240105|True|1\n2|b|2|20240105|True|1\n",
