@@ -1,5 +1,6 @@
 #include "jobs/load_while_writing.hpp"
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -62,10 +63,13 @@ uint64_t load_while_writing(store::ObjectStore& store, const std::string& bucket
     std::exception_ptr write_error;
     std::thread writer([&] {
         try {
+            const auto start = std::chrono::steady_clock::now();
             auto object = store.put(bucket, batch_key);
             store::TeeWriter tee(*object, pipe);
             write(tee);
             tee.commit();
+            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+            spdlog::info("wrote {} in {:.2f} s", batch_key, took.count());
         } catch (...) {
             write_error = std::current_exception();
             pipe.fail(write_error);
