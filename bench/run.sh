@@ -198,6 +198,9 @@ if (( FULL_RUN )) && has_subcommand cmslite-metadata && has_subcommand sql; then
         "$SHARED/original-configs/cmslitemetadata_to_redshift/cmslite_gdx.json" "$CMS/cfg/cmslite_gdx.json"
     CMS_CFG="$CMS/cfg/cmslite_gdx.json"
     BUCKET=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["bucket"])' "$CMS_CFG")
+    # The full run before leaves gigabytes of dirty pages; flush them first so that their
+    # writeback does not land on this run's syncs.
+    sync
     for ((i = 1; i <= REPEAT; i++)); do
         rm -rf "$CMS/store" "$CMS/work" "$CMS/logs" "$CMS/warehouse.db" "$CMS/time.txt"
         mkdir -p "$CMS/store/$BUCKET/client/cmslite_gdx" "$CMS/work"
