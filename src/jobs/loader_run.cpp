@@ -47,6 +47,13 @@ void LoaderRun::open_backends(const warehouse::WarehouseOptions& wopts) {
     spdlog::info("store {}, warehouse {}", store_->describe(), warehouse_->describe());
 }
 
+void LoaderRun::use_backends(std::unique_ptr<store::ObjectStore> store,
+                             std::unique_ptr<warehouse::Warehouse> warehouse) {
+    spool_bytes_ = spool_bytes_from_env();
+    store_ = std::move(store);
+    warehouse_ = std::move(warehouse);
+}
+
 ObjectRef LoaderRun::object_ref(const std::string& bucket, const std::string& destination,
                                 const std::string& key) const {
     return {job_, options_.config_path, bucket, key, object_keys(destination, key)};

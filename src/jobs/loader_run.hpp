@@ -24,6 +24,9 @@ public:
     // Opens the store and the warehouse named by the options (or GDX_STORE / GDX_WAREHOUSE,
     // or the embedded defaults).
     void open_backends(const warehouse::WarehouseOptions& wopts = {});
+    // Uses these backends instead (tests: a warehouse wrapped to change one behaviour).
+    void use_backends(std::unique_ptr<store::ObjectStore> store,
+                      std::unique_ptr<warehouse::Warehouse> warehouse);
     store::ObjectStore& store() { return *store_; }
     warehouse::Warehouse& warehouse() { return *warehouse_; }
     util::RunReport& report() { return report_; }
