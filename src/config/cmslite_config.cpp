@@ -33,11 +33,7 @@ CmsliteConfig parse_cmslite_config(const nlohmann::ordered_json& json,
     c.source_path = source_name;
     c.raw = json;
 
-    c.bucket = cfg.required_string("bucket");
-    c.source = cfg.required_string("source");
-    c.destination = cfg.required_string("destination");
-    c.directory = cfg.required_string("directory");
-    c.doc = cfg.required_string("doc");
+    static_cast<ObjectLocation&>(c) = read_object_location(cfg);
     if (auto s = cfg.optional_string("dbschema")) {
         if (s->empty()) cfg.fail("dbschema", "must not be empty");
         c.dbschema = *s;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/column_rules.hpp"
+#include "config/object_location.hpp"
 
 namespace gdx::config {
 
@@ -17,14 +18,9 @@ struct RenameRule {
     std::string new_name;
 };
 
-struct CmsliteConfig {
+struct CmsliteConfig : ObjectLocation {
     std::string source_path;
 
-    std::string bucket;
-    std::string source;
-    std::string destination;
-    std::string directory;
-    std::string doc;
     std::string dbschema = "microservice";  // search_path, {dbschema} in the post-load SQL
     std::string dbtable;                    // read, unused (the main table is `metadata`)
     int64_t column_count = 0;

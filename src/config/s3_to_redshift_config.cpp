@@ -80,11 +80,7 @@ S3ToRedshiftConfig parse_s3_to_redshift_config(const nlohmann::ordered_json& jso
     c.source_path = source_name;
     c.raw = json;
 
-    c.bucket = cfg.required_string("bucket");
-    c.source = cfg.required_string("source");
-    c.destination = cfg.required_string("destination");
-    c.directory = cfg.required_string("directory");
-    c.doc = cfg.required_string("doc");
+    static_cast<ObjectLocation&>(c) = read_object_location(cfg);
     c.dbtable = cfg.required_string("dbtable");
     c.columns = column_list(cfg);
     c.column_count = static_cast<int64_t>(c.columns.size());

@@ -11,18 +11,14 @@
 #include <nlohmann/json.hpp>
 
 #include "config/column_rules.hpp"
+#include "config/object_location.hpp"
 
 namespace gdx::config {
 
-struct S3ToRedshiftConfig {
+struct S3ToRedshiftConfig : ObjectLocation {
     std::string source_path;  // config file as given, for messages and the report
 
-    // Required keys.
-    std::string bucket;
-    std::string source;
-    std::string destination;
-    std::string directory;
-    std::string doc;  // Python regex, searched in the full key with "$" appended
+    // Required keys (and those of ObjectLocation).
     std::string dbtable;
     int64_t column_count = 0;
     std::vector<std::string> columns;  // exactly column_count names, unique

@@ -330,10 +330,8 @@ int run_cmslite_metadata(const RunOptions& options) {
     const Targets targets = describe_targets(run.warehouse(), cfg);
     Splitter splitter(cfg, targets);  // compiles the plan: config errors surface before work
 
-    SelectionRules rules{cfg.bucket, cfg.source + "/" + cfg.directory + "/",
-                         cfg.doc,    cfg.destination,
-                         0,          cfg.truncate};
-    Selection sel = select_objects(run.store(), run.warehouse(), rules);
+    Selection sel = select_objects(run.store(), run.warehouse(),
+                                   SelectionRules::at(cfg, /*file_limit=*/0, cfg.truncate));
     if (options.dry_run) {
         print_plan(cfg, targets, sel);
         return 0;

@@ -86,9 +86,9 @@ int run_s3_to_redshift(const RunOptions& options) {
             options.config_path, cfg.dbtable, run.warehouse().describe()));
     TransformSpec spec = transform_spec(cfg, &*table);
 
-    SelectionRules rules{cfg.bucket,      cfg.source + "/" + cfg.directory + "/", cfg.doc,
-                         cfg.destination, cfg.truncate ? 0 : cfg.file_limit,      cfg.truncate};
-    Selection sel = select_objects(run.store(), run.warehouse(), rules);
+    Selection sel =
+        select_objects(run.store(), run.warehouse(),
+                       SelectionRules::at(cfg, cfg.truncate ? 0 : cfg.file_limit, cfg.truncate));
     if (options.dry_run) {
         print_plan(cfg, sel);
         return 0;

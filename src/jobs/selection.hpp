@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/object_location.hpp"
 #include "store/object_store.hpp"
 #include "warehouse/warehouse.hpp"
 
@@ -17,6 +18,12 @@ struct SelectionRules {
     std::string destination;   // "<destination>": processed copies live in <destination>/good|bad/
     int64_t file_limit = 0;    // <= 0: no cap
     bool newest_only = false;  // truncate mode: only the newest matching object, if unprocessed
+
+    static SelectionRules at(const config::ObjectLocation& where, int64_t file_limit,
+                             bool newest_only) {
+        return {where.bucket,      where.prefix(), where.doc,
+                where.destination, file_limit,     newest_only};
+    }
 };
 
 struct Candidate {
