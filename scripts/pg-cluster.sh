@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL 15 cluster on a free loopback port, for tests and demos.
-#   pg-cluster.sh start DIR   initdb (if needed) + start; prints the connection URL
+#   pg-cluster.sh start DIR [OWNER_PID]
+#                             initdb (if needed) + start; prints the connection URL. With
+#                             OWNER_PID, a watcher stops the cluster once that process is gone
+#                             (a test binary that crashes does not leave a server running)
 #   pg-cluster.sh url DIR     prints the URL of the running cluster
 #   pg-cluster.sh stop DIR    stops it (immediate); DIR is left for inspection
 # The server refuses to run as root, so it runs as the `postgres` user on a DIR it owns
@@ -10,8 +13,9 @@ set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:-}
 dir=${2:-}
+owner=${3:-}
 if [[ -z "$cmd" || -z "$dir" ]]; then
-    echo "usage: $0 start|stop|url DIR" >&2
+    echo "usage: $0 start|stop|url DIR [OWNER_PID]" >&2
     exit 2
 fi
 mkdir -p "$dir"
@@ -55,6 +59,14 @@ start)
         if as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 30 \
             -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null; then
             echo "$port" >"$dir/port"
+            if [[ -n "$owner" ]]; then
+                # Detached from every descriptor: whoever reads this script's output sees EOF.
+                self="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+                nohup bash -c 'while kill -0 "$1" 2>/dev/null && [[ -f "$2/data/postmaster.pid" ]]; do
+                                   sleep 1
+                               done
+                               "$3" stop "$2"' watcher "$owner" "$dir" "$self" </dev/null >/dev/null 2>&1 &
+            fi
             url
             exit 0
         fi
@@ -73,7 +85,7 @@ url)
     url
     ;;
 *)
-    echo "usage: $0 start|stop|url DIR" >&2
+    echo "usage: $0 start|stop|url DIR [OWNER_PID]" >&2
     exit 2
     ;;
 esac

@@ -93,7 +93,8 @@ std::string backend_name(Backend b) {
 namespace {
 
 // The PostgreSQL server of this test binary: GDX_TEST_PG_URL (scripts/test.sh starts one), or a
-// throw-away cluster started on first use and stopped at exit.
+// throw-away cluster started on first use, stopped and deleted at exit (and stopped by the
+// script's watcher if this process dies without exiting; its directory is then kept).
 const std::string& postgres_admin_url() {
     static std::string url;
     static std::string cluster_dir;
@@ -104,12 +105,15 @@ const std::string& postgres_admin_url() {
         }
         cluster_dir = gdx::testing::make_temp_dir("it-pg");
         url = gdx::testing::run_command(std::string(GDX_SOURCE_DIR) +
-                                        "/scripts/pg-cluster.sh start " + cluster_dir);
+                                        "/scripts/pg-cluster.sh start " + cluster_dir + " " +
+                                        std::to_string(::getpid()));
         while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
         std::atexit([] {
             std::system((std::string(GDX_SOURCE_DIR) + "/scripts/pg-cluster.sh stop " +
                          cluster_dir + " >/dev/null 2>&1")
                             .c_str());
+            std::error_code ec;
+            std::filesystem::remove_all(cluster_dir, ec);
         });
         return true;
     }();

@@ -44,7 +44,7 @@ std::string shell_quote(const std::string& s) {
 
 // Owns the throw-away cluster; gtest tears environments down after the last test.
 class PgClusterEnvironment : public ::testing::Environment {
-  public:
+public:
     const std::string& url() {
         std::lock_guard<std::mutex> lock(mutex_);
         if (url_.empty()) {
@@ -54,7 +54,8 @@ class PgClusterEnvironment : public ::testing::Environment {
                 char tmpl[] = "/tmp/gdx-pg-test-XXXXXX";
                 if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
                 dir_ = tmpl;
-                url_ = run(std::string(GDX_SOURCE_DIR) + "/scripts/pg-cluster.sh start " + dir_);
+                url_ = run(std::string(GDX_SOURCE_DIR) + "/scripts/pg-cluster.sh start " + dir_ +
+                           " " + std::to_string(::getpid()));
                 while (!url_.empty() && url_.back() == '\n') url_.pop_back();
             }
         }
@@ -69,7 +70,7 @@ class PgClusterEnvironment : public ::testing::Environment {
         dir_.clear();
     }
 
-  private:
+private:
     std::mutex mutex_;
     std::string url_;
     std::string dir_;
