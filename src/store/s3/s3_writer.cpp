@@ -43,6 +43,9 @@ void S3Writer::upload_part() {
     finish_part_in_flight();
     sending_.swap(buffer_);
     buffer_.clear();
+    // Exactly one part: grown by doubling from its first write, the second buffer would end
+    // at up to twice the part size.
+    buffer_.reserve(part_size_);
     std::string query = "partNumber=" + std::to_string(part_etags_.size() + 1) +
                         "&uploadId=" + uri_encode(upload_id_, false);
     in_flight_ = std::async(std::launch::async, [this, query = std::move(query)] {
