@@ -18,7 +18,8 @@ if [[ -z "$cmd" || -z "$dir" ]]; then
     echo "usage: $0 start|stop|url DIR [OWNER_PID]" >&2
     exit 2
 fi
-mkdir -p "$dir"
+[[ "$cmd" == start ]] && mkdir -p "$dir"
+[[ -d "$dir" ]] || { [[ "$cmd" == stop ]] && exit 0; echo "pg-cluster: no directory $dir" >&2; exit 1; }
 dir=$(cd "$dir" && pwd)
 
 as_postgres() {
@@ -65,7 +66,7 @@ start)
                 nohup bash -c 'while kill -0 "$1" 2>/dev/null && [[ -f "$2/data/postmaster.pid" ]]; do
                                    sleep 1
                                done
-                               "$3" stop "$2"' watcher "$owner" "$dir" "$self" </dev/null >/dev/null 2>&1 &
+                               [[ -f "$2/data/postmaster.pid" ]] && "$3" stop "$2"' watcher "$owner" "$dir" "$self" </dev/null >/dev/null 2>&1 &
             fi
             url
             exit 0

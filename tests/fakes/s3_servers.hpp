@@ -4,8 +4,13 @@
 // package.json (installed by scripts/s3-servers.sh when node_modules is missing).
 #include <stdlib.h>
 
+#include <gtest/gtest.h>
+
+#include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "server_process.hpp"
 
@@ -18,9 +23,36 @@ inline std::string source_dir() {
     return GDX_SOURCE_DIR;
 }
 
+// Paths this test process created under /tmp: deleted when it exits with every test passed,
+// kept (with the servers' logs and data) for inspection when one failed. Constructed after
+// GoogleTest's UnitTest (which test registration creates), so destroyed before it.
+class TempPaths {
+public:
+    static TempPaths& instance() {
+        static TempPaths paths;
+        return paths;
+    }
+    void add(std::string path) {
+        std::lock_guard lock(mutex_);
+        paths_.push_back(std::move(path));
+    }
+    ~TempPaths() {
+        if (!::testing::UnitTest::GetInstance()->Passed()) return;
+        for (const auto& p : paths_) {
+            std::error_code ec;
+            std::filesystem::remove_all(p, ec);
+        }
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::string> paths_;
+};
+
 inline std::string make_temp_dir(const std::string& tag) {
     std::string tmpl = "/tmp/gdx-" + tag + "-XXXXXX";
     if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    TempPaths::instance().add(tmpl);
     return tmpl;
 }
 
@@ -81,6 +113,7 @@ inline ServerProcess* s3rver_server(std::string* why) {
         }
         int port = free_port();
         std::string dir = make_temp_dir("s3rver");
+        TempPaths::instance().add(dir + ".log");
         return std::make_unique<ServerProcess>(
             std::vector<std::string>{bin, "-d", dir, "-a", "127.0.0.1", "-p", std::to_string(port),
                                      "--silent"},
