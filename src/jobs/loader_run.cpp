@@ -123,20 +123,13 @@ ObjectOutcome LoaderRun::commit_object(
         return ObjectOutcome::LoadedElsewhere;
     }
     uint64_t rows = 0;
-    // Each handler rolls back (tx.reset()) before touching the store.
     try {
         rows = load(*tx);
-    } catch (const warehouse::LoadError& e) {
-        tx.reset();
-        mark_bad(ref, Failure::from(e, "load"));
-        return ObjectOutcome::Bad;
-    } catch (const DataError& e) {
-        tx.reset();
-        mark_bad(ref, Failure::from_data_path(e));
-        return ObjectOutcome::Bad;
-    } catch (const ObjectRejected& e) {
-        tx.reset();
-        mark_bad(ref, e.failure, e.empty);
+    } catch (...) {
+        auto rejection = rejection_of(std::current_exception());
+        if (!rejection) throw;
+        tx.reset();  // rollback before touching the store
+        mark_bad(ref, rejection->failure, rejection->empty);
         return ObjectOutcome::Bad;
     }
     warehouse::LedgerEntry entry;
@@ -174,11 +167,10 @@ ObjectOutcome LoaderRun::load_object(
         auto out = store_->put(ref.bucket, ref.keys.batch);
         write(*out);
         out->commit();
-    } catch (const DataError& e) {
-        mark_bad(ref, Failure::from_data_path(e));
-        return ObjectOutcome::Bad;
-    } catch (const ObjectRejected& e) {
-        mark_bad(ref, e.failure, e.empty);
+    } catch (...) {
+        auto rejection = rejection_of(std::current_exception());
+        if (!rejection) throw;
+        mark_bad(ref, rejection->failure, rejection->empty);
         return ObjectOutcome::Bad;
     }
     return commit_object(object, ref, [&](warehouse::Transaction& tx) {

@@ -43,6 +43,20 @@ Failure Failure::from(const warehouse::LoadError& e, std::string stage) {
     return f;
 }
 
+std::optional<Rejection> rejection_of(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const warehouse::LoadError& e) {
+        return Rejection{Failure::from(e, "load")};
+    } catch (const DataError& e) {
+        return Rejection{Failure::from_data_path(e)};
+    } catch (const ObjectRejected& e) {
+        return Rejection{e.failure, e.empty};
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
 std::string Failure::summary() const {
     std::string s = error;
     if (!server_message.empty()) s += ": " + server_message;

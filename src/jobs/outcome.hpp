@@ -2,6 +2,8 @@
 // Where an object ends up (DESIGN.md §4.9): a copy under <destination>/good/, or under
 // <destination>/bad/ beside a sidecar <key>.error.json saying what failed and where.
 #include <cstdint>
+#include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -39,6 +41,15 @@ public:
     Failure failure;
     bool empty;  // counts as an empty object in the report
 };
+
+// What an exception of the data path or the load says about the object: the failure for its
+// sidecar when it is the object's fault (LoadError, DataError, ObjectRejected); nullopt for
+// anything else (infrastructure: the object stays unprocessed).
+struct Rejection {
+    Failure failure;
+    bool empty = false;
+};
+std::optional<Rejection> rejection_of(std::exception_ptr error);
 
 struct ObjectRef {
     std::string job;
