@@ -15,8 +15,10 @@ a key and sends another, or encodes a byte differently from S3, is caught.
 
 Control endpoints (not forwarded):
   POST /__faults   JSON {"rules": [RULE...]} replaces the rules; each RULE has
-                   "method" (or "*"), optional "path_contains", "count" (how many matching
-                   requests it hits) and "action":
+                   "method" (or "*"), optional "path_contains", optional "header" (the
+                   request must carry that header) with optional "header_value" (and have
+                   exactly that value), "count" (how many matching requests it hits) and
+                   "action":
                      "status"   answer "status" (default 500) with an S3 <Error> "code"
                      "drop"     close the connection without answering
                      "truncate" forward, then send the headers and only half the body
@@ -91,7 +93,7 @@ def signature_error(method, raw_path, headers, body):
     return None
 
 
-def take_rule(method, path):
+def take_rule(method, path, headers):
     with LOCK:
         for rule in RULES:
             if rule.get("count", 1) <= 0:
@@ -99,6 +101,10 @@ def take_rule(method, path):
             if rule.get("method", "*") not in ("*", method):
                 continue
             if rule.get("path_contains", "") not in path:
+                continue
+            if "header" in rule and headers.get(rule["header"]) is None:
+                continue
+            if "header_value" in rule and headers.get(rule["header"]) != rule["header_value"]:
                 continue
             rule["count"] = rule.get("count", 1) - 1
             return rule
@@ -147,7 +153,7 @@ class Handler(BaseHTTPRequestHandler):
         body = self._body()
         if self.path.startswith("/__"):
             return self._control(body)
-        rule = take_rule(self.command, self.path)
+        rule = take_rule(self.command, self.path, self.headers)
         action = rule["action"] if rule else None
         with LOCK:
             STATS.append([self.command, self.path, action])

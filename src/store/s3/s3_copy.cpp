@@ -49,13 +49,14 @@ class MultipartCopy {
 public:
     MultipartCopy(S3Client& client, const std::string& src_bucket, const std::string& src_key,
                   const std::string& dst_bucket, const std::string& dst_key, uint64_t size,
-                  CopyPlan plan)
+                  const std::string& etag, CopyPlan plan)
         : client_(client),
           src_bucket_(src_bucket),
           src_key_(src_key),
           dst_bucket_(dst_bucket),
           dst_key_(dst_key),
           size_(size),
+          etag_(etag),
           plan_(plan),
           etags_(plan.parts) {}
 
@@ -112,6 +113,7 @@ private:
         req.headers.push_back(copy_source(src_bucket_, src_key_));
         req.headers.push_back("x-amz-copy-source-range: bytes=" + std::to_string(first) + "-" +
                               std::to_string(last));
+        if (!etag_.empty()) req.headers.push_back("x-amz-copy-source-if-match: \"" + etag_ + "\"");
         etags_[part] = part_etag(req, client.perform(req, {}, /*error_in_success_body=*/true).body);
     }
 
@@ -150,6 +152,7 @@ private:
     const std::string& dst_bucket_;
     const std::string& dst_key_;
     uint64_t size_;
+    const std::string& etag_;
     CopyPlan plan_;
     std::string upload_id_;
     std::vector<std::string> etags_;
@@ -168,11 +171,12 @@ CopyPlan plan_copy(uint64_t size, uint64_t part_size) {
 }
 
 void copy_object(S3Client& client, const std::string& src_bucket, const std::string& src_key,
-                 const std::string& dst_bucket, const std::string& dst_key, uint64_t size) {
+                 const std::string& dst_bucket, const std::string& dst_key, uint64_t size,
+                 const std::string& etag) {
     CopyPlan plan = plan_copy(size, client.config().copy_part_size);
     if (plan.parts == 0) return single_copy(client, src_bucket, src_key, dst_bucket, dst_key);
     try {
-        MultipartCopy(client, src_bucket, src_key, dst_bucket, dst_key, size, plan).run();
+        MultipartCopy(client, src_bucket, src_key, dst_bucket, dst_key, size, etag, plan).run();
     } catch (const S3HttpError& e) {
         if (e.status != 501 || size > kMaxSingleCopy) throw;
         util::log_info("{}: the server has no UploadPartCopy; copying in one request", e.what());

@@ -20,7 +20,11 @@ struct CopyPlan {
 // at least 5 MiB), at most 10,000 of them; a single CopyObject when one part would do.
 CopyPlan plan_copy(uint64_t size, uint64_t part_size);
 
+// `size` and `etag` are the source's (HeadObject): every part copy is conditional on that ETag
+// (x-amz-copy-source-if-match), so an object replaced meanwhile fails the copy (412) instead of
+// yielding a mix of two versions.
 void copy_object(S3Client& client, const std::string& src_bucket, const std::string& src_key,
-                 const std::string& dst_bucket, const std::string& dst_key, uint64_t size);
+                 const std::string& dst_bucket, const std::string& dst_key, uint64_t size,
+                 const std::string& etag);
 
 }  // namespace gdx::store::s3

@@ -74,7 +74,8 @@ void S3Store::copy(const std::string& src_bucket, const std::string& src_key,
     // The size decides between one CopyObject and parallel UploadPartCopy parts. A missing
     // source goes to CopyObject, whose NoSuchKey error names it.
     auto source = head(src_bucket, src_key);
-    s3::copy_object(*client_, src_bucket, src_key, dst_bucket, dst_key, source ? source->size : 0);
+    s3::copy_object(*client_, src_bucket, src_key, dst_bucket, dst_key, source ? source->size : 0,
+                    source ? source->etag : std::string());
 }
 
 void S3Store::remove(const std::string& bucket, const std::string& key) {

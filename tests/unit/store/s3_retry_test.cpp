@@ -185,6 +185,32 @@ TEST_F(S3RetryTest, AFailedPartInFlightFailsTheUploadAndAbortsIt) {
     EXPECT_EQ(boto(moto_server().url(), "uploads " + bucket_), "0\n");
 }
 
+TEST_F(S3RetryTest, PartCopiesAreConditionalOnTheSourceETag) {
+    // S3 answers 412 to a part copy whose x-amz-copy-source-if-match no longer matches (the
+    // source was replaced after the HEAD). moto ignores the header, so the proxy plays S3: it
+    // fails exactly the requests that carry the source's ETag in that header. Without the
+    // header the copy would succeed and this test fail.
+    auto cfg = s3_test_config(proxy().url());
+    cfg.copy_part_size = 5 * 1024 * 1024;
+    store::S3Store s(cfg);
+    direct_->put_bytes(bucket_, "in/v.csv", random_bytes(2 * cfg.copy_part_size + 1, 23));
+    const std::string etag = direct_->head(bucket_, "in/v.csv")->etag;
+    faults(
+        R"([{"method": "PUT", "path_contains": "partNumber=", "header": "x-amz-copy-source-if-match",
+                "header_value": "\")" +
+        etag + R"(\"", "action": "status", "status": 412,
+                "code": "PreconditionFailed", "count": 99}])");
+    try {
+        s.copy(bucket_, "in/v.csv", bucket_, "processed/good/in/v.csv");
+        FAIL() << "the conditional part copies were not sent";
+    } catch (const store::s3::S3HttpError& e) {
+        EXPECT_EQ(e.status, 412) << e.what();
+        EXPECT_FALSE(e.transient()) << "a replaced source is not worth retrying";
+    }
+    EXPECT_FALSE(direct_->head(bucket_, "processed/good/in/v.csv"));
+    EXPECT_EQ(boto(moto_server().url(), "uploads " + bucket_), "0\n") << "not aborted";
+}
+
 TEST_F(S3RetryTest, PermanentErrorsAreNotRetried) {
     direct_->put_bytes(bucket_, "p/obj", "x");
     faults(

@@ -13,7 +13,7 @@ namespace {
 using store::S3Store;
 
 class S3StoreTest : public ::testing::TestWithParam<std::string> {
-  protected:
+protected:
     void SetUp() override {
         if (GetParam() == "moto") {
             endpoint_ = moto_server().url();
