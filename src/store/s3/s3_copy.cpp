@@ -7,9 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include <pugixml.hpp>
-
 #include "store/s3/s3_codec.hpp"
+#include "store/s3/s3_multipart.hpp"
 #include "store/s3/s3_xml.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -35,9 +34,7 @@ void single_copy(S3Client& client, const std::string& src_bucket, const std::str
 
 // The ETag inside a CopyPartResult document.
 std::string part_etag(const S3Request& req, const std::string& body) {
-    pugi::xml_document doc;
-    doc.load_buffer(body.data(), body.size());
-    std::string etag = doc.child("CopyPartResult").child_value("ETag");
+    std::string etag = parse_copy_part_etag(body);
     if (etag.empty()) {
         throw BackendError("S3 UploadPartCopy " + s3_url_for_message(req.bucket, req.key) +
                            " failed: no ETag in the response");
@@ -61,24 +58,20 @@ public:
           etags_(plan.parts) {}
 
     void run() {
-        S3Request create{
-            "CreateMultipartUpload", "POST", dst_bucket_, dst_key_, "uploads=", {}, {}};
-        upload_id_ = parse_upload_id(client_.perform(create).body);
+        upload_id_ = create_multipart(client_, dst_bucket_, dst_key_);
         try {
             copy_parts();
-            complete();
+            complete_multipart(client_, dst_bucket_, dst_key_, upload_id_, etags_);
         } catch (...) {
-            abort();
+            abort_multipart(client_, dst_bucket_, dst_key_, upload_id_);
             throw;
         }
     }
 
 private:
-    // Each worker has its own client (a curl handle is not shared between threads) with the
-    // credentials of the main one.
+    // Each worker has its own client, with the credentials of the main one.
     void copy_parts() {
-        S3Config config = client_.config();
-        config.credentials = client_.credentials();
+        const S3Config config = config_for_worker(client_);
         const int workers =
             static_cast<int>(std::min<uint64_t>(std::max(config.copy_concurrency, 1), plan_.parts));
         std::vector<std::thread> threads;
@@ -102,48 +95,18 @@ private:
     void copy_part(S3Client& client, uint64_t part) {
         const uint64_t first = part * plan_.part_size;
         const uint64_t last = std::min(size_, first + plan_.part_size) - 1;
-        S3Request req{
-            "UploadPartCopy",
-            "PUT",
-            dst_bucket_,
-            dst_key_,
-            "partNumber=" + std::to_string(part + 1) + "&uploadId=" + uri_encode(upload_id_, false),
-            {},
-            {}};
+        S3Request req{"UploadPartCopy",
+                      "PUT",
+                      dst_bucket_,
+                      dst_key_,
+                      part_query(part + 1, upload_id_),
+                      {},
+                      {}};
         req.headers.push_back(copy_source(src_bucket_, src_key_));
         req.headers.push_back("x-amz-copy-source-range: bytes=" + std::to_string(first) + "-" +
                               std::to_string(last));
         if (!etag_.empty()) req.headers.push_back("x-amz-copy-source-if-match: \"" + etag_ + "\"");
         etags_[part] = part_etag(req, client.perform(req, {}, /*error_in_success_body=*/true).body);
-    }
-
-    void complete() {
-        S3Request req{"CompleteMultipartUpload",
-                      "POST",
-                      dst_bucket_,
-                      dst_key_,
-                      "uploadId=" + uri_encode(upload_id_, false),
-                      {"Content-Type: application/xml"},
-                      {}};
-        std::string body = complete_multipart_xml(etags_);
-        req.body = body;
-        client_.perform(req, {}, /*error_in_success_body=*/true);
-    }
-
-    void abort() noexcept {
-        try {
-            client_.perform({"AbortMultipartUpload",
-                             "DELETE",
-                             dst_bucket_,
-                             dst_key_,
-                             "uploadId=" + uri_encode(upload_id_, false),
-                             {},
-                             {}},
-                            {404});
-        } catch (const std::exception& e) {
-            // The bucket's lifecycle rules reclaim abandoned parts; nothing was made visible.
-            util::log_warn("{}", e.what());
-        }
     }
 
     S3Client& client_;

@@ -1,7 +1,7 @@
 #include "store/s3/s3_writer.hpp"
 
 #include "store/s3/s3_codec.hpp"
-#include "store/s3/s3_xml.hpp"
+#include "store/s3/s3_multipart.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -34,11 +34,8 @@ void S3Writer::write(std::string_view bytes) {
 
 void S3Writer::upload_part() {
     if (upload_id_.empty()) {
-        S3Request create{"CreateMultipartUpload", "POST", bucket_, key_, "uploads=", {}, {}};
-        upload_id_ = parse_upload_id(client_.perform(create).body);
-        S3Config config = client_.config();
-        config.credentials = client_.credentials();
-        part_client_ = std::make_unique<S3Client>(config);
+        upload_id_ = create_multipart(client_, bucket_, key_);
+        part_client_ = std::make_unique<S3Client>(config_for_worker(client_));
     }
     finish_part_in_flight();
     sending_.swap(buffer_);
@@ -46,8 +43,7 @@ void S3Writer::upload_part() {
     // Exactly one part: grown by doubling from its first write, the second buffer would end
     // at up to twice the part size.
     buffer_.reserve(part_size_);
-    std::string query = "partNumber=" + std::to_string(part_etags_.size() + 1) +
-                        "&uploadId=" + uri_encode(upload_id_, false);
+    std::string query = part_query(part_etags_.size() + 1, upload_id_);
     in_flight_ = std::async(std::launch::async, [this, query = std::move(query)] {
         S3Request part{"UploadPart", "PUT", bucket_, key_, query, {}, sending_};
         S3Response res = part_client_->perform(part);
@@ -72,15 +68,7 @@ void S3Writer::commit() {
     } else {
         if (!buffer_.empty()) upload_part();
         finish_part_in_flight();
-        std::string body = complete_multipart_xml(part_etags_);
-        S3Request complete{"CompleteMultipartUpload",
-                           "POST",
-                           bucket_,
-                           key_,
-                           "uploadId=" + uri_encode(upload_id_, false),
-                           {"Content-Type: application/xml"},
-                           body};
-        client_.perform(complete, {}, /*error_in_success_body=*/true);
+        complete_multipart(client_, bucket_, key_, upload_id_, part_etags_);
     }
     committed_ = true;
     buffer_.clear();
@@ -90,19 +78,7 @@ void S3Writer::commit() {
 }
 
 void S3Writer::abort_upload() noexcept {
-    try {
-        S3Request abort{"AbortMultipartUpload",
-                        "DELETE",
-                        bucket_,
-                        key_,
-                        "uploadId=" + uri_encode(upload_id_, false),
-                        {},
-                        {}};
-        client_.perform(abort, {404});
-    } catch (const std::exception& e) {
-        // The bucket's lifecycle rules reclaim abandoned parts; nothing was made visible.
-        util::log_warn("{}", e.what());
-    }
+    abort_multipart(client_, bucket_, key_, upload_id_);
 }
 
 }  // namespace gdx::store::s3

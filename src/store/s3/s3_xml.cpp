@@ -56,6 +56,12 @@ std::string parse_upload_id(std::string_view body) {
     return id;
 }
 
+std::string parse_copy_part_etag(std::string_view body) {
+    pugi::xml_document doc;
+    if (!load(doc, body)) return {};
+    return doc.child("CopyPartResult").child_value("ETag");
+}
+
 std::string complete_multipart_xml(const std::vector<std::string>& part_etags) {
     pugi::xml_document doc;
     pugi::xml_node root = doc.append_child("CompleteMultipartUpload");

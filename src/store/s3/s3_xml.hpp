@@ -29,6 +29,9 @@ ListPage parse_list_page(std::string_view body);
 // The UploadId of an InitiateMultipartUploadResult; throws BackendError when absent.
 std::string parse_upload_id(std::string_view body);
 
+// The ETag of a CopyPartResult (UploadPartCopy); empty when the document has none.
+std::string parse_copy_part_etag(std::string_view body);
+
 // The CompleteMultipartUpload request body for parts 1..N with these ETags.
 std::string complete_multipart_xml(const std::vector<std::string>& part_etags);
 

@@ -1,0 +1,31 @@
+#pragma once
+// The requests around a multipart upload, shared by streamed uploads (S3Writer) and large
+// server-side copies (s3_copy): create it, complete it from its parts' ETags, abort it. The
+// parts themselves (UploadPart, UploadPartCopy) are each caller's own.
+#include <string>
+#include <vector>
+
+#include "store/s3/s3_client.hpp"
+
+namespace gdx::store::s3 {
+
+// CreateMultipartUpload; returns the upload id.
+std::string create_multipart(S3Client& client, const std::string& bucket, const std::string& key);
+
+// "partNumber=N&uploadId=…" for part N (1-based) of the upload.
+std::string part_query(size_t part_number, const std::string& upload_id);
+
+// CompleteMultipartUpload with parts 1..N (a 200 carrying an <Error> fails too).
+void complete_multipart(S3Client& client, const std::string& bucket, const std::string& key,
+                        const std::string& upload_id, const std::vector<std::string>& part_etags);
+
+// AbortMultipartUpload; a failure is only logged (the bucket's lifecycle rules reclaim
+// abandoned parts, and nothing was made visible).
+void abort_multipart(S3Client& client, const std::string& bucket, const std::string& key,
+                     const std::string& upload_id) noexcept;
+
+// The config of `client` with the credentials it uses now pinned, for a client on another
+// thread (a curl handle is never shared between threads).
+S3Config config_for_worker(S3Client& client);
+
+}  // namespace gdx::store::s3
