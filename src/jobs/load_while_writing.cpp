@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "store/byte_pipe.hpp"
+#include "util/env_integer.hpp"
 #include "util/error.hpp"
 
 namespace gdx::jobs {
@@ -44,15 +45,8 @@ std::unique_ptr<store::BytePipe> make_pipe(size_t spool_bytes) {
 }  // namespace
 
 size_t spool_bytes_from_env() {
-    const char* v = std::getenv("GDX_SPOOL_MB");
-    if (!v || !*v) return kDefaultSpoolMiB << 20;
-    char* end = nullptr;
-    long n = std::strtol(v, &end, 10);
-    if (*end != '\0' || n < 0 || n > (1 << 20)) {
-        throw ConfigError(
-            std::string("GDX_SPOOL_MB must be a number of MiB from 0 to 1048576, got '") + v + "'");
-    }
-    return static_cast<size_t>(n) << 20;
+    const long mib = util::env_integer("GDX_SPOOL_MB", kDefaultSpoolMiB, 0, 1 << 20);
+    return static_cast<size_t>(mib) << 20;
 }
 
 uint64_t load_while_writing(store::ObjectStore& store, const std::string& bucket,

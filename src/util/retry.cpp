@@ -1,5 +1,6 @@
 #include "util/retry.hpp"
 
+#include "util/env_integer.hpp"
 #include "util/log.hpp"
 
 #include <algorithm>
@@ -9,28 +10,11 @@
 #include <string>
 
 namespace gdx::util {
-namespace {
-
-long env_number(const char* name, long fallback, long min_value) {
-    const char* raw = std::getenv(name);
-    if (!raw || !*raw) return fallback;
-    long value = 0;
-    std::string_view text(raw);
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value < min_value) {
-        throw ConfigError(std::string(name) + " must be an integer >= " +
-                          std::to_string(min_value) + ", got '" + std::string(text) + "'");
-    }
-    return value;
-}
-
-}  // namespace
-
 RetryPolicy RetryPolicy::from_env() {
     RetryPolicy p;
-    p.base = std::chrono::milliseconds(env_number("GDX_RETRY_BASE_MS", p.base.count(), 0));
-    p.cap = std::chrono::milliseconds(env_number("GDX_RETRY_CAP_MS", p.cap.count(), 0));
-    p.max_attempts = static_cast<int>(env_number("GDX_RETRY_MAX_ATTEMPTS", p.max_attempts, 1));
+    p.base = std::chrono::milliseconds(env_integer("GDX_RETRY_BASE_MS", p.base.count(), 0));
+    p.cap = std::chrono::milliseconds(env_integer("GDX_RETRY_CAP_MS", p.cap.count(), 0));
+    p.max_attempts = static_cast<int>(env_integer("GDX_RETRY_MAX_ATTEMPTS", p.max_attempts, 1));
     return p;
 }
 

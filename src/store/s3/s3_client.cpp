@@ -5,6 +5,7 @@
 
 #include "store/s3/s3_codec.hpp"
 #include "store/s3/s3_xml.hpp"
+#include "util/env_integer.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
 
@@ -14,17 +15,6 @@ namespace {
 std::string env(const char* name) {
     const char* v = std::getenv(name);
     return v ? std::string(v) : std::string();
-}
-
-long env_positive(const char* name, long fallback) {
-    std::string v = env(name);
-    if (v.empty()) return fallback;
-    char* end = nullptr;
-    long n = std::strtol(v.c_str(), &end, 10);
-    if (*end != '\0' || n <= 0) {
-        throw ConfigError(std::string(name) + " must be a positive integer, got '" + v + "'");
-    }
-    return n;
 }
 
 size_t read_upload(char* dst, size_t size, size_t n, void* user) {
@@ -86,10 +76,11 @@ S3Config S3Config::from_env() {
     c.region = env("AWS_REGION");
     if (c.region.empty()) c.region = env("AWS_DEFAULT_REGION");
     if (c.region.empty()) c.region = "us-east-1";
-    c.part_size = static_cast<size_t>(env_positive("GDX_S3_PART_SIZE", c.part_size));
+    c.part_size = static_cast<size_t>(
+        util::env_integer("GDX_S3_PART_SIZE", static_cast<long>(c.part_size), 1));
     c.copy_part_size = static_cast<uint64_t>(
-        env_positive("GDX_S3_COPY_PART_SIZE", static_cast<long>(c.copy_part_size)));
-    c.stall_timeout_s = env_positive("GDX_S3_STALL_SECONDS", c.stall_timeout_s);
+        util::env_integer("GDX_S3_COPY_PART_SIZE", static_cast<long>(c.copy_part_size), 1));
+    c.stall_timeout_s = util::env_integer("GDX_S3_STALL_SECONDS", c.stall_timeout_s, 1);
     c.retry = util::RetryPolicy::from_env();
     return c;
 }
