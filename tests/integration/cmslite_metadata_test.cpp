@@ -237,12 +237,17 @@ std::string shipped_input() {
            row("N2", "CA4CBBBB070F043ACF7FB35FE3FD1081", "PAGE") + row("N3", "N2", "ASSET");
 }
 
-TEST(CmsliteShipped, ProductionConfigLoadsWithItsDdl) {
-    Workspace ws;
+// The shipped DDL, run with `gdx sql -f` as a user would.
+void create_shipped_tables(Workspace& ws) {
     auto ddl =
         gdx::test::run_gdx({"sql", "-f", kShipped + "ddl/cmslite.metadata.sql", "--warehouse",
                             ws.warehouse_uri(), "--log-dir", (ws.dir() / "logs").string()});
     ASSERT_EQ(ddl.exit_code, 0) << ddl.err;
+}
+
+TEST(CmsliteShipped, ProductionConfigLoadsWithItsDdl) {
+    Workspace ws;
+    ASSERT_NO_FATAL_FAILURE(create_shipped_tables(ws));
     ws.put(kShippedBucket, "client/cmslite_gdx/cmslite.csv.2021-06-02", shipped_input(), 10s);
     auto r = ws.run_job("cmslite-metadata", kShipped + "cmslite_gdx.json");
     // The shipped post-load SQL uses Redshift-only syntax (an `index` alias, lateral column
@@ -260,10 +265,7 @@ TEST(CmsliteShipped, ProductionConfigLoadsWithItsDdl) {
 
 TEST(CmsliteShipped, ProductionConfigFillsEveryTable) {
     Workspace ws;
-    auto ddl =
-        gdx::test::run_gdx({"sql", "-f", kShipped + "ddl/cmslite.metadata.sql", "--warehouse",
-                            ws.warehouse_uri(), "--log-dir", (ws.dir() / "logs").string()});
-    ASSERT_EQ(ddl.exit_code, 0) << ddl.err;
+    ASSERT_NO_FATAL_FAILURE(create_shipped_tables(ws));
     std::ifstream in(kShipped + "cmslite_gdx.json");
     auto cfg = json::parse(in);
     cfg["sql_query"] = "trivial.sql";
@@ -291,10 +293,7 @@ TEST(CmsliteShipped, ProductionConfigFillsEveryTable) {
 
 TEST(CmsliteShipped, GroupsConfigNamesTheTableItsDdlDoesNotCreate) {
     Workspace ws;
-    auto ddl =
-        gdx::test::run_gdx({"sql", "-f", kShipped + "ddl/cmslite.metadata.sql", "--warehouse",
-                            ws.warehouse_uri(), "--log-dir", (ws.dir() / "logs").string()});
-    ASSERT_EQ(ddl.exit_code, 0) << ddl.err;
+    ASSERT_NO_FATAL_FAILURE(create_shipped_tables(ws));
     ws.put(kShippedBucket, "client/cmslite_gdx/cmslite.csv.2021-06-02", shipped_input(), 10s);
     auto r = ws.run_job("cmslite-metadata", kShipped + "cmslite_groups_gdx.json");
     EXPECT_EQ(r.exit_code, 2) << r.err;
