@@ -90,6 +90,20 @@ std::string StatementEditor::render() const {
     return out;
 }
 
+size_t create_table_name(const StatementEditor& ed) {
+    if (ed.size() == 0 || !ed.at(0).is("CREATE")) return 0;
+    size_t k = 1;
+    while (ed.has(k) && (ed.at(k).is("LOCAL") || ed.at(k).is("TEMP") || ed.at(k).is("TEMPORARY"))) {
+        ++k;
+    }
+    if (!ed.has(k) || !ed.at(k).is("TABLE")) return 0;
+    ++k;
+    if (ed.has(k + 2) && ed.at(k).is("IF") && ed.at(k + 1).is("NOT") && ed.at(k + 2).is("EXISTS")) {
+        k += 3;
+    }
+    return ed.has(k) ? k : 0;
+}
+
 std::string one_line(std::string_view statement) {
     std::string out;
     for (const Token& t : tokenize(statement)) {

@@ -47,6 +47,10 @@ class StatementEditor {
     bool nbsp_ = false;
 };
 
+// Significant index of the table name of `CREATE [LOCAL|TEMP|TEMPORARY] TABLE [IF NOT EXISTS]
+// name`, or 0 when the statement is no CREATE TABLE.
+size_t create_table_name(const StatementEditor& ed);
+
 // Collapses runs of space and comments into single spaces (for notes and logs).
 std::string one_line(std::string_view statement);
 

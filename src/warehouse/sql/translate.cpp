@@ -1,9 +1,11 @@
 #include "warehouse/sql/translate.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <utility>
 
+#include "warehouse/sql/key_constraints.hpp"
 #include "warehouse/sql/statements.hpp"
 
 namespace gdx::warehouse::sql {
@@ -64,7 +66,7 @@ class StatementTranslator {
             const size_t name = ed_.has(1) && ed_.at(1).is("TABLE") ? 2 : 1;
             if (ed_.has(name)) ed_.replace(0, name - 1, "DELETE FROM");
         }
-        const size_t table_name = create_table_name();
+        const size_t table_name = create_table_name(ed_);
         if (table_name != 0) {
             table_ = qualified_name(table_name);
             if (sqlite && registered_schema_ != "") {
@@ -78,7 +80,18 @@ class StatementTranslator {
             out_.notes.push_back(
                 fmt::format("{}: dropped {} (Redshift-only)", table_, drops_.summary()));
         }
-        out_.statements.push_back(ed_.edited() ? ed_.render() : std::string(statement_));
+        std::string rendered = ed_.edited() ? ed_.render() : std::string(statement_);
+        if (table_name != 0) {
+            if (auto keys = drop_key_constraints(rendered, dialect_)) {
+                out_.notes.push_back(fmt::format(
+                    "{}: {} not enforced, as on Redshift{}", table_, fmt::join(keys->dropped, ", "),
+                    keys->indexes.empty() ? "" : " (a plain index is kept for lookups)"));
+                out_.statements.push_back(std::move(keys->create_table));
+                for (auto& index : keys->indexes) out_.statements.push_back(std::move(index));
+                return;
+            }
+        }
+        out_.statements.push_back(std::move(rendered));
     }
 
   private:
@@ -127,23 +140,6 @@ class StatementTranslator {
                 "DROP SCHEMA {}: only the schema name is removed on SQLite, not its tables", name));
         }
         return true;
-    }
-
-    // Significant index of the table name of a CREATE TABLE, or 0 if not one.
-    size_t create_table_name() const {
-        if (!ed_.at(0).is("CREATE")) return 0;
-        size_t k = 1;
-        while (ed_.has(k) &&
-               (ed_.at(k).is("LOCAL") || ed_.at(k).is("TEMP") || ed_.at(k).is("TEMPORARY"))) {
-            ++k;
-        }
-        if (!ed_.has(k) || !ed_.at(k).is("TABLE")) return 0;
-        ++k;
-        if (ed_.has(k + 2) && ed_.at(k).is("IF") && ed_.at(k + 1).is("NOT") &&
-            ed_.at(k + 2).is("EXISTS")) {
-            k += 3;
-        }
-        return ed_.has(k) ? k : 0;
     }
 
     std::string qualified_name(size_t k) {

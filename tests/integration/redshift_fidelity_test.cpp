@@ -1,0 +1,53 @@
+// End-to-end, on each backend: data that Redshift (and so the original services) loads is
+// loaded by gdx too (docs/differences.md, "What Redshift loads, gdx loads").
+#include <gtest/gtest.h>
+
+#include "harness.hpp"
+
+using gdx::test::Backend;
+using gdx::test::backend_name;
+using gdx::test::base_config;
+using gdx::test::RunResult;
+using gdx::test::Workspace;
+using nlohmann::json;
+
+namespace {
+
+class RedshiftFidelity : public ::testing::TestWithParam<Backend> {
+protected:
+    RedshiftFidelity() : ws(GetParam()), kBucket(ws.bucket()) {
+        ws.sql("CREATE SCHEMA IF NOT EXISTS f");
+    }
+    RunResult load(const std::string& dbtable, const std::vector<std::string>& columns,
+                   const std::string& key, const std::string& body) {
+        cfg = base_config(dbtable, columns);
+        cfg["bucket"] = kBucket;
+        ws.put(kBucket, "client/dir/" + key, body);
+        return ws.run_job("s3-to-redshift", ws.write_file("config.json", cfg.dump(2)));
+    }
+
+    Workspace ws;
+    const std::string kBucket;
+    nlohmann::ordered_json cfg;
+};
+INSTANTIATE_TEST_SUITE_P(Backends, RedshiftFidelity,
+                         ::testing::Values(Backend::Embedded, Backend::S3Postgres),
+                         [](const auto& info) { return backend_name(info.param); });
+
+// Redshift does not enforce PRIMARY KEY, UNIQUE or REFERENCES: a repeated id loads.
+TEST_P(RedshiftFidelity, KeysInTheDdlAreNotEnforced) {
+    ws.sql(
+        "CREATE TABLE f.calls (\"ID\" INTEGER ENCODE ZSTD NOT NULL PRIMARY KEY, code VARCHAR(10) "
+        "UNIQUE, parent INTEGER REFERENCES f.calls (\"ID\"))");
+    auto r = load("f.calls", {"ID", "code", "parent"}, "calls.csv",
+                  "ID|code|parent\n1|a|7\n1|a|8\n2|b|1\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto rows = ws.query("SELECT \"ID\", code, parent FROM f.calls ORDER BY parent");
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[1]["ID"], 1);
+    EXPECT_EQ(rows[2]["ID"], 1);
+    EXPECT_EQ(rows[2]["code"], "a");
+    EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/dir/calls.csv"));
+}
+
+}  // namespace
