@@ -38,7 +38,8 @@ std::string read_part(std::string_view table, size_t& pos) {
                 break;
             }
             if (c == '\0') bad_name(table, "NUL in identifier");
-            out += c;
+            // Redshift folds quoted identifiers too (docs/redshift.md, "Identifiers").
+            out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
         }
         if (out.empty()) bad_name(table, "empty quoted identifier");
         return out;

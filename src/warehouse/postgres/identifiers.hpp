@@ -5,8 +5,9 @@
 
 namespace gdx::warehouse::pg {
 
-// A table name as the catalog spells it. Unquoted parts are folded to lower case (as the
-// server does); "quoted" parts are kept verbatim. Empty schema = the search path decides.
+// A table name as the catalog spells it. Every part is folded to lower case, "quoted" ones
+// too, as Redshift does by default (docs/redshift.md, "Identifiers"); quoting only allows
+// spaces and other characters. Empty schema = the search path decides.
 struct QualifiedName {
     std::string schema;
     std::string name;

@@ -6,6 +6,9 @@
 
 #include <chrono>
 
+#include "util/error.hpp"
+#include "warehouse/sql/statements.hpp"
+
 namespace gdx::warehouse {
 
 namespace {
@@ -93,6 +96,16 @@ uint64_t PgTransaction::replace(const pg::QualifiedName& given, const BatchRef& 
 void PgTransaction::execute(const std::string& sql) {
     guarded([&] {
         for (const std::string& statement : w_.prepare_script(sql)) {
+            // The script runs inside this transaction: its own BEGIN/COMMIT are skipped.
+            const auto control = sql::transaction_control(statement);
+            if (control == sql::TransactionControl::Rollback) {
+                throw BackendError("`" + statement +
+                                   "` inside a job's transaction is not supported");
+            }
+            if (control != sql::TransactionControl::None) {
+                spdlog::info("skipped `{}`: already inside the job's transaction", statement);
+                continue;
+            }
             try {
                 w_.run_statement(statement, nullptr);
             } catch (const pg::SqlError& e) {

@@ -104,6 +104,17 @@ size_t create_table_name(const StatementEditor& ed) {
     return ed.has(k) ? k : 0;
 }
 
+TransactionControl transaction_control(std::string_view statement) {
+    const StatementEditor ed(statement);
+    if (ed.size() == 0) return TransactionControl::None;
+    const Token& t = ed.at(0);
+    if (t.is("BEGIN") || (t.is("START") && ed.has(1) && ed.at(1).is("TRANSACTION")))
+        return TransactionControl::Begin;
+    if (t.is("COMMIT") || t.is("END")) return TransactionControl::Commit;
+    if (t.is("ROLLBACK") || t.is("ABORT")) return TransactionControl::Rollback;
+    return TransactionControl::None;
+}
+
 std::string one_line(std::string_view statement) {
     std::string out;
     for (const Token& t : tokenize(statement)) {

@@ -15,7 +15,7 @@ std::vector<std::string> split_statements(std::string_view script);
 // One statement's tokens with an index of the significant ones, plus non-overlapping edits
 // (added in increasing order) that render() applies.
 class StatementEditor {
-  public:
+public:
     explicit StatementEditor(std::string_view statement);
 
     size_t size() const { return sig_.size(); }
@@ -34,7 +34,7 @@ class StatementEditor {
     bool edited() const { return !edits_.empty() || nbsp_; }
     std::string render() const;
 
-  private:
+private:
     struct Edit {
         size_t begin;  // token index
         size_t end;    // token index, exclusive
@@ -50,6 +50,11 @@ class StatementEditor {
 // Significant index of the table name of `CREATE [LOCAL|TEMP|TEMPORARY] TABLE [IF NOT EXISTS]
 // name`, or 0 when the statement is no CREATE TABLE.
 size_t create_table_name(const StatementEditor& ed);
+
+// BEGIN / START TRANSACTION, COMMIT / END, ROLLBACK / ABORT: scripts run inside a job's own
+// transaction skip the first two and refuse the last (docs/redshift.md).
+enum class TransactionControl { None, Begin, Commit, Rollback };
+TransactionControl transaction_control(std::string_view statement);
 
 // Collapses runs of space and comments into single spaces (for notes and logs).
 std::string one_line(std::string_view statement);

@@ -148,7 +148,8 @@ std::string identifier_value(const Token& token) {
         std::string_view body = token.text.substr(1);
         if (!body.empty() && body.back() == '"') body.remove_suffix(1);
         for (size_t i = 0; i < body.size(); ++i) {
-            out.push_back(body[i]);
+            const char c = body[i];
+            out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
             if (body[i] == '"' && i + 1 < body.size() && body[i + 1] == '"') ++i;
         }
         return out;

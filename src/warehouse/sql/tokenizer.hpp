@@ -34,8 +34,8 @@ struct Token {
 // database then reports the syntax error).
 std::vector<Token> tokenize(std::string_view sql);
 
-// The identifier a Word or QuotedIdent names, PostgreSQL-style: unquoted words are folded
-// to lower case, quoted ones are unescaped and kept as written.
+// The identifier a Word or QuotedIdent names, Redshift-style: folded to lower case (ASCII),
+// quoted ones too (Redshift's default); quoted ones are unescaped.
 std::string identifier_value(const Token& token);
 
 // Upper-cased text of a token (for notes and keyword comparisons).

@@ -5,7 +5,9 @@
 
 #include <utility>
 
+#include "warehouse/sql/expressions.hpp"
 #include "warehouse/sql/key_constraints.hpp"
+#include "warehouse/sql/search_path.hpp"
 #include "warehouse/sql/statements.hpp"
 
 namespace gdx::warehouse::sql {
@@ -26,7 +28,7 @@ std::string sql_string(std::string_view value) {
 
 // Dropped clauses of one CREATE TABLE, counted, in order of first appearance.
 class DropLog {
-  public:
+public:
     void add(std::string clause) {
         for (auto& [name, count] : entries_) {
             if (name == clause) {
@@ -47,12 +49,12 @@ class DropLog {
         return out;
     }
 
-  private:
+private:
     std::vector<std::pair<std::string, int>> entries_;
 };
 
 class StatementTranslator {
-  public:
+public:
     StatementTranslator(std::string_view statement, Dialect dialect, Translation& out)
         : ed_(statement), statement_(statement), dialect_(dialect), out_(out) {}
 
@@ -80,7 +82,8 @@ class StatementTranslator {
             out_.notes.push_back(
                 fmt::format("{}: dropped {} (Redshift-only)", table_, drops_.summary()));
         }
-        std::string rendered = ed_.edited() ? ed_.render() : std::string(statement_);
+        std::string rendered =
+            rewrite_expressions(ed_.edited() ? ed_.render() : std::string(statement_), dialect_);
         if (table_name != 0) {
             if (auto keys = drop_key_constraints(rendered, dialect_)) {
                 out_.notes.push_back(fmt::format(
@@ -94,7 +97,7 @@ class StatementTranslator {
         out_.statements.push_back(std::move(rendered));
     }
 
-  private:
+private:
     // Statements SQLite has no equivalent for (roles, ownership, comments, settings,
     // Redshift maintenance). Returns true when dropped.
     bool drop_on_sqlite() {
@@ -151,35 +154,19 @@ class StatementTranslator {
         return name;
     }
 
+    // Redshift-only clauses of CREATE TABLE (expressions are rewritten afterwards, by
+    // rewrite_expressions).
     void rewrite(bool create_table) {
-        const bool sqlite = dialect_ == Dialect::SQLite;
         for (size_t k = 0; k < ed_.size(); ++k) {
             const Token& t = ed_.at(k);
             if (t.kind != TokenKind::Word) continue;
-            const bool after_dot = k > 0 && ed_.at(k - 1).is_punct('.');
-            const bool call = ed_.has(k + 1) && ed_.at(k + 1).is_punct('(');
-            if (after_dot) continue;
+            if (k > 0 && ed_.at(k - 1).is_punct('.')) continue;
             if (create_table) {
                 const size_t next = table_clause(k);
                 if (next != k) {
                     k = next - 1;
                     continue;
                 }
-            }
-            if (sqlite) {
-                if (t.is("SYSDATE") && !call) ed_.replace(k, k, "sysdate()");
-                // SQLite's grammar reserves LEFT/RIGHT for joins; `LEFT(` is always a call.
-                if (t.is("LEFT") && call) ed_.replace(k, k, "redshift_left");
-                if (t.is("RIGHT") && call) ed_.replace(k, k, "redshift_right");
-            } else if (t.is("SYSDATE") && !call) {
-                ed_.replace(k, k, std::string(kPgNow));
-            } else if (t.is("GETDATE") && call && ed_.has(k + 2) && ed_.at(k + 2).is_punct(')')) {
-                ed_.replace(k, k + 2, std::string(kPgGetdate));
-                k += 2;
-            } else if (t.is("NVL") && call) {
-                ed_.replace(k, k, "COALESCE");
-            } else if (t.is("LEN") && call) {
-                ed_.replace(k, k, "LENGTH");
             }
         }
     }
@@ -304,7 +291,17 @@ class StatementTranslator {
 
 Translation translate_redshift(std::string_view script, Dialect dialect) {
     Translation out;
-    for (const std::string& statement : split_statements(script)) {
+    std::string search_path;  // SQLite: the schema of the last SET search_path
+    for (std::string statement : split_statements(script)) {
+        if (dialect == Dialect::SQLite) {
+            if (auto schema = search_path_schema(statement)) {
+                search_path = *schema;
+                out.notes.push_back(fmt::format(
+                    "search_path {}: unqualified table names are qualified with it", search_path));
+                continue;
+            }
+            if (!search_path.empty()) statement = qualify_with_search_path(statement, search_path);
+        }
         StatementTranslator(statement, dialect, out).run();
     }
     return out;

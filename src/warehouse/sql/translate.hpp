@@ -28,11 +28,13 @@ inline constexpr std::string_view kSqliteSchemaTable = "gdx_schemas";
 //   (key_constraints.hpp): dropped, a primary key column stays NOT NULL, and the key's
 //   columns get a plain index (an extra CREATE INDEX statement after the table).
 // * SQLite only: GRANT, REVOKE, ALTER TABLE … OWNER TO, COMMENT ON, SET/RESET, VACUUM and
-//   ANALYZE are dropped (noted); CREATE/DROP SCHEMA maintain kSqliteSchemaTable and
-//   CREATE TABLE s.t registers schema s; TRUNCATE becomes DELETE FROM; bare SYSDATE
-//   becomes sysdate() and LEFT(/RIGHT( become redshift_left(/redshift_right( (functions
-//   SqliteWarehouse registers).
-// * PostgreSQL only: GETDATE()/SYSDATE → UTC now(), NVL → COALESCE, LEN → LENGTH.
+//   ANALYZE are dropped (noted); SET search_path TO s qualifies the unqualified table names
+//   of the following statements with s; CREATE/DROP SCHEMA maintain kSqliteSchemaTable and
+//   CREATE TABLE s.t registers schema s; TRUNCATE becomes DELETE FROM.
+// * Then every statement's expressions go through rewrite_expressions (expressions.hpp):
+//   casts, Redshift date functions, GETDATE/SYSDATE (GDX_NOW), NVL/LEN, LEFT/RIGHT,
+//   lateral column aliases, derived tables without alias, quoted identifiers folded to
+//   lower case. docs/redshift.md has the table of rules per backend.
 Translation translate_redshift(std::string_view script, Dialect dialect);
 
 }  // namespace gdx::warehouse::sql

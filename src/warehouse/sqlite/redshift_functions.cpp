@@ -1,12 +1,15 @@
 #include "warehouse/sqlite/redshift_functions.hpp"
 
 #include <chrono>
-#include <ctime>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "util/error.hpp"
+#include "warehouse/sql/redshift_datetime.hpp"
 
 namespace gdx::warehouse::sqlite {
 namespace {
@@ -78,29 +81,157 @@ void nvl2(sqlite3_context* ctx, int, sqlite3_value** argv) {
     sqlite3_result_value(ctx, sqlite3_value_type(argv[0]) != SQLITE_NULL ? argv[1] : argv[2]);
 }
 
-// Current UTC time as Redshift prints a TIMESTAMP; getdate() has whole seconds.
-void now_text(sqlite3_context* ctx, bool fraction) {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t secs = std::chrono::system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[40];
-    size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    if (fraction) {
-        const auto micros =
-            std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
-            1000000;
-        n += static_cast<size_t>(
-            std::snprintf(buf + n, sizeof buf - n, ".%06lld", static_cast<long long>(micros)));
-    }
-    result_text(ctx, std::string_view(buf, n));
-}
-
+// The current time as Redshift prints a TIMESTAMP (GDX_NOW pins it).
 void getdate(sqlite3_context* ctx, int, sqlite3_value**) {
-    now_text(ctx, false);
+    try {
+        result_text(ctx, sql::format_timestamp(sql::redshift_getdate()));
+    } catch (const std::exception& e) {
+        sqlite3_result_error(ctx, e.what(), -1);
+    }
 }
 void sysdate(sqlite3_context* ctx, int, sqlite3_value**) {
-    now_text(ctx, true);
+    try {
+        result_text(ctx, sql::format_timestamp(sql::redshift_sysdate()));
+    } catch (const std::exception& e) {
+        sqlite3_result_error(ctx, e.what(), -1);
+    }
+}
+
+// A date/time argument: ISO or YYYYMMDD text (or an integer such as 20240131).
+std::optional<sql::DateTime> datetime_arg(sqlite3_context* ctx, const char* fn, sqlite3_value* v) {
+    const std::string_view text = text_arg(v);
+    auto parsed = sql::parse_datetime(text);
+    if (!parsed) {
+        const std::string message =
+            fmt::format("{}: invalid input syntax for type timestamp: \"{}\"", fn, text);
+        sqlite3_result_error(ctx, message.c_str(), -1);
+    }
+    return parsed;
+}
+
+void error(sqlite3_context* ctx, const char* fn, const std::exception& e) {
+    const std::string message = fmt::format("{}: {}", fn, e.what());
+    sqlite3_result_error(ctx, message.c_str(), -1);
+}
+
+// dateadd('part', n, t) → TIMESTAMP text.
+void dateadd(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    if (any_null(argc, argv)) return sqlite3_result_null(ctx);
+    const auto t = datetime_arg(ctx, "dateadd", argv[2]);
+    if (!t) return;
+    try {
+        result_text(ctx, sql::format_timestamp(
+                             sql::date_add(text_arg(argv[0]), sqlite3_value_int64(argv[1]), *t)));
+    } catch (const std::exception& e) {
+        error(ctx, "dateadd", e);
+    }
+}
+
+void datediff(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    if (any_null(argc, argv)) return sqlite3_result_null(ctx);
+    const auto a = datetime_arg(ctx, "datediff", argv[1]);
+    if (!a) return;
+    const auto b = datetime_arg(ctx, "datediff", argv[2]);
+    if (!b) return;
+    try {
+        sqlite3_result_int64(ctx, sql::date_diff(text_arg(argv[0]), *a, *b));
+    } catch (const std::exception& e) {
+        error(ctx, "datediff", e);
+    }
+}
+
+void date_trunc(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    if (any_null(argc, argv)) return sqlite3_result_null(ctx);
+    const auto t = datetime_arg(ctx, "date_trunc", argv[1]);
+    if (!t) return;
+    try {
+        result_text(ctx, sql::format_timestamp(sql::date_trunc(text_arg(argv[0]), *t)));
+    } catch (const std::exception& e) {
+        error(ctx, "date_trunc", e);
+    }
+}
+
+void to_char(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    if (any_null(argc, argv)) return sqlite3_result_null(ctx);
+    const auto t = datetime_arg(ctx, "to_char", argv[0]);
+    if (!t) return;
+    result_text(ctx, sql::to_char(*t, text_arg(argv[1])));
+}
+
+// convert_timezone([source,] target, t): source defaults to UTC.
+void convert_timezone(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    if (any_null(argc, argv)) return sqlite3_result_null(ctx);
+    const auto t = datetime_arg(ctx, "convert_timezone", argv[argc - 1]);
+    if (!t) return;
+    try {
+        const std::string_view source = argc == 3 ? text_arg(argv[0]) : "UTC";
+        result_text(ctx, sql::format_timestamp(
+                             sql::convert_timezone(source, text_arg(argv[argc - 2]), *t)));
+    } catch (const std::exception& e) {
+        error(ctx, "convert_timezone", e);
+    }
+}
+
+// DATE(x) and x::DATE.
+void to_date(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    if (any_null(argc, argv)) return sqlite3_result_null(ctx);
+    const auto t = datetime_arg(ctx, "date", argv[0]);
+    if (t) result_text(ctx, sql::format_date(*t));
+}
+
+// x::TIMESTAMP, TIMESTAMP 'x'.
+void to_timestamp(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    if (any_null(argc, argv)) return sqlite3_result_null(ctx);
+    const auto t = datetime_arg(ctx, "timestamp", argv[0]);
+    if (t) result_text(ctx, sql::format_timestamp(*t));
+}
+
+// x::BOOLEAN: the spellings Redshift accepts, stored as 1/0 like loaded booleans.
+void to_bool(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    if (any_null(argc, argv)) return sqlite3_result_null(ctx);
+    if (sqlite3_value_type(argv[0]) == SQLITE_INTEGER ||
+        sqlite3_value_type(argv[0]) == SQLITE_FLOAT)
+        return sqlite3_result_int(ctx, sqlite3_value_double(argv[0]) != 0 ? 1 : 0);
+    std::string v(text_arg(argv[0]));
+    while (!v.empty() && v.back() == ' ') v.pop_back();
+    while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+    for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v == "t" || v == "true" || v == "y" || v == "yes" || v == "1" || v == "on")
+        return sqlite3_result_int(ctx, 1);
+    if (v == "f" || v == "false" || v == "n" || v == "no" || v == "0" || v == "off")
+        return sqlite3_result_int(ctx, 0);
+    const std::string message =
+        fmt::format("invalid input syntax for type boolean: \"{}\"", text_arg(argv[0]));
+    sqlite3_result_error(ctx, message.c_str(), -1);
+}
+
+// translate(s, from, to): each character of `from` becomes the character at the same
+// position of `to`, or is deleted when `to` is shorter (UTF-8 aware).
+void translate(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    if (any_null(argc, argv)) return sqlite3_result_null(ctx);
+    auto chars = [](std::string_view s) {
+        std::vector<std::string_view> out;
+        for (size_t i = 0; i < s.size();) {
+            size_t j = i + 1;
+            while (j < s.size() && continuation_byte(s[j])) ++j;
+            out.push_back(s.substr(i, j - i));
+            i = j;
+        }
+        return out;
+    };
+    const auto from = chars(text_arg(argv[1]));
+    const auto to = chars(text_arg(argv[2]));
+    std::string out;
+    for (std::string_view c : chars(text_arg(argv[0]))) {
+        size_t k = 0;
+        while (k < from.size() && from[k] != c) ++k;
+        if (k == from.size()) {
+            out += c;
+        } else if (k < to.size()) {
+            out += to[k];
+        }
+    }
+    result_text(ctx, out);
 }
 
 void len(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
@@ -156,6 +287,16 @@ void register_redshift_functions(sqlite3* db) {
     add(db, "charindex", 2, charindex, true);
     add(db, "redshift_left", 2, left, true);
     add(db, "redshift_right", 2, right, true);
+    add(db, "dateadd", 3, dateadd, true);
+    add(db, "datediff", 3, datediff, true);
+    add(db, "date_trunc", 2, date_trunc, true);
+    add(db, "to_char", 2, to_char, true);
+    add(db, "convert_timezone", 2, convert_timezone, true);
+    add(db, "convert_timezone", 3, convert_timezone, true);
+    add(db, "redshift_date", 1, to_date, true);
+    add(db, "redshift_timestamp", 1, to_timestamp, true);
+    add(db, "redshift_bool", 1, to_bool, true);
+    add(db, "translate", 3, translate, true);
 }
 
 }  // namespace gdx::warehouse::sqlite

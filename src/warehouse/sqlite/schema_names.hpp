@@ -18,8 +18,7 @@ namespace gdx::warehouse::sqlite {
 std::string quote_identifier(std::string_view name);
 
 // Storage name of a table given as in a config: "servicebc.call_centre" → servicebc.call_centre,
-// "Servicebc.\"Mixed\"" → servicebc.Mixed (unquoted parts fold to lower case, as in
-// PostgreSQL/Redshift).
+// "Servicebc.\"Mixed\"" → servicebc.mixed (every part folds to lower case, as on Redshift).
 std::string storage_table_name(std::string_view name);
 
 // Rewrites schema-qualified names in one statement for SQLite:
@@ -27,7 +26,7 @@ std::string storage_table_name(std::string_view name);
 //                    (FROM/JOIN/UPDATE/INTO/DELETE FROM), so `t.col` keeps resolving;
 //   s.t.col        → "t".col;
 //   ALTER TABLE s.t RENAME TO u → … RENAME TO "s.u" (the table stays in its schema).
-// `schemas` holds registered schema names (lower case unless created quoted).
+// `schemas` holds registered schema names (lower case).
 std::string qualify_schema_names(std::string_view statement, const std::set<std::string>& schemas);
 
 }  // namespace gdx::warehouse::sqlite

@@ -18,7 +18,12 @@ std::optional<types::TableSchema> read_table_schema(sqlite3* db, const std::stri
         types::TableColumn column;
         column.name = st.column_text(0);
         const std::string declared = st.column_text(1);
-        column.type = types::parse_declared_type(declared);
+        if (declared.empty()) {
+            // CREATE TABLE … AS SELECT gives computed columns no declared type: any value.
+            column.type.kind = types::TypeKind::Other;
+        } else {
+            column.type = types::parse_declared_type(declared);
+        }
         // The loader reads IDENTITY(seed, step) from the full declared text.
         if (column.type.identity) column.type.declared = declared;
         column.type.not_null = column.type.not_null || st.column_int(2) != 0;

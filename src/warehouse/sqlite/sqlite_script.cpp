@@ -12,19 +12,6 @@
 namespace gdx::warehouse::sqlite {
 namespace {
 
-enum class Control { None, Begin, Commit, Rollback };
-
-Control transaction_control(std::string_view statement) {
-    const sql::StatementEditor ed(statement);
-    if (ed.size() == 0) return Control::None;
-    const sql::Token& t = ed.at(0);
-    if (t.is("BEGIN") || (t.is("START") && ed.has(1) && ed.at(1).is("TRANSACTION")))
-        return Control::Begin;
-    if (t.is("COMMIT") || t.is("END")) return Control::Commit;
-    if (t.is("ROLLBACK") || t.is("ABORT")) return Control::Rollback;
-    return Control::None;
-}
-
 Value column_value(sqlite3_stmt* st, int i) {
     switch (sqlite3_column_type(st, i)) {
         case SQLITE_NULL:
@@ -65,12 +52,12 @@ void run_redshift_sql(sqlite3* db, std::string_view sql, ScriptContext context,
     try {
         for (const auto& statement : translation.statements) {
             if (context == ScriptContext::Transaction) {
-                const Control control = transaction_control(statement);
-                if (control == Control::Rollback) {
+                const auto control = sql::transaction_control(statement);
+                if (control == sql::TransactionControl::Rollback) {
                     throw BackendError("SQLite: `" + statement +
                                        "` inside a load transaction is not supported");
                 }
-                if (control != Control::None) {
+                if (control != sql::TransactionControl::None) {
                     spdlog::info("sqlite: skipped `{}`: already inside the load transaction",
                                  statement);
                     continue;

@@ -143,7 +143,7 @@ TEST(DdlTranslate, SchemaAndSessionStatementsOnSqlite) {
               (std::vector<std::string>{"INSERT OR IGNORE INTO gdx_schemas(name) VALUES ('test')",
                                         "INSERT INTO gdx_schemas(name) VALUES ('other')",
                                         "DELETE FROM test.x", "DELETE FROM test.y",
-                                        "SELECT sysdate(), getdate(), nvl(a, 'x;') FROM t",
+                                        "SELECT sysdate(), getdate(), nvl(a, 'x;') FROM \"test\".t",
                                         "DELETE FROM gdx_schemas WHERE name = 'other'"}));
     EXPECT_EQ(t.notes.size(), 4u);
 }

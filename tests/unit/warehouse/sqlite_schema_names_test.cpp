@@ -10,9 +10,9 @@ namespace {
 const std::set<std::string> kSchemas = {"servicebc", "microservice", "mixed"};
 }
 
-TEST(SqliteSchemaNames, StorageNameFoldsUnquotedParts) {
+TEST(SqliteSchemaNames, StorageNameFoldsEveryPart) {
     EXPECT_EQ(storage_table_name("servicebc.call_centre"), "servicebc.call_centre");
-    EXPECT_EQ(storage_table_name("ServiceBC . \"Call\"\"Centre\""), "servicebc.Call\"Centre");
+    EXPECT_EQ(storage_table_name("ServiceBC . \"Call\"\"Centre\""), "servicebc.call\"centre");
     EXPECT_EQ(storage_table_name("t"), "t");
 }
 
@@ -23,7 +23,7 @@ TEST(SqliteSchemaNames, QualifiesKnownSchemasOnly) {
     EXPECT_EQ(qualify_schema_names("SELECT cm.title, x.y FROM other.t AS cm", kSchemas),
               "SELECT cm.title, x.y FROM other.t AS cm");
     EXPECT_EQ(qualify_schema_names("SELECT 'servicebc.x' FROM \"servicebc\".\"X\" s", kSchemas),
-              "SELECT 'servicebc.x' FROM \"servicebc.X\" s");
+              "SELECT 'servicebc.x' FROM \"servicebc.x\" s");
 }
 
 TEST(SqliteSchemaNames, AddsAliasWhereQueriesNameTheTable) {

@@ -1,0 +1,452 @@
+#include "warehouse/sql/redshift_datetime.hpp"
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <ctime>
+#include <stdexcept>
+
+namespace gdx::warehouse::sql {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::microseconds;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
+
+bool digits(std::string_view s, size_t at, size_t n) {
+    if (at + n > s.size()) return false;
+    for (size_t i = at; i < at + n; ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    }
+    return true;
+}
+
+int number(std::string_view s, size_t at, size_t n) {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// Reads HH:MM[:SS[.f{1,6}]] at i; returns the time since midnight.
+std::optional<microseconds> read_time(std::string_view s, size_t& i) {
+    if (!digits(s, i, 2) || i + 2 >= s.size() || s[i + 2] != ':' || !digits(s, i + 3, 2))
+        return std::nullopt;
+    const int h = number(s, i, 2), m = number(s, i + 3, 2);
+    i += 5;
+    int sec = 0;
+    int64_t micros = 0;
+    if (i < s.size() && s[i] == ':') {
+        if (!digits(s, i + 1, 2)) return std::nullopt;
+        sec = number(s, i + 1, 2);
+        i += 3;
+        if (i < s.size() && s[i] == '.') {
+            ++i;
+            int64_t scale = 100000;
+            size_t n = 0;
+            while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+                if (n++ < 6) {
+                    micros += (s[i] - '0') * scale;
+                    scale /= 10;
+                }
+                ++i;
+            }
+            if (n == 0) return std::nullopt;
+        }
+    }
+    if (h > 24 || m > 59 || sec > 60) return std::nullopt;
+    return hours(h) + minutes(m) + seconds(sec) + microseconds(micros);
+}
+
+DateTime normalise(date::sys_days day, int64_t micros) {
+    int64_t days = micros / kMicrosPerDay;
+    micros %= kMicrosPerDay;
+    if (micros < 0) {
+        micros += kMicrosPerDay;
+        --days;
+    }
+    return DateTime{day + date::days(days), microseconds(micros)};
+}
+
+DateTime from_sys(std::chrono::sys_time<microseconds> t) {
+    const auto day = date::floor<date::days>(t);
+    return DateTime{day, t - day};
+}
+
+std::chrono::sys_time<microseconds> to_sys(const DateTime& t) {
+    return std::chrono::sys_time<microseconds>(t.day.time_since_epoch()) + t.time;
+}
+
+DateTime add_months(const DateTime& t, int64_t months) {
+    const date::year_month_day ymd(t.day);
+    int64_t index = static_cast<int64_t>(int(ymd.year())) * 12 +
+                    static_cast<int64_t>(unsigned(ymd.month())) - 1 + months;
+    int64_t y = index >= 0 ? index / 12 : (index - 11) / 12;
+    const unsigned m = static_cast<unsigned>(index - y * 12) + 1;
+    const date::year_month_day_last last(date::year(static_cast<int>(y)),
+                                         date::month_day_last(date::month(m)));
+    const date::day d = std::min(ymd.day(), last.day());
+    return DateTime{date::sys_days(date::year(static_cast<int>(y)) / date::month(m) / d), t.time};
+}
+
+int64_t micros_of(std::string_view part) {
+    if (part == "week") return 7 * kMicrosPerDay;
+    if (part == "day") return kMicrosPerDay;
+    if (part == "hour") return 3600LL * 1000000;
+    if (part == "minute") return 60LL * 1000000;
+    if (part == "second") return 1000000;
+    if (part == "millisecond") return 1000;
+    if (part == "microsecond") return 1;
+    return 0;
+}
+
+std::string part_or_throw(std::string_view part) {
+    auto p = canonical_date_part(part);
+    if (!p) throw std::invalid_argument(fmt::format("unknown date part '{}'", part));
+    return *p;
+}
+
+const date::time_zone* zone(std::string_view name) {
+    const std::string n = lower(name);
+    if (n == "utc" || n == "gmt" || n == "etc/utc" || n == "z") return nullptr;
+    try {
+        return date::locate_zone(std::string(name));
+    } catch (const std::exception&) {
+        throw std::invalid_argument(fmt::format("unknown time zone '{}'", name));
+    }
+}
+
+constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                   "May",       "June",     "July",     "August",
+                                   "September", "October",  "November", "December"};
+constexpr const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                 "Thursday", "Friday", "Saturday"};
+
+// Case of a name pattern: "MONTH" → upper, "Month" → capitalised, "month" → lower.
+std::string cased(std::string_view name, std::string_view pattern) {
+    std::string out(name);
+    const bool all_upper = std::isupper(static_cast<unsigned char>(pattern[1]));
+    const bool first_upper = std::isupper(static_cast<unsigned char>(pattern[0]));
+    for (size_t i = 0; i < out.size(); ++i) {
+        const auto c = static_cast<unsigned char>(out[i]);
+        out[i] = static_cast<char>((all_upper || (i == 0 && first_upper)) ? std::toupper(c)
+                                                                          : std::tolower(c));
+    }
+    return out;
+}
+
+bool starts_with_ci(std::string_view s, size_t at, std::string_view upper_pattern) {
+    if (at + upper_pattern.size() > s.size()) return false;
+    for (size_t i = 0; i < upper_pattern.size(); ++i) {
+        if (std::toupper(static_cast<unsigned char>(s[at + i])) != upper_pattern[i]) return false;
+    }
+    return true;
+}
+
+std::string padded(int64_t v, int width, bool fill) {
+    return fill ? fmt::format("{:0{}}", v, width) : fmt::format("{}", v);
+}
+
+}  // namespace
+
+std::optional<DateTime> parse_datetime(std::string_view text) {
+    const std::string_view s = trim(text);
+    size_t i = 0;
+    int y, m, d;
+    if (digits(s, 0, 4) && s.size() >= 10 && s[4] == '-' && digits(s, 5, 2) && s[7] == '-' &&
+        digits(s, 8, 2)) {
+        y = number(s, 0, 4), m = number(s, 5, 2), d = number(s, 8, 2);
+        i = 10;
+    } else if (digits(s, 0, 8) &&
+               (s.size() == 8 || !std::isdigit(static_cast<unsigned char>(s[8])))) {
+        y = number(s, 0, 4), m = number(s, 4, 2), d = number(s, 6, 2);
+        i = 8;
+    } else {
+        return std::nullopt;
+    }
+    const date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(m)),
+                                   date::day(static_cast<unsigned>(d))};
+    if (!ymd.ok()) return std::nullopt;
+    int64_t micros = 0;
+    if (i < s.size() && (s[i] == ' ' || s[i] == 'T' || s[i] == 't')) {
+        ++i;
+        auto t = read_time(s, i);
+        if (!t) return std::nullopt;
+        micros = t->count();
+    }
+    if (i < s.size()) {
+        if (s[i] == 'Z' || s[i] == 'z') {
+            ++i;
+        } else if (s[i] == '+' || s[i] == '-') {
+            const int sign = s[i] == '-' ? -1 : 1;
+            if (!digits(s, i + 1, 2)) return std::nullopt;
+            int offset = number(s, i + 1, 2) * 60;
+            i += 3;
+            if (i < s.size() && s[i] == ':') ++i;
+            if (digits(s, i, 2)) {
+                offset += number(s, i, 2);
+                i += 2;
+            }
+            micros -= sign * static_cast<int64_t>(offset) * 60 * 1000000;
+        }
+    }
+    if (i != s.size()) return std::nullopt;
+    return normalise(date::sys_days(ymd), micros);
+}
+
+std::string format_date(const DateTime& t) {
+    const date::year_month_day ymd(t.day);
+    return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()),
+                       unsigned(ymd.day()));
+}
+
+std::string format_timestamp(const DateTime& t) {
+    const int64_t us = t.time.count();
+    std::string out = fmt::format("{} {:02}:{:02}:{:02}", format_date(t), us / 3600000000,
+                                  us / 60000000 % 60, us / 1000000 % 60);
+    if (us % 1000000 != 0) {
+        std::string frac = fmt::format("{:06}", us % 1000000);
+        while (frac.back() == '0') frac.pop_back();
+        out += "." + frac;
+    }
+    return out;
+}
+
+std::optional<std::string> canonical_date_part(std::string_view part) {
+    static const struct {
+        const char* name;
+        std::initializer_list<std::string_view> spellings;
+    } kParts[] = {
+        {"millennium", {"millennium", "millennia", "mil", "mils"}},
+        {"century", {"century", "centuries", "c", "cent", "cents"}},
+        {"decade", {"decade", "decades", "dec", "decs"}},
+        {"year", {"year", "years", "y", "yr", "yrs"}},
+        {"quarter", {"quarter", "quarters", "qtr", "qtrs"}},
+        {"month", {"month", "months", "mon", "mons"}},
+        {"week", {"week", "weeks", "w"}},
+        {"day", {"day", "days", "d"}},
+        {"hour", {"hour", "hours", "h", "hr", "hrs"}},
+        {"minute", {"minute", "minutes", "m", "min", "mins"}},
+        {"second", {"second", "seconds", "s", "sec", "secs"}},
+        {"millisecond",
+         {"millisecond", "milliseconds", "ms", "msec", "msecs", "msecond", "mseconds", "millisec",
+          "millisecs", "millisecon"}},
+        {"microsecond",
+         {"microsecond", "microseconds", "microsec", "microsecs", "microsecond", "usecond",
+          "useconds", "us", "usec", "usecs"}},
+    };
+    const std::string p = lower(trim(part));
+    for (const auto& entry : kParts) {
+        for (std::string_view s : entry.spellings) {
+            if (p == s) return std::string(entry.name);
+        }
+    }
+    return std::nullopt;
+}
+
+DateTime date_add(std::string_view part_name, int64_t n, const DateTime& t) {
+    const std::string part = part_or_throw(part_name);
+    if (part == "millennium") return add_months(t, n * 12000);
+    if (part == "century") return add_months(t, n * 1200);
+    if (part == "decade") return add_months(t, n * 120);
+    if (part == "year") return add_months(t, n * 12);
+    if (part == "quarter") return add_months(t, n * 3);
+    if (part == "month") return add_months(t, n);
+    return normalise(t.day, t.time.count() + n * micros_of(part));
+}
+
+int64_t date_diff(std::string_view part_name, const DateTime& a, const DateTime& b) {
+    const std::string part = part_or_throw(part_name);
+    const date::year_month_day ya(a.day), yb(b.day);
+    const int64_t years = int(yb.year()) - int(ya.year());
+    const int64_t months = years * 12 + (int64_t(unsigned(yb.month())) - unsigned(ya.month()));
+    if (part == "millennium" || part == "century" || part == "decade") {
+        const int64_t span = part == "decade" ? 10 : part == "century" ? 100 : 1000;
+        auto floor_div = [](int64_t v, int64_t d) { return v >= 0 ? v / d : (v - d + 1) / d; };
+        return floor_div(int(yb.year()), span) - floor_div(int(ya.year()), span);
+    }
+    if (part == "year") return years;
+    if (part == "quarter") {
+        return years * 4 + (int64_t(unsigned(yb.month()) - 1) / 3) -
+               (int64_t(unsigned(ya.month()) - 1) / 3);
+    }
+    if (part == "month") return months;
+    const DateTime ta = date_trunc(part, a), tb = date_trunc(part, b);
+    const int64_t diff = (to_sys(tb) - to_sys(ta)).count();
+    return diff / micros_of(part);
+}
+
+DateTime date_trunc(std::string_view part_name, const DateTime& t) {
+    const std::string part = part_or_throw(part_name);
+    const date::year_month_day ymd(t.day);
+    auto first_of = [&](int year, unsigned month) {
+        return DateTime{date::sys_days(date::year(year) / date::month(month) / 1), {}};
+    };
+    const int y = int(ymd.year());
+    if (part == "millennium") return first_of(((y - 1) / 1000) * 1000 + 1, 1);
+    if (part == "century") return first_of(((y - 1) / 100) * 100 + 1, 1);
+    if (part == "decade") return first_of(y - y % 10, 1);
+    if (part == "year") return first_of(y, 1);
+    if (part == "quarter") return first_of(y, (unsigned(ymd.month()) - 1) / 3 * 3 + 1);
+    if (part == "month") return first_of(y, unsigned(ymd.month()));
+    if (part == "week") {
+        const date::weekday wd(t.day);
+        const unsigned since_monday = (wd.c_encoding() + 6) % 7;
+        return DateTime{t.day - date::days(since_monday), {}};
+    }
+    const int64_t unit = micros_of(part);
+    return DateTime{t.day, microseconds(t.time.count() / unit * unit)};
+}
+
+std::string to_char(const DateTime& t, std::string_view f) {
+    const date::year_month_day ymd(t.day);
+    const int year = int(ymd.year());
+    const unsigned month = unsigned(ymd.month()), day = unsigned(ymd.day());
+    const unsigned weekday = date::weekday(t.day).c_encoding();  // 0 = Sunday
+    const int64_t us = t.time.count();
+    const int hour = static_cast<int>(us / 3600000000),
+              minute = static_cast<int>(us / 60000000 % 60);
+    const int second = static_cast<int>(us / 1000000 % 60);
+    const int day_of_year =
+        (t.day - date::sys_days(date::year(year) / date::January / 1)).count() + 1;
+    std::string out;
+    size_t i = 0;
+    while (i < f.size()) {
+        bool fill = true;
+        if (starts_with_ci(f, i, "FM")) {
+            fill = false;
+            i += 2;
+            if (i >= f.size()) break;
+        }
+        auto take = [&](std::string_view pattern) {
+            if (!starts_with_ci(f, i, pattern)) return false;
+            i += pattern.size();
+            return true;
+        };
+        const std::string_view here = f.substr(i);
+        if (f[i] == '"') {
+            const size_t end = f.find('"', i + 1);
+            out += f.substr(i + 1, (end == std::string_view::npos ? f.size() : end) - i - 1);
+            i = end == std::string_view::npos ? f.size() : end + 1;
+        } else if (take("HH24")) {
+            out += padded(hour, 2, fill);
+        } else if (take("HH12") || take("HH")) {
+            out += padded(hour % 12 == 0 ? 12 : hour % 12, 2, fill);
+        } else if (take("MI")) {
+            out += padded(minute, 2, fill);
+        } else if (take("SS")) {
+            out += padded(second, 2, fill);
+        } else if (take("MS")) {
+            out += padded(us / 1000 % 1000, 3, fill);
+        } else if (take("US")) {
+            out += padded(us % 1000000, 6, fill);
+        } else if (take("AM") || take("PM")) {
+            const bool upper = std::isupper(static_cast<unsigned char>(here[0]));
+            out += hour < 12 ? (upper ? "AM" : "am") : (upper ? "PM" : "pm");
+        } else if (take("YYYY")) {
+            out += padded(year, 4, fill);
+        } else if (take("YYY")) {
+            out += padded(year % 1000, 3, fill);
+        } else if (take("YY")) {
+            out += padded(year % 100, 2, fill);
+        } else if (take("Y")) {
+            out += padded(year % 10, 1, fill);
+        } else if (take("MONTH")) {
+            const std::string name = cased(kMonths[month - 1], here.substr(0, 5));
+            out += fill ? fmt::format("{:<9}", name) : name;
+        } else if (take("MON")) {
+            out += cased(std::string_view(kMonths[month - 1]).substr(0, 3), here.substr(0, 3));
+        } else if (take("MM")) {
+            out += padded(month, 2, fill);
+        } else if (take("DAY")) {
+            const std::string name = cased(kDays[weekday], here.substr(0, 3));
+            out += fill ? fmt::format("{:<9}", name) : name;
+        } else if (take("DDD")) {
+            out += padded(day_of_year, 3, fill);
+        } else if (take("DD")) {
+            out += padded(day, 2, fill);
+        } else if (take("DY")) {
+            out += cased(std::string_view(kDays[weekday]).substr(0, 3), here.substr(0, 2));
+        } else if (take("D")) {
+            out += std::to_string(weekday + 1);
+        } else if (take("IW")) {
+            const date::weekday wd(t.day);
+            const auto thursday = t.day - date::days((wd.c_encoding() + 6) % 7) + date::days(3);
+            const auto iso_year = date::year_month_day(thursday).year();
+            const auto week1 = date::sys_days(iso_year / date::January / 1);
+            out += padded((thursday - week1).count() / 7 + 1, 2, fill);
+        } else if (take("WW")) {
+            out += padded((day_of_year - 1) / 7 + 1, 2, fill);
+        } else if (take("Q")) {
+            out += std::to_string((month - 1) / 3 + 1);
+        } else if (take("J")) {
+            out += std::to_string(t.day.time_since_epoch().count() + 2440588);
+        } else {
+            out += f[i++];
+        }
+    }
+    return out;
+}
+
+DateTime convert_timezone(std::string_view source, std::string_view target, const DateTime& t) {
+    const date::time_zone* from = zone(source);
+    const date::time_zone* to = zone(target);
+    auto wall = date::local_time<microseconds>(to_sys(t).time_since_epoch());
+    std::chrono::sys_time<microseconds> instant =
+        from == nullptr ? std::chrono::sys_time<microseconds>(wall.time_since_epoch())
+                        : from->to_sys(wall, date::choose::earliest);
+    if (to == nullptr) return from_sys(instant);
+    const auto local = to->to_local(instant);
+    return from_sys(std::chrono::sys_time<microseconds>(local.time_since_epoch()));
+}
+
+DateTime redshift_getdate() {
+    const char* pinned = std::getenv("GDX_NOW");
+    if (pinned == nullptr || *pinned == '\0') {
+        return from_sys(date::floor<seconds>(std::chrono::system_clock::now()));
+    }
+    const std::string_view s(pinned);
+    const auto parsed = parse_datetime(s);
+    if (s.size() != 19 || s[10] != 'T' || !parsed || parsed->time.count() % 1000000 != 0) {
+        throw std::invalid_argument(
+            fmt::format("GDX_NOW must be YYYY-MM-DDTHH:MM:SS (local time), not '{}'", s));
+    }
+    // Local time as TZ says, the way the original's datetime.now() read the clock.
+    const date::year_month_day ymd(parsed->day);
+    std::tm tm{};
+    tm.tm_year = int(ymd.year()) - 1900;
+    tm.tm_mon = static_cast<int>(unsigned(ymd.month())) - 1;
+    tm.tm_mday = static_cast<int>(unsigned(ymd.day()));
+    const int64_t secs = parsed->time.count() / 1000000;
+    tm.tm_hour = static_cast<int>(secs / 3600);
+    tm.tm_min = static_cast<int>(secs / 60 % 60);
+    tm.tm_sec = static_cast<int>(secs % 60);
+    tm.tm_isdst = -1;
+    tzset();
+    const std::time_t utc = std::mktime(&tm);
+    return from_sys(std::chrono::sys_time<microseconds>(seconds(utc)));
+}
+
+DateTime redshift_sysdate() {
+    const char* pinned = std::getenv("GDX_NOW");
+    if (pinned != nullptr && *pinned != '\0') return redshift_getdate();
+    return from_sys(date::floor<microseconds>(std::chrono::system_clock::now()));
+}
+
+}  // namespace gdx::warehouse::sql
