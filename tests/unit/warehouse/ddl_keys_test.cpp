@@ -31,20 +31,20 @@ TEST(DdlKeys, ColumnAndTableKeysAreDroppedWithPlainIndexes) {
     ASSERT_EQ(t.statements.size(), 4u);
     EXPECT_EQ(t.statements[0],
               "CREATE TABLE IF NOT EXISTS servicebc.calls (\n"
-              "  \"ID\" INTEGER NOT NULL,\n"
+              "  \"id\" INTEGER NOT NULL,\n"  // quoted names fold, as on Redshift
               "  code VARCHAR(10),\n"
               "  office INT,\n"
               "  a INT, b INT\n"
               ")");
     EXPECT_EQ(t.statements[1],
-              "CREATE INDEX IF NOT EXISTS \"calls_ID_idx\" ON servicebc.calls (\"ID\")");
+              "CREATE INDEX IF NOT EXISTS \"calls_id_idx\" ON servicebc.calls (\"id\")");
     EXPECT_EQ(t.statements[2],
               "CREATE INDEX IF NOT EXISTS \"calls_code_idx\" ON servicebc.calls (code)");
     EXPECT_EQ(t.statements[3],
               "CREATE INDEX IF NOT EXISTS \"calls_a_b_idx\" ON servicebc.calls (a, b)");
     ASSERT_EQ(t.notes.size(), 2u);
     EXPECT_EQ(t.notes[1],
-              "servicebc.calls: ID PRIMARY KEY, code UNIQUE, office REFERENCES servicebc.offices "
+              "servicebc.calls: id PRIMARY KEY, code UNIQUE, office REFERENCES servicebc.offices "
               "(id), UNIQUE (a, b), FOREIGN KEY (b) REFERENCES other(x) not enforced, as on "
               "Redshift (a plain index is kept for lookups)");
 }
@@ -55,8 +55,8 @@ TEST(DdlKeys, TableLevelPrimaryKeyMakesItsColumnsNotNull) {
         Dialect::SQLite);
     ASSERT_EQ(t.statements.size(), 2u);
     EXPECT_EQ(t.statements[0],
-              "create table t ( a int NOT NULL, \"B\" varchar(3) NOT NULL, c int)");
-    EXPECT_EQ(t.statements[1], "CREATE INDEX IF NOT EXISTS \"t_a_B_idx\" ON t (a, \"B\")");
+              "create table t ( a int NOT NULL, \"b\" varchar(3) NOT NULL, c int)");
+    EXPECT_EQ(t.statements[1], "CREATE INDEX IF NOT EXISTS \"t_a_b_idx\" ON t (a, \"b\")");
 }
 
 TEST(DdlKeys, SqliteIndexNamesCarryTheSchema) {
