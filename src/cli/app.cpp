@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/redshift_to_s3_command.hpp"
 #include "cli/sql_command.hpp"
 #include "jobs/cmslite_metadata.hpp"
 #include "jobs/s3_to_redshift.hpp"
@@ -79,6 +80,9 @@ int run(int argc, char** argv) {
         "replace them all, with the post-load SQL, in one transaction");
     add_job_options(*cms_cmd, cms);
 
+    CLI::App* r2s_cmd = nullptr;
+    auto run_r2s = add_redshift_to_s3_command(app, &r2s_cmd);
+
     SqlOptions sql;
     auto* sql_cmd = app.add_subcommand("sql",
                                        "run SQL on the warehouse; Redshift DDL (ENCODE, DISTKEY, "
@@ -114,6 +118,7 @@ int run(int argc, char** argv) {
             return jobs::run_cmslite_metadata(cms);
         });
     }
+    if (*r2s_cmd) return guarded(run_r2s);
     if (*sql_cmd) {
         if (sql.command.empty() && sql.file.empty()) {
             std::cerr << "gdx sql: give -c SQL or -f FILE\n";

@@ -11,7 +11,8 @@
 namespace gdx::jobs {
 
 std::string read_sql_file(const std::vector<std::filesystem::path>& candidates,
-                          const std::string& config_path, const std::string& sql_query) {
+                          const std::string& config_path, const std::string& sql_query,
+                          const std::string& key) {
     std::vector<std::string> looked;
     for (const auto& p : candidates) {
         looked.push_back(p.string());
@@ -20,11 +21,11 @@ std::string read_sql_file(const std::vector<std::filesystem::path>& candidates,
         std::stringstream ss;
         ss << in.rdbuf();
         if (!in && !in.eof()) break;
-        spdlog::info("post-load SQL: {}", p.string());
+        spdlog::info("{} file: {}", key, p.string());
         return ss.str();
     }
-    throw ConfigError(fmt::format("{}: sql_query file '{}' cannot be read (looked at {})",
-                                  config_path, sql_query, fmt::join(looked, ", ")));
+    throw ConfigError(fmt::format("{}: {} file '{}' cannot be read (looked at {})", config_path,
+                                  key, sql_query, fmt::join(looked, ", ")));
 }
 
 }  // namespace gdx::jobs

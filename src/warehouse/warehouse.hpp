@@ -5,7 +5,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
+#include <string_view>
 #include <string>
 #include <variant>
 #include <vector>
@@ -100,6 +102,23 @@ struct ResultRow {
 };
 using RowCallback = std::function<void(const ResultRow&)>;
 
+// A streamed query result (stream_query): column descriptions first, then one call per row.
+struct QueryColumn {
+    std::string name;        // as the server names it
+    bool character = false;  // CHAR/VARCHAR/TEXT: the values UNLOAD's ESCAPE applies to
+};
+// One cell as Redshift prints it in text (integers plain, dates YYYY-MM-DD, booleans t/f).
+struct QueryField {
+    std::string_view text;  // valid only during the row() call
+    bool null = false;
+};
+class QueryRowSink {
+public:
+    virtual ~QueryRowSink() = default;
+    virtual void begin(const std::vector<QueryColumn>& columns) = 0;
+    virtual void row(std::span<const QueryField> fields) = 0;
+};
+
 class Warehouse {
 public:
     virtual ~Warehouse() = default;
@@ -115,6 +134,15 @@ public:
     // `gdx sql`: runs a script (Redshift DDL/SQL accepted and translated); each result row of
     // each statement goes to on_row (may be empty).
     virtual void run_script(const std::string& sql, const RowCallback& on_row) = 0;
+    // Runs one query (Redshift dialect, translated for the backend) and hands its rows to
+    // `sink` one by one as the server produces them: the result is never held in memory.
+    // Throws BackendError (the query failed) or what the sink throws.
+    virtual void stream_query(const std::string& query, QueryRowSink& sink);
+    // True when query results are exported by the warehouse itself (Redshift UNLOAD writes to
+    // S3); then run_unload() is used instead of stream_query().
+    virtual bool unloads_to_store() const { return false; }
+    // Runs an UNLOAD statement; every value in `secrets` is removed from any error text.
+    virtual void run_unload(const std::string& statement, const std::vector<std::string>& secrets);
     // Human description for logs (never contains a password).
     virtual std::string describe() const = 0;
 };

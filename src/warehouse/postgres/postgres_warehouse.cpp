@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "warehouse/postgres/batch_text.hpp"
+#include "warehouse/postgres/pg_query_stream.hpp"
 #include "warehouse/postgres/postgres_transaction.hpp"
 #include "warehouse/sql/statements.hpp"
 #include "warehouse/sql/tokenizer.hpp"
@@ -139,6 +140,14 @@ std::vector<std::string> PostgresWarehouse::prepare_script(const std::string& sc
 
 void PostgresWarehouse::run_script(const std::string& script, const RowCallback& on_row) {
     for (const std::string& statement : prepare_script(script)) run_statement(statement, on_row);
+}
+
+void PostgresWarehouse::stream_query(const std::string& query, QueryRowSink& sink) {
+    std::vector<std::string> statements = prepare_script(query);
+    if (statements.size() != 1)
+        throw BackendError("the export query must be exactly one statement, found " +
+                           std::to_string(statements.size()));
+    pg::stream_copy_query(*conn_, statements[0], sink);
 }
 
 void PostgresWarehouse::run_statement(const std::string& statement, const RowCallback& on_row) {

@@ -33,6 +33,8 @@ class PostgresWarehouse : public Warehouse {
     // GRANT/REVOKE/ALTER … OWNER naming a role or table that does not exist is skipped with
     // a warning; any other error throws (SqlError, a BackendError, with the server's message).
     void run_script(const std::string& sql, const RowCallback& on_row) override;
+    // COPY (query) TO STDOUT in a read-only transaction (UTC, ISO dates), decoded row by row.
+    void stream_query(const std::string& query, QueryRowSink& sink) override;
     std::string describe() const override;
 
     // The catalog query behind describe_table ($1 = table, $2 = schema or '').

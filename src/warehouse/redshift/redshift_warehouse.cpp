@@ -68,4 +68,15 @@ uint64_t RedshiftWarehouse::copy_batch(const pg::QualifiedName& table, const Bat
     return std::strtoull(PQgetvalue(count.get(), 0, 0), nullptr, 10);
 }
 
+void RedshiftWarehouse::run_unload(const std::string& statement,
+                                   const std::vector<std::string>& secrets) {
+    std::vector<std::string> all = connection().secrets();
+    all.insert(all.end(), secrets.begin(), secrets.end());
+    try {
+        connection().exec(statement);
+    } catch (const pg::SqlError& e) {
+        throw BackendError(pg::redact(e.what(), all), e.transient());
+    }
+}
+
 }  // namespace gdx::warehouse

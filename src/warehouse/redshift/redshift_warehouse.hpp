@@ -16,6 +16,9 @@ class RedshiftWarehouse : public PostgresWarehouse {
     std::string describe_table_sql() const override;
     // Redshift reads the stored batch from S3 itself: it must be complete before the COPY.
     bool loads_while_writing() const override { return false; }
+    // Query results go to S3 with UNLOAD, written by the cluster itself.
+    bool unloads_to_store() const override { return true; }
+    void run_unload(const std::string& statement, const std::vector<std::string>& secrets) override;
 
   protected:
     std::vector<std::string> prepare_script(const std::string& sql) const override;

@@ -6,6 +6,7 @@
 #include "warehouse/sqlite/sqlite_db.hpp"
 #include "warehouse/sqlite/sqlite_ledger.hpp"
 #include "warehouse/sqlite/sqlite_loader.hpp"
+#include "warehouse/sqlite/sqlite_query_stream.hpp"
 #include "warehouse/sqlite/sqlite_script.hpp"
 
 namespace gdx::warehouse::sqlite {
@@ -104,6 +105,10 @@ void SqliteWarehouse::run_script(const std::string& sql, const RowCallback& on_r
     run_redshift_sql(db_, sql,
                      in_transaction_ ? ScriptContext::Transaction : ScriptContext::Autocommit,
                      &on_row);
+}
+
+void SqliteWarehouse::stream_query(const std::string& query, QueryRowSink& sink) {
+    stream_redshift_query(db_, query, sink);
 }
 
 }  // namespace gdx::warehouse::sqlite

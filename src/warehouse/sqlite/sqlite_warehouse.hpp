@@ -25,6 +25,7 @@ class SqliteWarehouse : public Warehouse {
     std::optional<LedgerEntry> ledger_lookup(const std::string& bucket,
                                              const std::string& key) override;
     void run_script(const std::string& sql, const RowCallback& on_row) override;
+    void stream_query(const std::string& query, QueryRowSink& sink) override;
     std::string describe() const override { return "sqlite:" + path_; }
 
   private:
