@@ -9,7 +9,6 @@
 #include <spdlog/spdlog.h>
 
 #include "config/redshift_to_s3_config.hpp"
-#include "export/dml_query.hpp"
 #include "export/dml_template.hpp"
 #include "export/export_dates.hpp"
 #include "export/export_query.hpp"
@@ -23,6 +22,7 @@
 #include "util/error.hpp"
 #include "util/redact.hpp"
 #include "warehouse/redshift/redshift_sql.hpp"
+#include "warehouse/sql/unload_literal.hpp"
 
 namespace gdx::jobs {
 namespace {
@@ -92,6 +92,16 @@ std::string templated_dml(const RedshiftToS3Config& cfg, const std::string& dml,
     return out;
 }
 
+// The DML as Redshift reads it out of UNLOAD's literal (for the warehouses that run the query
+// themselves); a DML Redshift could not read either is a config error naming the file.
+std::string decoded_dml(const RedshiftToS3Config& cfg, const std::string& dml) {
+    try {
+        return warehouse::sql::decode_unload_literal(dml);
+    } catch (const ConfigError& e) {
+        throw ConfigError(fmt::format("dml/{}: {}", cfg.dml, e.what()));
+    }
+}
+
 exports::TextFormat text_format(const RedshiftToS3Config& cfg) {
     return {cfg.field_delimiter(), cfg.addquotes, cfg.escape, cfg.header, {}};
 }
@@ -155,7 +165,7 @@ int run_redshift_to_s3(const RunOptions& options) {
         if (cfg.iam_role) wopts.iam_role = *cfg.iam_role;
         run.open_backends(wopts);
         if (!run.warehouse().unloads_to_store())  // a DML Redshift could not read either
-            exports::decode_unload_literal(dml, cfg.dml);
+            decoded_dml(cfg, dml);
         if (cfg.start_date) {
             std::vector<std::string> notes;
             dates = exports::resolve_dates(*cfg.start_date, *cfg.end_date,
@@ -180,7 +190,7 @@ int run_redshift_to_s3(const RunOptions& options) {
 
     const bool unload = run.warehouse().unloads_to_store();
     std::string query;
-    if (!unload) query = exports::portable_query(exports::decode_unload_literal(dml_text, cfg.dml));
+    if (!unload) query = decoded_dml(cfg, dml_text);
     if (options.dry_run) {
         auto auth = unload
                         ? warehouse::redshift::copy_auth_from_environment(cfg.iam_role.value_or(""))
