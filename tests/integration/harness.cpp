@@ -87,7 +87,7 @@ RunResult run_gdx(const std::vector<std::string>& args,
 }
 
 std::string backend_name(Backend b) {
-    return b == Backend::Embedded ? "Embedded" : "S3Postgres";
+    return b == Backend::Embedded ? "Embedded" : b == Backend::S3Only ? "S3Only" : "S3Postgres";
 }
 
 namespace {
@@ -168,6 +168,7 @@ Workspace::Workspace(Backend backend) : backend_(backend) {
     bucket_ = "gdx-it-" + id;
     store::s3::S3Client(cfg).perform({"CreateBucket", "PUT", bucket_, "", "", {}, {}});
     store_ = std::make_unique<store::S3Store>(cfg);
+    if (backend_ == Backend::S3Only) return;
 
     std::string db = "gdx_it_" + id;
     std::replace(db.begin(), db.end(), '-', '_');

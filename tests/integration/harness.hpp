@@ -21,6 +21,7 @@ namespace gdx::test {
 enum class Backend {
     Embedded,    // file:DIR + sqlite:FILE
     S3Postgres,  // s3:// on moto_server + postgresql:// (GDX_TEST_PG_URL or a cluster of our own)
+    S3Only,      // s3:// on moto_server and no warehouse (jobs that load nothing)
 };
 std::string backend_name(Backend b);
 
