@@ -5,6 +5,7 @@
 
 #include "cli/redshift_to_s3_command.hpp"
 #include "cli/derived_table_command.hpp"
+#include "cli/s3_to_sfts_command.hpp"
 #include "cli/sql_command.hpp"
 #include "jobs/cmslite_metadata.hpp"
 #include "jobs/s3_to_redshift.hpp"
@@ -84,6 +85,7 @@ int run(int argc, char** argv) {
     CLI::App* r2s_cmd = nullptr;
     auto run_r2s = add_redshift_to_s3_command(app, &r2s_cmd);
     auto run_derived_table = add_derived_table_command(app);
+    Subcommand s3_to_sfts = add_s3_to_sfts_command(app);
 
     SqlOptions sql;
     auto* sql_cmd = app.add_subcommand("sql",
@@ -122,6 +124,7 @@ int run(int argc, char** argv) {
     }
     if (*r2s_cmd) return guarded(run_r2s);
     if (auto rc = run_derived_table()) return *rc;
+    if (*s3_to_sfts.command) return s3_to_sfts.run();
     if (*sql_cmd) {
         if (sql.command.empty() && sql.file.empty()) {
             std::cerr << "gdx sql: give -c SQL or -f FILE\n";

@@ -86,6 +86,7 @@ struct UploadState {
     Md5 md5;
     uint64_t sent = 0;
     uint64_t limit = 0;
+    bool hash = false;  // only when there is an MD5 to compare with
     bool too_long = false;
     std::exception_ptr error;
 };
@@ -99,7 +100,7 @@ size_t read_upload(char* buffer, size_t size, size_t nitems, void* userdata) {
             st->too_long = true;
             return CURL_READFUNC_ABORT;
         }
-        st->md5.update(buffer, n);
+        if (st->hash) st->md5.update(buffer, n);
         return n;
     } catch (...) {
         st->error = std::current_exception();
@@ -270,6 +271,7 @@ void SftpSession::upload(const std::string& path, store::ObjectReader& source,
     UploadState st;
     st.source = &source;
     st.limit = expect.size;
+    st.hash = !expect.md5_hex.empty();
     CURL* c = prepare(path);
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBuffer);

@@ -36,8 +36,7 @@ public:
             << "/authorized_keys\nPasswordAuthentication no\nKbdInteractiveAuthentication "
                "no\nPubkeyAuthentication yes\nStrictModes no\nUsePAM no\nPidFile "
             << dir_ << "/sshd.pid\nMaxStartups 100\nMaxSessions 100\nSubsystem sftp internal-sftp\n"
-            << "ForceCommand internal-sftp " << (read_only ? "-R " : "") << "-d " << home()
-            << "\n";
+            << "ForceCommand internal-sftp " << (read_only ? "-R " : "") << "-d " << home() << "\n";
         fingerprint_ =
             trim(run_command("ssh-keygen -lf " + dir_ + "/host_key.pub | cut -d' ' -f2"));
         other_fingerprint_ =

@@ -1,0 +1,60 @@
+#pragma once
+// Delivering one object to the SFTP server exactly once, and marking it (docs/architecture.md,
+// "s3-to-sfts"): stream the object to <final><temp_suffix> (length and MD5 checked on the
+// way), check the remote size, journal READY, rename to <final>, journal RENAMED, copy the
+// object to the good archive, drop the journal. A run that dies at any point is finished by
+// the next one from the journal and what the server holds, never by sending again.
+#include <stdexcept>
+#include <string>
+
+#include "config/s3_to_sfts_config.hpp"
+#include "jobs/sfts_journal.hpp"
+#include "jobs/sfts_selection.hpp"
+#include "store/object_store.hpp"
+#include "transfer/transfer.hpp"
+#include "util/retry.hpp"
+
+namespace gdx::jobs {
+
+// A failure that belongs to this object and that retrying cannot fix (a name collision).
+class DeliveryRefused : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+enum class Delivered {
+    Sent,            // uploaded in this run
+    AlreadyPresent,  // the server had a file of that name and size and no journal: not sent
+    Finished,        // an interrupted run had sent it; finished from the journal
+};
+
+class SftsDelivery {
+public:
+    SftsDelivery(store::ObjectStore& store, transfer::TransferSession& session,
+                 JournalStore& journals, const config::S3ToSftsConfig& cfg,
+                 util::RetryPolicy retry);
+
+    // Puts the object on the server under its final name (or finds it there). Throws
+    // DeliveryRefused or BackendError; then nothing is marked.
+    Delivered deliver(const SftsCandidate& c);
+    // Copies the object to the good archive and drops its journal.
+    void mark_good(const SftsCandidate& c);
+    // Records a failed attempt; returns the number of failed attempts so far.
+    int64_t count_failure(const SftsCandidate& c);
+    // Copies the object to the bad archive (max_attempts reached) and drops its journal.
+    void mark_bad(const SftsCandidate& c);
+
+    std::string final_path(const SftsCandidate& c) const;
+
+private:
+    void upload_to(const SftsCandidate& c, const std::string& path);
+    void rename_or_fallback(const SftsCandidate& c, Journal& j);
+
+    store::ObjectStore& store_;
+    transfer::TransferSession& session_;
+    JournalStore& journals_;
+    const config::S3ToSftsConfig& cfg_;
+    util::RetryPolicy retry_;
+};
+
+}  // namespace gdx::jobs

@@ -1,0 +1,46 @@
+#pragma once
+// The in-flight journal of one s3-to-sfts object (docs/architecture.md, "s3-to-sfts"): a
+// small JSON object at <journal_prefix><archive key>.json saying how far its delivery got, so
+// that a run interrupted at any point is finished by the next one without sending twice.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "store/object_store.hpp"
+
+namespace gdx::jobs {
+
+enum class JournalState {
+    Failed,   // earlier runs failed `attempts` times; nothing on the server is trusted
+    Ready,    // the temp file was complete and verified on the server
+    Renamed,  // the final file is in place; only the good marker is missing
+};
+
+struct Journal {
+    JournalState state = JournalState::Failed;
+    std::string key, etag, temp, final_path;
+    uint64_t size = 0;
+    int64_t attempts = 0;
+};
+
+class JournalStore {
+public:
+    JournalStore(store::ObjectStore& store, std::string bucket, std::string prefix)
+        : store_(store), bucket_(std::move(bucket)), prefix_(std::move(prefix)) {}
+
+    std::string key_of(const std::string& archive_key) const {
+        return prefix_ + archive_key + ".json";
+    }
+    // nullopt when absent; an unreadable journal is treated as absent (logged).
+    std::optional<Journal> read(const std::string& archive_key);
+    void write(const std::string& archive_key, const Journal& journal);
+    void remove(const std::string& archive_key);
+    // Archive keys of every journal under <journal_prefix><archive_root>.
+    std::vector<std::string> list(const std::string& archive_root);
+
+private:
+    store::ObjectStore& store_;
+    std::string bucket_, prefix_;
+};
+
+}  // namespace gdx::jobs
