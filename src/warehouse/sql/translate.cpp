@@ -68,6 +68,7 @@ public:
             const size_t name = ed_.has(1) && ed_.at(1).is("TABLE") ? 2 : 1;
             if (ed_.has(name)) ed_.replace(0, name - 1, "DELETE FROM");
         }
+        if (sqlite) unwrap_insert_query();
         const size_t table_name = create_table_name(ed_);
         if (table_name != 0) {
             table_ = qualified_name(table_name);
@@ -119,6 +120,21 @@ private:
         if (why.empty()) return false;
         out_.notes.push_back(fmt::format("dropped `{}` ({})", one_line(statement_), why));
         return true;
+    }
+
+    // INSERT INTO t (SELECT …): Redshift accepts a parenthesised query; SQLite reads the
+    // parenthesis as a column list.
+    void unwrap_insert_query() {
+        if (!ed_.at(0).is("INSERT") || !ed_.has(2) || !ed_.at(1).is("INTO")) return;
+        size_t k = 3;
+        while (ed_.has(k + 1) && ed_.at(k).is_punct('.')) k += 2;
+        if (!ed_.has(k + 1) || !ed_.at(k).is_punct('(') ||
+            !(ed_.at(k + 1).is("SELECT") || ed_.at(k + 1).is("WITH")))
+            return;
+        const size_t close = ed_.matching_paren(k);
+        if (close == ed_.size()) return;
+        ed_.replace(k, k, "");
+        ed_.replace(close, close, "");
     }
 
     // CREATE SCHEMA / DROP SCHEMA on SQLite: maintain the registry of schema names.

@@ -43,6 +43,37 @@ void run_statement(sqlite3* db, const std::string& statement, const RowCallback*
     }
 }
 
+// INSERT INTO t SELECT … with fewer columns than t has: Redshift (like PostgreSQL) fills
+// the first N columns and defaults the rest; SQLite wants every column, so the column list
+// is made explicit.
+std::string complete_insert_columns(sqlite3* db, const std::string& statement) {
+    const sql::StatementEditor ed(statement);
+    if (ed.size() < 4 || !ed.at(0).is("INSERT") || !ed.at(1).is("INTO")) return statement;
+    size_t k = 3;
+    if (ed.has(k + 1) && ed.at(k).is("AS")) k += 2;  // the alias qualify_schema_names adds
+    if (!ed.has(k) || !(ed.at(k).is("SELECT") || ed.at(k).is("WITH"))) return statement;
+    const std::string_view query = ed.text(k, ed.size() - 1);
+    sqlite3_stmt* probe = nullptr;
+    if (sqlite3_prepare_v2(db, query.data(), static_cast<int>(query.size()), &probe, nullptr) !=
+        SQLITE_OK) {
+        sqlite3_finalize(probe);
+        return statement;  // the INSERT itself reports the error
+    }
+    const int values = sqlite3_column_count(probe);
+    sqlite3_finalize(probe);
+    Statement columns(db, "SELECT name FROM pragma_table_info(?1)");
+    const std::string table = sql::identifier_value(ed.at(2));
+    columns.bind_text(1, table);
+    std::vector<std::string> names;
+    while (columns.step()) names.push_back(quote_identifier(columns.column_text(0)));
+    if (values <= 0 || static_cast<size_t>(values) >= names.size()) return statement;
+    names.resize(static_cast<size_t>(values));
+    std::string list = "(";
+    for (size_t i = 0; i < names.size(); ++i) list += (i == 0 ? "" : ", ") + names[i];
+    const size_t at = static_cast<size_t>(ed.at(k).text.data() - statement.data());
+    return statement.substr(0, at) + list + ") " + statement.substr(at);
+}
+
 }  // namespace
 
 void run_redshift_sql(sqlite3* db, std::string_view sql, ScriptContext context,
@@ -65,7 +96,10 @@ void run_redshift_sql(sqlite3* db, std::string_view sql, ScriptContext context,
             }
             // Schema names are re-read for every statement: the script (or another
             // process) may have just created one.
-            run_statement(db, qualify_schema_names(statement, read_schema_names(db)), on_row);
+            run_statement(
+                db,
+                complete_insert_columns(db, qualify_schema_names(statement, read_schema_names(db))),
+                on_row);
         }
     } catch (...) {
         // A failing script that opened its own transaction must not leave it open.

@@ -168,6 +168,19 @@ TEST_P(OriginalDml, GoogleMyBusinessDmlCreatesItsTable) {
     EXPECT_EQ(schema->columns.size(), 13u);
 }
 
+TEST_P(OriginalDml, CmsliteThemesPostLoadSqlRuns) {
+    // cmslite-metadata's post-load SQL: lateral column aliases, a column named index,
+    // INSERT INTO t (SELECT …) and INSERTs with fewer values than columns.
+    const std::string script = replace_all(
+        read_text_file(originals_ / "cmslitemetadata_to_redshift/ddl/cmslite.to_redshift.sql"),
+        "{dbschema}", "cmslite");
+    ASSERT_NO_THROW(wh_->run_script(script, nullptr));
+    const auto schema = wh_->describe_table("cmslite.themes");
+    ASSERT_TRUE(schema);
+    EXPECT_EQ(schema->columns.size(), 16u);
+    EXPECT_EQ(count_rows("SELECT * FROM cmslite.themes"), 0u);
+}
+
 TEST_P(OriginalDml, ServiceBcDerivedTableHasTheJoinedColumns) {
     const auto schema = wh_->describe_table("google.google_mybusiness_servicebc_derived");
     ASSERT_TRUE(schema);
