@@ -417,3 +417,64 @@ TEST(SftsOriginalConfigs, ExportThenDeliverUnderTheOriginalNames) {
 
 }  // namespace
 }  // namespace gdx::test
+
+namespace gdx::test {
+namespace {
+
+// The real chain, on the original pmrp_date_range pair: redshift-to-s3 exports to the client
+// folder (no extension), s3-to-sfts delivers it as <name>.csv and marks it in its own archive.
+TEST(SftsOriginalConfigs, RedshiftToS3ThenS3ToSftsDeliverTheExport) {
+    const fs::path originals = originals_dir();
+    const fs::path export_cfg = originals / "redshift_to_s3" / "config.d" / "pmrp_date_range.json";
+    const fs::path export_dml = originals / "redshift_to_s3" / "dml" / "pmrp_date_range.sql";
+    const fs::path sfts_cfg = originals / "s3_to_sfts" / "config.d" / "pmrp_date_range.json";
+    if (!fs::exists(export_cfg) || !fs::exists(sfts_cfg))
+        GTEST_SKIP() << "the originals' configs are not under " << originals
+                     << " (set GDX_ORIGINAL_CONFIGS)";
+    auto& sshd = SshdServer::shared();
+    Workspace ws(Backend::Embedded);
+    ws.sql("CREATE SCHEMA IF NOT EXISTS google");
+    ws.sql(
+        "CREATE TABLE google.google_mybusiness_servicebc_derived (client VARCHAR(255), date DATE, "
+        "location VARCHAR(255), office_id INTEGER, office_site VARCHAR(255), area_number INTEGER, "
+        "queries_direct INTEGER, queries_indirect INTEGER, views_maps INTEGER, views_search "
+        "INTEGER, actions_website INTEGER, actions_phone INTEGER, actions_driving_directions "
+        "INTEGER, local_post_views_search INTEGER, photos_count_customers INTEGER, "
+        "photos_count_merchant INTEGER, photos_views_customers INTEGER, photos_views_merchant "
+        "INTEGER)");
+    ws.sql(
+        "INSERT INTO google.google_mybusiness_servicebc_derived VALUES "
+        "('servicebc', '2024-02-01', 'Victoria', 1, 'V', 3, 1,2,3,4,5,6,7,8,9,10,11,12), "
+        "('servicebc', '2024-02-15', 'Nanaimo', 2, 'N', 4, 1,1,1,1,1,1,1,1,1,1,1,1)");
+    ws.write_file("dml/pmrp_date_range.sql", read_local(export_dml));
+    auto ecfg = load_json(export_cfg);
+    const std::string bucket = ecfg["bucket"];
+    ws.put(bucket,
+           "processed/good/client/pmrp_gdx/pmrp_date_range/"
+           "pmrp_20240101_20240131_20240201T060000_part000",
+           "earlier export");
+    auto r = ws.run_job("redshift-to-s3", export_cfg, {},
+                        {{"GDX_NOW", "2024-02-16T06:00:01"}, {"TZ", "America/Vancouver"}});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    const std::string name = "pmrp_20240201_20240215_20240216T060001_part000";
+    const std::string exported = ws.read(bucket, "client/pmrp_gdx/pmrp_date_range/" + name);
+    ASSERT_FALSE(exported.empty());
+
+    auto scfg = load_json(sfts_cfg);
+    std::string remote = sshd.fresh_folder("chain");
+    scfg["sfts_path"] = remote.substr(1);
+    scfg["sfts_host"] = "127.0.0.1";
+    scfg["sfts_port"] = sshd.port();
+    scfg["sfts_host_key_sha256"] = sshd.fingerprint();
+    scfg["lock_dir"] = (ws.dir() / "locks").string();
+    r = ws.run_job("s3-to-sfts", ws.write_file("pmrp_date_range.json", scfg.dump(2)),
+                   {"--identity", sshd.client_key()}, {{"sfts_user", "root"}});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(files_in(remote), std::vector<std::string>{name + ".csv"});
+    EXPECT_EQ(read_local(remote + "/" + name + ".csv"), exported);
+    EXPECT_TRUE(ws.exists(
+        bucket, "processed/good/client/google-mybusiness-sfts_sbc/pmrp_date_range/" + name));
+}
+
+}  // namespace
+}  // namespace gdx::test
