@@ -29,6 +29,9 @@ struct S3ToSftsConfig {
     bool sfts_path_is_absolute = true;  // remote folder = "/" + sfts_path
     std::string sfts_temp_suffix = ".part";
     bool sfts_atomic_rename = true;
+    // Compare the MD5 of the bytes sent with the store's ETag when it is a plain MD5. Off for
+    // buckets whose ETags are not content MD5s (SSE-KMS).
+    bool sfts_verify_md5 = true;
     std::string journal_prefix;  // default "<archive>/inflight/"
     bool retry_bad = false;      // re-send objects that have a bad marker
     int64_t max_attempts = 0;    // failed runs of one object before it is marked bad; 0 = never

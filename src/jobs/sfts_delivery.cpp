@@ -48,7 +48,8 @@ std::string SftsDelivery::final_path(const SftsCandidate& c) const {
 }
 
 void SftsDelivery::upload_to(const SftsCandidate& c, const std::string& path) {
-    const transfer::UploadExpectation expect{c.object.size, md5_of_etag(c.object.etag)};
+    const transfer::UploadExpectation expect{
+        c.object.size, cfg_.sfts_verify_md5 ? md5_of_etag(c.object.etag) : std::string()};
     util::with_retry(retry_, "upload " + path, [&] {
         auto in = store_.get(cfg_.bucket, c.object.key);
         crash_point("after_download");

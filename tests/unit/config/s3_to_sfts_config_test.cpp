@@ -30,6 +30,7 @@ TEST(S3ToSftsConfig, OriginalKeysAndDefaults) {
     EXPECT_EQ(c.remote_folder(), "/SBC/Shared/Secured/SS_BI/SS_GDX_IN/Q_data");
     EXPECT_EQ(c.sfts_temp_suffix, ".part");
     EXPECT_TRUE(c.sfts_atomic_rename);
+    EXPECT_TRUE(c.sfts_verify_md5);
     EXPECT_EQ(c.journal_prefix, "processed/inflight/");
     EXPECT_FALSE(c.retry_bad);
     EXPECT_EQ(c.max_attempts, 0);
