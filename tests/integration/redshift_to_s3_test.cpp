@@ -258,3 +258,43 @@ TEST_P(RedshiftToS3, AThousandAndOneMarkersDoNotFreezeUnsent) {
     EXPECT_TRUE(
         ws.exists(bucket, client("pmrp_" + next + "_" + next + "_20240216T060001_part000")));
 }
+
+// A client copy that fails sends that object to bad and the others still go through; exit 1.
+// (Embedded: a directory where the client copy should go makes the copy fail.)
+TEST(RedshiftToS3Embedded, AFailedClientCopyGoesToBadAndTheRunGoesOn) {
+    Workspace ws(Backend::Embedded);
+    const std::string bucket = ws.bucket();
+    ws.sql("CREATE TABLE t (v VARCHAR(10))");
+    ws.sql("INSERT INTO t VALUES ('a')");
+    ws.write_file("dml/plain.sql", "SELECT v FROM t");
+    json cfg = {{"bucket", bucket}, {"storage", "client"},  {"archive", "processed"},
+                {"directory", "d"}, {"object_prefix", "p"}, {"dml", "plain.sql"},
+                {"header", false},  {"addquotes", false}};
+    const auto config = ws.write_file("config.json", cfg.dump());
+    ws.put(bucket, "processed/batch/client/d/p_20240101T000000_part000", "earlier\n");
+    ws.put(bucket, "client/d/p_20240101T000000_part000/blocker", "x");
+
+    // -c CONFIG as the original's flag; --dry-run changes nothing.
+    RunResult r = gdx::test::run_gdx(
+        {"redshift-to-s3", "-c", config.string(), "--store", ws.store_uri(), "--warehouse",
+         ws.warehouse_uri(), "--log-dir", (ws.dir() / "logs").string(), "--dry-run"},
+        {{"GDX_NOW", "2024-02-16T06:00:01"}}, ws.dir());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("store: processed/batch/client/d/p_20240101T000000_part000"),
+              std::string::npos)
+        << r.out;
+    EXPECT_FALSE(ws.exists(bucket, "processed/batch/client/d/p_20240216T060001_part000"));
+
+    r = ws.run_job("redshift-to-s3", config, {}, {{"GDX_NOW", "2024-02-16T06:00:01"}});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("ATTN"), std::string::npos);
+    EXPECT_NE(r.out.find("Objects not stored to s3 /client: 1"), std::string::npos) << r.out;
+    EXPECT_EQ(ws.read(bucket, "processed/bad/client/d/p_20240101T000000_part000"), "earlier\n");
+    EXPECT_EQ(ws.read(bucket, "client/d/p_20240216T060001_part000"), "a\n");
+    EXPECT_TRUE(ws.exists(bucket, "processed/good/client/d/p_20240216T060001_part000"));
+
+    // Marked bad: never retried.
+    r = ws.run_job("redshift-to-s3", config, {}, {{"GDX_NOW", "2024-02-16T06:10:00"}});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("Objects to store: 1\n"), std::string::npos) << r.out;
+}
