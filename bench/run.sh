@@ -36,7 +36,9 @@ BENCH="$ROOT/bench"
 OUT="$BENCH/out"
 BUILD="$ROOT/build-bench"
 PY=/usr/bin/python3  # Debian's python3-pandas lives here
-SHARED="${GDX_SHARED_DIR:-$ROOT/../shared}"
+# The original services' configs (not in this repository); the cmslite benchmark needs them.
+ORIGINALS="${GDX_ORIGINAL_CONFIGS:-}"
+CMS_ORIGINAL="$ORIGINALS/cmslitemetadata_to_redshift"
 CONFIG="$BENCH/configs/call_centre_bench.json"
 DDL="$BENCH/configs/call_centre_bench.sql"
 GDX="$BUILD/gdx"
@@ -185,17 +187,18 @@ fi
 
 # ---------------------------------------------------------------- cmslite (later benchmark)
 CMS_WALL="n/a"; CMS_RSS="n/a"; CMS_SPLIT_MBPS="n/a"; CMS_SPLIT_CPU_MBPS="n/a"
-if (( FULL_RUN )) && has_subcommand cmslite-metadata && has_subcommand sql; then
+if (( FULL_RUN )) && [[ -n $ORIGINALS && -f $CMS_ORIGINAL/cmslite_gdx.json ]] &&
+    has_subcommand cmslite-metadata && has_subcommand sql; then
     say "cmslite-metadata on a ~70 MB export (original: 20-30 minutes), best of $REPEAT"
     CMS_FILE=$(gen cmslite 70 "$BENCH/gen_cmslite.py")
-    CMS_DDL="$SHARED/original-configs/cmslitemetadata_to_redshift/ddl"
+    CMS_DDL="$CMS_ORIGINAL/ddl"
     CMS="$OUT/cmslite"
     # The shipped post-load SQL is Redshift-only (docs/differences.md): the production config
     # with a one-statement post-load file instead, so that the run commits on SQLite.
     mkdir -p "$CMS/cfg/ddl"
     echo "DELETE FROM {dbschema}.microservice_log WHERE 1 = 0;" >"$CMS/cfg/ddl/bench_post_load.sql"
     "$PY" -c 'import json,sys; c=json.load(open(sys.argv[1])); c["sql_query"]="bench_post_load.sql"; json.dump(c, open(sys.argv[2], "w"), indent=1)' \
-        "$SHARED/original-configs/cmslitemetadata_to_redshift/cmslite_gdx.json" "$CMS/cfg/cmslite_gdx.json"
+        "$CMS_ORIGINAL/cmslite_gdx.json" "$CMS/cfg/cmslite_gdx.json"
     CMS_CFG="$CMS/cfg/cmslite_gdx.json"
     BUCKET=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["bucket"])' "$CMS_CFG")
     # The full run before leaves gigabytes of dirty pages; flush them first so that their
@@ -228,7 +231,7 @@ if (( FULL_RUN )) && has_subcommand cmslite-metadata && has_subcommand sql; then
         best "${split_cpu_mbps:-}" "$CMS_SPLIT_CPU_MBPS" '>' && CMS_SPLIT_CPU_MBPS=$split_cpu_mbps
     done
 else
-    say "cmslite-metadata: n/a (subcommand not available yet, or --skip-full)"
+    say "cmslite-metadata: n/a (--skip-full, or GDX_ORIGINAL_CONFIGS does not name the originals' configs)"
 fi
 
 # ---------------------------------------------------------------- S3 -> PostgreSQL (optional)

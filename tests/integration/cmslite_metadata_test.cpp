@@ -1,9 +1,10 @@
 // End-to-end: gdx cmslite-metadata on a directory store and a SQLite warehouse
-// (spec cmslite_metadata.md §13 adjusted for the decisions in docs/differences.md).
+// (the original's worked example, adjusted for the decisions in docs/differences.md).
 #include <gtest/gtest.h>
 
 #include <fstream>
 
+#include "../support/original_configs.hpp"
 #include "harness.hpp"
 
 using gdx::test::Backend;
@@ -18,7 +19,7 @@ namespace {
 const std::string kPrefix = "client/cmslite_gdx/";
 const std::string kBatch = "processed/batch/client/cmslite_gdx/";
 
-// The worked example's input (spec §13); \t is a TAB inside a field.
+// The worked example's input; \t is a TAB inside a field.
 const std::string kExample =
     "node_id,parent_node_id,title,page_type,modified_date,content_types,dcterms_languages,"
     "dcterms_creator\n"
@@ -99,7 +100,7 @@ TEST_P(CmsliteMetadata, WorkedExampleTableByTable) {
         "SELECT node_id, parent_node_id, title, folder_name, dcterms_creator, modified_date FROM "
         "cmslite.metadata ORDER BY node_id");
     ASSERT_EQ(m.size(), 3u);
-    EXPECT_EQ(m[0]["title"], "Home, \"sweet\" home");  // B7: quotes are not data
+    EXPECT_EQ(m[0]["title"], "Home, \"sweet\" home");  // quotes are not data
     EXPECT_EQ(m[0]["folder_name"], "post");            // the post-load SQL ran
     EXPECT_EQ(m[0]["modified_date"], "2021-05-13 10:11:12");
     EXPECT_EQ(m[0]["dcterms_creator"], "|Ministry B|Ministry A|");
@@ -107,13 +108,13 @@ TEST_P(CmsliteMetadata, WorkedExampleTableByTable) {
     EXPECT_TRUE(m[1]["modified_date"].is_null());
     EXPECT_EQ(m[1]["dcterms_creator"], "||");
     EXPECT_EQ(m[1]["folder_name"], "");
-    EXPECT_EQ(m[2]["title"], "-");  // B9: a literal '-' stays '-'
+    EXPECT_EQ(m[2]["title"], "-");  // a literal '-' stays '-'
     EXPECT_EQ(m[2]["parent_node_id"], "N1");
 
     EXPECT_EQ(dictionary("content_types"), (Dict{{0, "Form"}, {1, "Guide"}, {2, "form"}}));
     EXPECT_EQ(dictionary("dcterms_languages"),
               (Dict{{0, "English"}, {1, "English "}, {2, "French"}}));
-    EXPECT_EQ(dictionary("creators"), (Dict{{0, "Ministry A"}, {1, "Ministry B"}}));  // B5
+    EXPECT_EQ(dictionary("creators"), (Dict{{0, "Ministry A"}, {1, "Ministry B"}}));  // empty elements skipped
 
     // Lookups in input order, duplicates kept (the batch objects show the order).
     const std::string folder = kBatch + "cmslite.csv.2021-06-02/";
@@ -157,7 +158,7 @@ TEST_P(CmsliteMetadata, NestedCellsWithSpecialCharactersRoundTrip) {
                                                  {6, "\xE2\x82\xAC"}}));
     EXPECT_EQ(ws.read(kBucket, kBatch + "cmslite.csv.x/metadata_content_types"),
               "node_id|id\nA|5\nA|5\nA|3\nA|1\nA|0\nA|2\nA|4\nB|6\nB|5\n");
-    // "English" is not wrapped in '|': split the original's way, with a warning (B6).
+    // "English" is not wrapped in '|': split the original's way, with a warning.
     EXPECT_EQ(dictionary("dcterms_languages"), (Dict{{0, "fr"}, {1, "nglis"}}));
     EXPECT_EQ(dictionary("creators"), (Dict{{0, "\\N"}, {1, "a\\"}}));
     std::ifstream log(ws.dir() / "logs" / "cmslite-metadata.log");
@@ -211,8 +212,7 @@ TEST_P(CmsliteMetadata, MissingTableIsAConfigErrorAndNothingIsTouched) {
 }
 
 // The shipped configs with their shipped DDL.
-const std::string kShipped =
-    std::string(GDX_SHARED_DIR) + "/original-configs/cmslitemetadata_to_redshift/";
+const std::string kShipped = gdx::test::original_config("cmslitemetadata_to_redshift/").string();
 const char* kShippedBucket = "sp-ca-bc-gov-131565110619-12-microservices";
 
 std::string shipped_input() {
@@ -246,6 +246,7 @@ void create_shipped_tables(Workspace& ws) {
 }
 
 TEST(CmsliteShipped, ProductionConfigLoadsWithItsDdl) {
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
     Workspace ws;
     ASSERT_NO_FATAL_FAILURE(create_shipped_tables(ws));
     ws.put(kShippedBucket, "client/cmslite_gdx/cmslite.csv.2021-06-02", shipped_input(), 10s);
@@ -263,6 +264,7 @@ TEST(CmsliteShipped, ProductionConfigLoadsWithItsDdl) {
 }
 
 TEST(CmsliteShipped, ProductionConfigFillsEveryTable) {
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
     Workspace ws;
     ASSERT_NO_FATAL_FAILURE(create_shipped_tables(ws));
     std::ifstream in(kShipped + "cmslite_gdx.json");
@@ -291,6 +293,7 @@ TEST(CmsliteShipped, ProductionConfigFillsEveryTable) {
 }
 
 TEST(CmsliteShipped, GroupsConfigNamesTheTableItsDdlDoesNotCreate) {
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
     Workspace ws;
     ASSERT_NO_FATAL_FAILURE(create_shipped_tables(ws));
     ws.put(kShippedBucket, "client/cmslite_gdx/cmslite.csv.2021-06-02", shipped_input(), 10s);

@@ -264,7 +264,7 @@ TEST_P(S3ToRedshift, TruncateLoadsOnlyTheNewestAndNothingWhenItIsProcessed) {
     EXPECT_EQ(count(), 2u);
     EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/dir/new.csv"));
     EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/dir/old.csv"));
-    // The newest is processed: an older unprocessed object must not replace the table (B7).
+    // The newest is processed: an older unprocessed object must not replace the table.
     r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(count(), 2u);

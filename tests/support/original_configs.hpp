@@ -1,24 +1,44 @@
+// Where the tests find the original Python services' configs, DDL and DML. They are not part of
+// this repository: the folder is named by GDX_ORIGINAL_CONFIGS when the tests run, else the
+// build's default (original-configs next to the source tree, tests/CMakeLists.txt) is used when
+// it exists. Tests that need the folder skip when it is absent, saying so; listing the tests
+// never needs it. Nothing else in the repository may read that folder.
 #pragma once
-// Where the original services' configs, DDL and DML are: GDX_ORIGINAL_CONFIGS, else
-// <source dir>/../shared/original-configs. They are never copied into the repository; tests
-// that need them skip, saying so, when the folder is absent.
+
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
 #include <string>
+#include <system_error>
 
 namespace gdx::test {
 
-inline std::optional<std::filesystem::path> original_configs_dir() {
+// Where the folder is expected, whether or not it exists.
+inline std::filesystem::path original_configs_location() {
     const char* env = std::getenv("GDX_ORIGINAL_CONFIGS");
-    std::filesystem::path dir =
-        env != nullptr && *env != '\0'
-            ? std::filesystem::path(env)
-            : std::filesystem::path(GDX_SOURCE_DIR) / ".." / "shared" / "original-configs";
-    if (!std::filesystem::is_directory(dir)) return std::nullopt;
+    if (env != nullptr && *env != '\0') return env;
+    return GDX_ORIGINAL_CONFIGS_DEFAULT;
+}
+
+// The folder, or nothing when it is absent.
+inline std::optional<std::filesystem::path> original_configs_dir() {
+    std::error_code ec;
+    std::filesystem::path dir = original_configs_location();
+    if (!std::filesystem::is_directory(dir, ec)) return std::nullopt;
     return dir;
+}
+
+inline bool have_original_configs() {
+    return original_configs_dir().has_value();
+}
+
+// A path inside the folder, e.g. original_config("s3_to_redshift/ddl").
+inline std::filesystem::path original_config(const std::string& relative) {
+    return original_configs_location() / relative;
 }
 
 inline constexpr const char* kNoOriginals =
@@ -30,3 +50,11 @@ inline std::string read_text_file(const std::filesystem::path& path) {
 }
 
 }  // namespace gdx::test
+
+// First statement of a test that reads the originals' folder: skips the test when it is absent.
+#define GDX_REQUIRE_ORIGINAL_CONFIGS()                                                   \
+    do {                                                                                 \
+        if (!::gdx::test::have_original_configs())                                       \
+            GTEST_SKIP() << ::gdx::test::kNoOriginals << " to run this test (looked in " \
+                         << ::gdx::test::original_configs_location() << ")";             \
+    } while (false)

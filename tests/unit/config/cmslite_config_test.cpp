@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../../support/original_configs.hpp"
 #include "util/error.hpp"
 
 namespace fs = std::filesystem;
@@ -15,10 +16,9 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-const fs::path kDir = fs::path(GDX_SHARED_DIR) / "original-configs/cmslitemetadata_to_redshift";
-
-json production() {
-    std::ifstream in(kDir / "cmslite_gdx.json");
+// The repository's demo config: the base that the validation tests break one key of.
+json demo() {
+    std::ifstream in(fs::path(GDX_SOURCE_DIR) / "examples/config.d/cmslite_demo.json");
     return json::parse(in);
 }
 
@@ -34,6 +34,8 @@ std::string error_of(const json& j) {
 }  // namespace
 
 TEST(CmsliteConfig, ShippedConfigsLoad) {
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
+    const fs::path kDir = gdx::test::original_config("cmslitemetadata_to_redshift");
     for (const char* name : {"cmslite_gdx.json", "cmslite_groups_gdx.json", "cmslite_test.json"}) {
         auto c = load_cmslite_config(kDir / name);
         EXPECT_EQ(c.column_count, 40) << name;
@@ -57,7 +59,7 @@ TEST(CmsliteConfig, ShippedConfigsLoad) {
 }
 
 TEST(CmsliteConfig, NestedDelimMustBeOneCharacter) {
-    auto j = production();
+    auto j = demo();
     j["nested_delim"] = "||";
     EXPECT_NE(error_of(j).find("cms.json: key \"nested_delim\" must be exactly one character"),
               std::string::npos);
@@ -66,12 +68,12 @@ TEST(CmsliteConfig, NestedDelimMustBeOneCharacter) {
 }
 
 TEST(CmsliteConfig, TableListsMustCoverLookups) {
-    auto j = production();
+    auto j = demo();
     j["dbtables_metadata"].erase(j["dbtables_metadata"].size() - 1);
     EXPECT_EQ(error_of(j),
-              "cms.json: key \"dbtables_metadata\" has 5 entries but "
-              "\"columns_lookup\" has 6");
-    j = production();
+              "cms.json: key \"dbtables_metadata\" has 2 entries but "
+              "\"columns_lookup\" has 3");
+    j = demo();
     j["dbtables_dictionaries"].push_back("extra");
     auto c = parse_cmslite_config(j, "cms.json");
     ASSERT_EQ(c.warnings.size(), 1u);
@@ -79,35 +81,36 @@ TEST(CmsliteConfig, TableListsMustCoverLookups) {
 }
 
 TEST(CmsliteConfig, ValidationErrors) {
-    auto j = production();
-    j["column_count"] = 41;
-    EXPECT_NE(error_of(j).find("key \"columns\" has 40 entries"), std::string::npos);
-    j = production();
+    auto j = demo();
+    EXPECT_EQ(error_of(j), "(no error)");
+    j["column_count"] = 9;
+    EXPECT_NE(error_of(j).find("key \"columns\" has 8 entries"), std::string::npos);
+    j = demo();
     j.erase("sql_query");
     EXPECT_NE(error_of(j).find("key \"sql_query\" is required"), std::string::npos);
-    j = production();
+    j = demo();
     j["dateformat"].push_back(json::parse(R"({"field": "nope", "format": "%Y"})"));
-    EXPECT_NE(error_of(j).find("key \"dateformat\" entry 8 names column \"nope\""),
+    EXPECT_NE(error_of(j).find("key \"dateformat\" entry 2 names column \"nope\""),
               std::string::npos);
-    j = production();
+    j = demo();
     j["columns_lookup"].push_back("nope");
     j["dbtables_dictionaries"].push_back("d");
     j["dbtables_metadata"].push_back("m");
-    EXPECT_NE(error_of(j).find("key \"columns_lookup\" entry 7 names column \"nope\""),
+    EXPECT_NE(error_of(j).find("key \"columns_lookup\" entry 4 names column \"nope\""),
               std::string::npos);
-    j = production();
-    j["replace"][0]["field"] = "missing";
+    j = demo();
+    j["replace"] = json::parse(R"([{"field": "missing", "old": "a", "new": "b"}])");
     EXPECT_NE(error_of(j).find("key \"replace\" entry 1 names column \"missing\""),
               std::string::npos);
 }
 
 TEST(CmsliteConfig, RenameAppliesBeforeFieldChecks) {
-    auto j = production();
-    j["rename"] = json::parse(R"([{"old": "hr_url", "new": "page_url"}])");
-    j["dateformat"].push_back(json::parse(R"({"field": "page_url", "format": "%Y"})"));
+    auto j = demo();
+    j["rename"] = json::parse(R"([{"old": "page_type", "new": "kind"}])");
+    j["dateformat"].push_back(json::parse(R"({"field": "kind", "format": "%Y"})"));
     EXPECT_EQ(error_of(j), "(no error)");
     auto c = parse_cmslite_config(j, "cms.json");
     auto names = cmslite_column_names(c);
-    EXPECT_NE(std::find(names.begin(), names.end(), "page_url"), names.end());
-    EXPECT_EQ(std::find(names.begin(), names.end(), "hr_url"), names.end());
+    EXPECT_NE(std::find(names.begin(), names.end(), "kind"), names.end());
+    EXPECT_EQ(std::find(names.begin(), names.end(), "page_type"), names.end());
 }

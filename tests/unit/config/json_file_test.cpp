@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../../support/original_configs.hpp"
 #include "util/error.hpp"
 
 namespace fs = std::filesystem;
@@ -34,8 +35,8 @@ TEST(JsonFile, ParsesAndKeepsKeyOrder) {
 }
 
 TEST(JsonFile, EpdlookupFailsOnNoBreakSpaceAtLine2Column1) {
-    const fs::path p =
-        fs::path(GDX_SHARED_DIR) / "original-configs/s3_to_redshift/config.d/epdlookup.json";
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
+    const fs::path p = gdx::test::original_config("s3_to_redshift/config.d/epdlookup.json");
     try {
         load_json_file(p);
         FAIL() << "epdlookup.json must not parse";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "../../support/original_configs.hpp"
 #include "config/json_file.hpp"
 #include "util/error.hpp"
 
@@ -251,7 +252,8 @@ TEST(S3ToRedshiftConfig, GdxAdditions) {
 }
 
 TEST(S3ToRedshiftConfig, AllOriginalConfigsLoad) {
-    const fs::path dir = fs::path(GDX_SHARED_DIR) / "original-configs/s3_to_redshift/config.d";
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
+    const fs::path dir = gdx::test::original_config("s3_to_redshift/config.d");
     int loaded = 0;
     for (const auto& entry : fs::directory_iterator(dir)) {
         if (entry.path().extension() != ".json") continue;
@@ -279,7 +281,8 @@ TEST(S3ToRedshiftConfig, AllOriginalConfigsLoad) {
 }
 
 TEST(S3ToRedshiftConfig, SpecificOriginalValues) {
-    const fs::path dir = fs::path(GDX_SHARED_DIR) / "original-configs/s3_to_redshift/config.d";
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
+    const fs::path dir = gdx::test::original_config("s3_to_redshift/config.d");
     auto ldb = load_s3_to_redshift_config(dir / "ldb_sku.json");
     EXPECT_TRUE(ldb.ldb_sku);
     EXPECT_EQ(ldb.add_columns.size(), 3u);
@@ -299,8 +302,8 @@ TEST(S3ToRedshiftConfig, SpecificOriginalValues) {
 }
 
 TEST(S3ToRedshiftConfig, AllDerivedAssetConfigsLoad) {
-    const fs::path dir =
-        fs::path(GDX_SHARED_DIR) / "original-configs/derived_assets_to_redshift/config.d";
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
+    const fs::path dir = gdx::test::original_config("derived_assets_to_redshift/config.d");
     int loaded = 0;
     for (const auto& entry : fs::directory_iterator(dir)) {
         if (entry.path().extension() != ".json") continue;

@@ -1,4 +1,4 @@
-// CsvReader: pandas C-engine tokenizer rules (spec §19.1), buffer boundaries, errors.
+// CsvReader: pandas C-engine tokenizer rules (docs/semantics.md#parsing), buffer boundaries, errors.
 #include <gtest/gtest.h>
 
 #include <cstring>

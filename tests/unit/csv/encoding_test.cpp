@@ -1,4 +1,4 @@
-// Codec-name resolution (spec §19.6) and streaming decoders.
+// Codec-name resolution (Python's names) and streaming decoders.
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -12,7 +12,7 @@ namespace gdx::util {
 namespace {
 
 TEST(PyRegex, SearchAnywhere) {
-    // A `doc` pattern with `$` appended, searched in the full key (DESIGN §4.1).
+    // A `doc` pattern with `$` appended, searched in the full key (docs/semantics.md#selection).
     PyRegex r = PyRegex::compile(R"(servicebc/call_centre/.*\.csv$)");
     EXPECT_TRUE(r.search("client/servicebc/call_centre/2024/a.csv"));
     EXPECT_FALSE(r.search("client/servicebc/call_centre/a.csv.bak"));

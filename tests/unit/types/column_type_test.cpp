@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "../../support/original_configs.hpp"
 #include "util/error.hpp"
 
 namespace gdx::types {
@@ -138,8 +139,8 @@ std::vector<std::string> column_definitions(const std::string& sql) {
 // Every column type in the original DDL files must be recognised (none falls to Other).
 TEST(ParseDeclaredTypeDdl, EveryOriginalDdlColumnIsKnown) {
     namespace fs = std::filesystem;
-    const fs::path root = fs::path(GDX_SHARED_DIR) / "original-configs";
-    ASSERT_TRUE(fs::exists(root)) << root;
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
+    const fs::path root = gdx::test::original_configs_location();
     const std::regex column(R"re(^\s*("[^"]*"|[A-Za-z_][A-Za-z_0-9]*)\s+([\s\S]*\S)\s*$)re");
     const std::regex skip(R"(^\s*(PRIMARY|SORTKEY|DISTKEY|DISTSTYLE|UNIQUE|FOREIGN|CONSTRAINT)\b)",
                           std::regex::icase);

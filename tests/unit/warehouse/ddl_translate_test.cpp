@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../../support/original_configs.hpp"
 #include "warehouse/sql/statements.hpp"
 #include "warehouse/sql/translate.hpp"
 
@@ -23,7 +24,7 @@ std::string read_file(const fs::path& p) {
 
 std::vector<fs::path> original_ddl_files() {
     std::vector<fs::path> out;
-    for (const auto& dir : fs::directory_iterator(fs::path(GDX_SHARED_DIR) / "original-configs")) {
+    for (const auto& dir : fs::directory_iterator(gdx::test::original_configs_location())) {
         const fs::path ddl = dir.path() / "ddl";
         if (!fs::is_directory(ddl)) continue;
         for (const auto& f : fs::directory_iterator(ddl)) {
@@ -171,6 +172,7 @@ TEST(DdlTranslate, QuotedTextIsNeverTouched) {
 
 // Every original DDL file translates for both dialects, and nothing Redshift-only survives.
 TEST(DdlTranslate, EveryOriginalDdlFileTranslates) {
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
     const auto files = original_ddl_files();
     ASSERT_GE(files.size(), 29u + 7u);
     size_t s3_to_redshift = 0;

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "../../support/original_configs.hpp"
 #include "pg_test_support.hpp"
 #include "warehouse/postgres/postgres_warehouse.hpp"
 #include "warehouse/sql/statements.hpp"
@@ -94,13 +95,14 @@ std::vector<DeclaredTable> declared_tables(const std::string& script) {
 }
 
 TEST(PgDdl, OriginalDdlFilesCreateTheDeclaredTables) {
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
     std::string url = test::pg_fresh_database("gdx_ddl");
     PostgresWarehouse wh(url);
     wh.run_script(
         "CREATE SCHEMA servicebc; CREATE SCHEMA microservice; CREATE SCHEMA google; "
         "CREATE SCHEMA test; CREATE SCHEMA foi; CREATE SCHEMA esb; CREATE SCHEMA cmslite;",
         nullptr);
-    fs::path dir = fs::path(GDX_SHARED_DIR) / "original-configs/s3_to_redshift/ddl";
+    fs::path dir = gdx::test::original_config("s3_to_redshift/ddl");
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path());
     std::sort(files.begin(), files.end());
@@ -115,7 +117,7 @@ TEST(PgDdl, OriginalDdlFilesCreateTheDeclaredTables) {
         SCOPED_TRACE(file.filename().string());
         std::string script = read_file(file);
         if (script.find("\xC2\xA0") != std::string::npos) {
-            // epdlookup.sql is indented with U+00A0 (like spec B20): no server accepts that
+            // epdlookup.sql is indented with U+00A0 (like epdlookup.json): no server accepts that
             // as white space unless the translator normalises it. Not a backend matter.
             try {
                 wh.run_script(script, nullptr);

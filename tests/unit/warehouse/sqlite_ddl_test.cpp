@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../../support/original_configs.hpp"
 #include "warehouse/sql/statements.hpp"
 #include "warehouse/sql/translate.hpp"
 #include "warehouse/warehouse.hpp"
@@ -67,11 +68,11 @@ std::vector<DeclaredTable> declared_tables(const std::string& script) {
 }  // namespace
 
 TEST(SqliteOriginalDdl, EveryFileCreatesDescribedTables) {
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
     const fs::path dir = fs::temp_directory_path() / ("gdx-ddl-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     size_t files = 0, tables = 0;
-    for (const auto& config_dir :
-         fs::directory_iterator(fs::path(GDX_SHARED_DIR) / "original-configs")) {
+    for (const auto& config_dir : fs::directory_iterator(gdx::test::original_configs_location())) {
         if (!fs::is_directory(config_dir.path() / "ddl")) continue;
         for (const auto& f : fs::directory_iterator(config_dir.path() / "ddl")) {
             const std::string script = read_file(f.path());
@@ -109,11 +110,12 @@ TEST(SqliteOriginalDdl, EveryFileCreatesDescribedTables) {
 }
 
 TEST(SqliteOriginalDdl, GoldenTypes) {
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
     const fs::path dir =
         fs::temp_directory_path() / ("gdx-ddl-golden-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     auto wh = open_warehouse("sqlite:" + (dir / "g.db").string());
-    const fs::path ddl = fs::path(GDX_SHARED_DIR) / "original-configs/s3_to_redshift/ddl";
+    const fs::path ddl = gdx::test::original_config("s3_to_redshift/ddl");
     wh->run_script(read_file(ddl / "servicebc.cats_gdx.sql"), {});
     const auto cats = wh->describe_table("servicebc.cats_gdx");
     ASSERT_TRUE(cats);

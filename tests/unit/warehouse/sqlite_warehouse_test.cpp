@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "../../support/original_configs.hpp"
 #include "store/object_store.hpp"
 #include "util/error.hpp"
 #include "warehouse/warehouse.hpp"
@@ -332,13 +333,13 @@ TEST_F(SqliteWarehouseTest, TwelveSchemasInOneTransactionWithTheLedger) {
 }
 
 TEST_F(SqliteWarehouseTest, ExecuteRunsPostLoadSqlInsideTheTransaction) {
-    const fs::path shared = GDX_SHARED_DIR;
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
+    const fs::path originals = gdx::test::original_configs_location();
     const auto read = [](const fs::path& p) {
         std::ifstream in(p);
         return std::string(std::istreambuf_iterator<char>(in), {});
     };
-    wh_->run_script(read(shared / "original-configs/s3_to_redshift/ddl/ldb_sku_initial_setup.sql"),
-                    {});
+    wh_->run_script(read(originals / "s3_to_redshift/ddl/ldb_sku_initial_setup.sql"), {});
     const auto schema = wh_->describe_table("microservice.ldb_sku");
     ASSERT_TRUE(schema);
     // An existing 'old' row for sku 1 and a removed one (sku 2), then a fresh batch with sku 1
@@ -372,7 +373,7 @@ TEST_F(SqliteWarehouseTest, ExecuteRunsPostLoadSqlInsideTheTransaction) {
         "microservice.ldb_sku",
         put_batch("fresh", header + "\n" + row("1", "new name", "new") + row("3", "three", "new")),
         LoadMode::Append);
-    tx->execute(read(shared / "original-configs/s3_to_redshift/ddl/ldb_sku_query.sql"));
+    tx->execute(read(originals / "s3_to_redshift/ddl/ldb_sku_query.sql"));
     tx->commit();
     const auto got = rows(
         "SELECT sku, product_name, data_status, date_added = '2020-01-01', "
