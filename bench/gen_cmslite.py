@@ -1,13 +1,13 @@
 #!/usr/bin/python3
-"""Deterministic generator of a CMS Lite metadata export (spec cmslite_metadata.md).
+"""Deterministic generator of a CMS Lite metadata export (the input of gdx cmslite-metadata).
 
 A comma-delimited CSV with a header row holding the 40 column names of the production
-config (original-configs/cmslitemetadata_to_redshift/cmslite_gdx.json), about --mb MB
+config (cmslitemetadata_to_redshift/cmslite_gdx.json in GDX_ORIGINAL_CONFIGS), about --mb MB
 (10^6 bytes; the production export is ~70 MB). The same --seed gives the same bytes.
 
-Shape, chosen to load the parts that made the original slow (spec §14):
-  * six nested columns written as `|a|b|` lists, with dictionary sizes in the range the
-    spec measured: content_types 60, mbcterms_subject_categories 2,000, dcterms_subjects
+Shape, chosen to load the parts that made the original slow (its 40 columns and nested cells):
+  * six nested columns written as `|a|b|` lists, with dictionary sizes in the range of the
+    production export: content_types 60, mbcterms_subject_categories 2,000, dcterms_subjects
     6,561, dcterms_languages 40, audiences 25, dcterms_creator 400 distinct values, about
     8-9 elements per row over the six columns (~10^6 lookup rows for 70 MB); `||` empty lists,
     NULL cells and the odd duplicate element inside a list;

@@ -3,7 +3,7 @@
 
 Usage: pandas_baseline.py CONFIG INPUT OUTPUT
 
-Replays spec/s3_to_redshift.md §6 steps 3-15 on a local file instead of an S3 object:
+Replays the original service's transform on a local file instead of an S3 object:
 decode, strip_quotes, read_csv (sep, dtype map, usecols=range(column_count), header),
 rename, column_string_limit, drop_columns, add_columns, replace (computed and discarded,
 as in the original), dateformat via to_datetime(format=), Int64 cast, pipe escaping of
@@ -65,7 +65,7 @@ def transform(config, body, timings):
     for name, value in config.get("add_columns", {}).items():
         df[name] = value
     for rule in config.get("replace", []):
-        df[rule["field"]].str.replace(rule["old"], rule["new"], regex=False)  # discarded (B1)
+        df[rule["field"]].str.replace(rule["old"], rule["new"], regex=False)  # discarded, as originally
     timings["edits"] = time.perf_counter() - t
 
     t = time.perf_counter()

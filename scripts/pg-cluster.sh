@@ -6,8 +6,8 @@
 #                             (a test binary that crashes does not leave a server running)
 #   pg-cluster.sh url DIR     prints the URL of the running cluster
 #   pg-cluster.sh stop DIR    stops it (immediate); DIR is left for inspection
-# The server refuses to run as root, so it runs as the `postgres` user on a DIR it owns
-# (docs: /work/shared/TESTING.md). Trust authentication, loopback only.
+# The server refuses to run as root, so it runs as the `postgres` user on a DIR it owns.
+# Trust authentication, loopback only.
 set -euo pipefail
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# S3-compatible test servers on loopback (see shared TESTING.md).
+# S3-compatible test servers on loopback (moto_server and s3rver).
 #   s3-servers.sh install            npm ci: s3rver into the repo's node_modules
 #   s3-servers.sh start DIR [PORT]   s3rver (PORT, default 4569) and moto_server (PORT+1)
 #                                    in the background; pids in DIR/*.pid, logs in DIR

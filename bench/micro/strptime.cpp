@@ -1,4 +1,5 @@
-// StrptimeFormat::parse + format_iso throughput for the two most used formats (spec §17.5).
+// StrptimeFormat::parse + format_iso throughput for the two formats the originals' configs
+// use most.
 #include <benchmark/benchmark.h>
 
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// Typed, validated config of `gdx cmslite-metadata` (spec cmslite_metadata.md §3).
+// Typed, validated config of `gdx cmslite-metadata` (docs/config-reference.md).
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -30,11 +30,11 @@ struct CmsliteConfig : ObjectLocation {
     // Parallel to columns_lookup (extra entries are ignored with a warning).
     std::vector<std::string> dbtables_dictionaries;
     std::vector<std::string> dbtables_metadata;
-    char nested_delim = '|';  // exactly one character (spec B17)
+    char nested_delim = '|';  // exactly one character
     char delim = ',';
     std::string sql_query;  // post-load SQL file name, opened as ddl/<sql_query>
     std::vector<std::string> dtype_dic_strings;  // informational: every cell is text anyway
-    bool truncate = false;                       // only selects the newest object (spec B3)
+    bool truncate = false;                       // only selects the newest object
     std::vector<RenameRule> rename;
     std::vector<ReplaceRule> replace;
     std::vector<DateFormatRule> dateformat;

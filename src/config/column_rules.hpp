@@ -5,8 +5,9 @@
 namespace gdx::config {
 
 // `replace` entry. Default: a cell whose whole value equals `old_value` becomes `new_value`
-// (pandas Series.replace semantics; the original discarded the result, DESIGN.md §4.5).
-// `regex: true`: Python re.sub(old, new) on the cell, `\1` back-references allowed.
+// (pandas Series.replace semantics; the original discarded the result,
+// docs/semantics.md#column-edits). `regex: true`: Python re.sub(old, new) on the cell, `\1`
+// back-references allowed.
 struct ReplaceRule {
     std::string field;
     std::string old_value;

@@ -1,6 +1,6 @@
 #pragma once
-// Typed, validated config of `gdx s3-to-redshift` (spec s3_to_redshift.md §3, DESIGN.md §4).
-// Also reads the derived-assets configs (spec §15.1), which share the keys.
+// Typed, validated config of `gdx s3-to-redshift` (docs/config-reference.md).
+// Also reads the derived-assets configs (derived_assets), which share the keys.
 #include <cstdint>
 #include <filesystem>
 #include <optional>

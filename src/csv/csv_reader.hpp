@@ -1,5 +1,6 @@
 #pragma once
-// Streaming CSV tokenizer with pandas C-engine rules (spec §19.1), over decoded UTF-8.
+// Streaming CSV tokenizer with pandas C-engine rules (docs/semantics.md#parsing), over decoded
+// UTF-8.
 #include <cstdint>
 #include <string>
 #include <string_view>

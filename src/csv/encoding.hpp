@@ -16,8 +16,9 @@ struct Encoding {
     std::string iconv_name;
 };
 
-// Python's codec-name normalisation and alias lookup (spec §19.6), so every name the original
-// accepted works, e.g. "ISO-8859-1'" -> latin-1. Unknown names throw gdx::ConfigError.
+// Python's codec-name normalisation and alias lookup (docs/config-reference.md, `encoding`), so
+// every name the original accepted works, e.g. "ISO-8859-1'" -> latin-1. Unknown names throw
+// gdx::ConfigError.
 Encoding resolve_encoding(std::string_view python_codec_name);
 
 // Python's encodings.normalize_encoding after lower-casing: runs of characters other than

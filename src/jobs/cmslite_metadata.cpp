@@ -78,8 +78,8 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 }
 
 // The metadata table's column pipeline: columns_metadata in order (names absent from the data
-// are missing), `replace` as whole-cell matches (B1) and `dateformat`, bound positionally to
-// the table's types so that a value the warehouse would reject fails with its line.
+// are missing), `replace` as whole-cell matches (docs/differences.md) and `dateformat`, bound
+// positionally to the table's types so that a value the warehouse would reject fails with its line.
 transform::ColumnPlan metadata_plan(const config::CmsliteConfig& cfg,
                                     const std::vector<std::string>& names,
                                     const types::TableSchema& table) {
@@ -116,7 +116,8 @@ transform::ColumnPlan metadata_plan(const config::CmsliteConfig& cfg,
     return plan;
 }
 
-// The original replaced every TAB of the decoded text by a space before parsing (spec §5.1).
+// The original replaced every TAB of the decoded text by a space before parsing (kept from the
+// original, docs/differences.md).
 class TabToSpace : public csv::ByteSource {
 public:
     explicit TabToSpace(csv::ByteSource& in) : in_(in) {}
@@ -133,13 +134,13 @@ private:
 // Where each lookup column and the node_id come from in a parsed row.
 struct NestedSource {
     int field = -1;  // input field, -1 when the column is not in the data (always missing)
-    std::vector<std::pair<std::string, std::string>> replace;  // whole-cell (B1)
+    std::vector<std::pair<std::string, std::string>> replace;  // whole-cell
 };
 
 struct SplitStats {
     uint64_t rows = 0;
     bool no_columns = false;
-    uint64_t unwrapped_cells = 0;  // B6
+    uint64_t unwrapped_cells = 0;  // unwrapped nested cells, warned about
 };
 
 int field_of(const std::vector<std::string>& names, const std::string& name) {
@@ -269,7 +270,7 @@ private:
     std::vector<NestedSource> sources_;
 };
 
-// B12: the post-load SQL is resolved next to the config file first (as ddl/<name>, then
+// The post-load SQL is resolved next to the config file first (as ddl/<name>, then
 // <name>), then in the working directory; it is read only when there is work.
 std::string read_post_load_sql(const config::CmsliteConfig& cfg) {
     fs::path dir = fs::path(cfg.source_path).parent_path();
@@ -366,7 +367,7 @@ int run_cmslite_metadata(const RunOptions& options) {
                 return ObjectOutcome::Bad;
             }
             if (auto& stats = std::get<SplitStats>(split); stats.rows == 0) {
-                // B10: never swap empty tables in.
+                // Never swap empty tables in (docs/differences.md).
                 run.mark_bad(
                     ref,
                     Failure::simple("empty", stats.no_columns ? "the object has no columns"

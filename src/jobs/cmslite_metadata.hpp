@@ -1,5 +1,5 @@
 #pragma once
-// `gdx cmslite-metadata CONFIG` (spec cmslite_metadata.md; decisions in docs/differences.md):
+// `gdx cmslite-metadata CONFIG` (how it differs from the original: docs/differences.md):
 // split the CMS Lite metadata CSV into the metadata, dictionary and lookup tables and replace
 // them all, with the post-load SQL, in one transaction.
 #include "jobs/run_options.hpp"

@@ -1,5 +1,6 @@
 #pragma once
-// Loads a batch while it is being written (DESIGN.md §3, §5): the writer runs on its own thread
+// Loads a batch while it is being written (docs/semantics.md#streaming,
+// #exactly-once): the writer runs on its own thread
 // and its bytes go both to the batch object and, through a bounded spool (see
 // spool_bytes_from_env), into the warehouse's load on the calling thread. The object is
 // committed before the load sees the end of the stream, so a load that commits always has its batch

@@ -1,5 +1,6 @@
 #pragma once
-// The skeleton every loader job shares (DESIGN.md §4.8–4.10, §5): the backends, the report,
+// The skeleton every loader job shares (docs/semantics.md#load to
+// #exactly-once): the backends, the report,
 // and the exactly-once commit of one object (claim, load, ledger row, COMMIT, copy to good).
 // A job file only says what to transform and which tables to load.
 #include <functional>

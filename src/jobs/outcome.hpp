@@ -1,5 +1,5 @@
 #pragma once
-// Where an object ends up (DESIGN.md §4.9): a copy under <destination>/good/, or under
+// Where an object ends up (docs/semantics.md#outcome): a copy under <destination>/good/, or under
 // <destination>/bad/ beside a sidecar <key>.error.json saying what failed and where.
 #include <cstdint>
 #include <exception>

@@ -1,5 +1,5 @@
 #pragma once
-// What every job run is given by the command line (DESIGN.md §1–2).
+// What every job run is given by the command line (docs/semantics.md).
 #include <filesystem>
 #include <string>
 

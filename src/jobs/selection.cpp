@@ -36,7 +36,7 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
     std::vector<store::ObjectInfo> matching;
     for (auto& o : store.list(rules.bucket, rules.prefix)) {
         if (!doc.search(o.key)) continue;
-        if (o.key.find("/archive") != std::string::npos) continue;  // original rule (spec B18)
+        if (o.key.find("/archive") != std::string::npos) continue;  // the original rule
         matching.push_back(std::move(o));
     }
     std::sort(matching.begin(), matching.end(), older);

@@ -1,5 +1,5 @@
 #pragma once
-// Which objects a run takes (DESIGN.md §4.1, §5): list, filter by the `doc` regex and the
+// Which objects a run takes (docs/semantics.md#selection): list, filter by the `doc` regex and the
 // /archive rule, drop what is processed, order by last-modified then key, cap.
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
-// The data path of one object (DESIGN.md §3): object bytes -> decode -> CSV reader ->
-// column pipeline -> batch writer. Streams: memory does not grow with the object.
+// The data path of one object (docs/semantics.md#streaming): object bytes -> decode -> CSV reader
+// -> column pipeline -> batch writer. Streams: memory does not grow with the object.
 #include <cstdint>
 #include <functional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The object-store seam (DESIGN.md §2): a directory (file:DIR) or S3 (s3://).
+// The object-store seam (docs/semantics.md#backends): a directory (file:DIR) or S3 (s3://).
 // Jobs only ever talk to this interface.
 #include <chrono>
 #include <cstdint>

@@ -1,5 +1,6 @@
 #pragma once
-// The column pipeline, compiled once per config and target table (DESIGN.md §3, §4.3–4.5):
+// The column pipeline, compiled once per config and target table (docs/semantics.md#missing-values
+// to #column-edits):
 // for every output column, where its value comes from and which edits it goes through.
 // Executing it (pipeline.hpp) is then a straight loop with no lookups by name.
 #include <cstdint>
@@ -27,7 +28,8 @@ struct DateSpec {
     std::string format;  // Python strptime format
 };
 
-// The column edits a config asks for, by configured column name (DESIGN.md §4.4–4.5).
+// The column edits a config asks for, by configured column name (docs/semantics.md#types,
+// #column-edits).
 struct ColumnEdits {
     std::vector<std::string> columns;  // names of the kept input columns, by position
     std::vector<std::string> bools, ints, floats;

@@ -1,6 +1,6 @@
 #pragma once
-// Dictionary and lookup tables of the CMS Lite nested columns (spec cmslite_metadata.md
-// §5.7–5.8), collected in one pass: memory grows with the distinct values and the number of
+// Dictionary and lookup tables of the CMS Lite nested columns (docs/differences.md,
+// cmslite-metadata), collected in one pass: memory grows with the distinct values and the number of
 // elements, not with the input's bytes.
 #include <cstdint>
 #include <string>

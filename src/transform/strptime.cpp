@@ -1,4 +1,5 @@
-// Python _strptime / pandas array_strptime semantics, compiled to a step list (spec §19.5).
+// Python _strptime / pandas array_strptime semantics, compiled to a step list
+// (docs/semantics.md#types).
 #include "transform/strptime.hpp"
 #include "util/ascii.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
-// Python/pandas strptime (spec §19.5): a format is compiled once, then values are matched
-// without allocation. Matching follows Python's _strptime regex: literals compare
+// Python/pandas strptime (docs/semantics.md#types): a format is compiled once, then values are
+// matched without allocation. Matching follows Python's _strptime regex: literals compare
 // case-insensitively, a whitespace run in the format matches one or more whitespace
 // characters, numeric fields accept one or two digits with backtracking, and the whole value
 // must be consumed. Like pandas' ISO fast path, "%Y%m%d…" formats need two-digit month/day.

@@ -1,4 +1,5 @@
-// pandas cell conversions (spec §19.2, §19.3): allocation-free helpers for the pipeline.
+// pandas cell conversions (docs/semantics.md#missing-values): allocation-free helpers for the
+// pipeline.
 #include "transform/values.hpp"
 #include "util/ascii.hpp"
 

@@ -1,5 +1,6 @@
 #pragma once
-// Cell-level conversions of the column pipeline, pandas 2.x semantics (spec §19).
+// Cell-level conversions of the column pipeline, pandas 2.x semantics
+// (docs/semantics.md#missing-values, #types).
 // All of them are allocation-free on the hot path.
 #include <cstddef>
 #include <cstdint>
@@ -10,7 +11,8 @@
 
 namespace gdx::transform {
 
-// pandas' missing-value tokens (spec §19.2): whole-field, case-sensitive, no trimming.
+// pandas' missing-value tokens (docs/semantics.md#missing-values): whole-field, case-sensitive, no
+// trimming.
 class NaTokens {
 public:
     // pandas >= 2 defaults: "", #N/A, #N/A N/A, #NA, -1.#IND, -1.#QNAN, -NaN, -nan, 1.#IND,
@@ -95,7 +97,7 @@ inline bool is_pandas_bool(std::string_view v) {
 }
 
 // Length of the longest prefix of `s` of at most `max_bytes` bytes that ends on a UTF-8
-// character boundary (Redshift VARCHAR(n) counts bytes, spec B16).
+// character boundary (Redshift VARCHAR(n) counts bytes, docs/semantics.md#column-edits).
 size_t utf8_prefix_bytes(std::string_view s, size_t max_bytes);
 
 }  // namespace gdx::transform

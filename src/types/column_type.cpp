@@ -1,4 +1,4 @@
-// Declared-type parsing for the DDL dialect of the original configs (Redshift, spec §18).
+// Declared-type parsing for the DDL dialect of the original configs (Redshift).
 #include "types/column_type.hpp"
 
 #include <cctype>

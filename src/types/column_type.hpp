@@ -1,6 +1,6 @@
 #pragma once
-// A table column's declared type, as the warehouse enforces it (DESIGN.md §2: every backend
-// rejects what Redshift would reject).
+// A table column's declared type, as the warehouse enforces it (docs/semantics.md#backends: every
+// backend rejects what Redshift would reject).
 #include <cstdint>
 #include <string>
 #include <string_view>

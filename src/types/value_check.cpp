@@ -1,4 +1,5 @@
-// Redshift COPY acceptance rules per column type (DESIGN.md §2). Hot path: no allocation.
+// Redshift COPY acceptance rules per column type (docs/semantics.md#backends). Hot path: no
+// allocation.
 #include "types/value_check.hpp"
 #include "util/ascii.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 // Would Redshift COPY accept this text for a column of this type? The embedded backends use
-// this to reject exactly what Redshift would reject (DESIGN.md §2).
+// this to reject exactly what Redshift would reject (docs/semantics.md#backends).
 #include <cstddef>
 #include <string_view>
 #if defined(__SSE2__)

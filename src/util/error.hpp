@@ -6,7 +6,7 @@
 
 namespace gdx {
 
-// Exit codes of every subcommand (DESIGN.md §1).
+// Exit codes of every subcommand (docs/semantics.md#commands-and-exit-codes).
 enum class ExitCode : int { Ok = 0, Failed = 1, Usage = 2 };
 
 // Usage or configuration problem: nothing was touched, exit 2.

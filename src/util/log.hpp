@@ -1,5 +1,6 @@
 #pragma once
-// Run log: logs/<job>.log (DESIGN.md §4.10, spec §14.2 with bug B13 fixed).
+// Run log: logs/<job>.log (docs/semantics.md#report; the report names the real
+// log path, docs/differences.md).
 //
 // Use the spdlog default logger (spdlog::info/warn/error, fmt-style) or the log_* helpers
 // below; after init_logging() both go to the same redacting sinks. Every record is written as

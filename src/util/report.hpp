@@ -1,5 +1,5 @@
 #pragma once
-// End-of-run report: the original's stdout text (spec s3_to_redshift.md §12) and JSON for
+// End-of-run report: the original's stdout text (docs/semantics.md#report) and JSON for
 // --report-json.
 #include <chrono>
 #include <cstdint>
@@ -23,7 +23,7 @@ struct RunReport {
     uint64_t bad = 0;        // copied to <destination>/bad
     uint64_t loaded = 0;     // loaded into the warehouse
     uint64_t empty = 0;
-    uint64_t repaired = 0;  // committed earlier, good-copy finished in this run (DESIGN.md §5)
+    uint64_t repaired = 0;  // committed earlier, good copy finished now (docs/semantics.md)
     std::vector<std::string> good_list, bad_list, incomplete_list, empty_list, repaired_list;
     std::vector<std::string> tables;  // tables loaded (JSON only)
 };

@@ -1,6 +1,6 @@
 #pragma once
-// Retry with exponential backoff and full jitter (DESIGN.md §5): only BackendErrors marked
-// transient are retried; everything else propagates at once.
+// Retry with exponential backoff and full jitter (docs/semantics.md#exactly-once): only
+// BackendErrors marked transient are retried; everything else propagates at once.
 #include <chrono>
 #include <string_view>
 #include <thread>

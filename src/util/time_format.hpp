@@ -1,5 +1,5 @@
 #pragma once
-// Time texts of the original report (spec s3_to_redshift.md §12).
+// Time texts of the original report (docs/semantics.md#report).
 #include <chrono>
 #include <string>
 

@@ -1,4 +1,4 @@
-// The warehouse factory (DESIGN.md §2): picks the backend from the URI.
+// The warehouse factory (docs/semantics.md#backends): picks the backend from the URI.
 #include <filesystem>
 #include <string_view>
 

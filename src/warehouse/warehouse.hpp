@@ -1,6 +1,6 @@
 #pragma once
-// The warehouse seam (DESIGN.md §2): sqlite:FILE (embedded), postgresql://, redshift://.
-// Jobs only ever talk to this interface.
+// The warehouse seam (docs/semantics.md#backends): sqlite:FILE (embedded), postgresql://,
+// redshift://. Jobs only ever talk to this interface.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -46,7 +46,7 @@ private:
     store::ObjectReader& reader_;
 };
 
-// One row of the exactly-once ledger (DESIGN.md §5).
+// One row of the exactly-once ledger (docs/semantics.md#exactly-once).
 struct LedgerEntry {
     std::string job;
     std::string config;

@@ -1,5 +1,6 @@
 #pragma once
-// ObjectStore over the S3 REST API (DESIGN.md §2): real S3 or any S3-compatible endpoint.
+// ObjectStore over the S3 REST API (docs/semantics.md#backends): real S3 or any S3-compatible
+// endpoint.
 #include <memory>
 
 #include "store/object_store.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // Table privileges read from the catalog (pg_class.relowner/relacl, which Redshift has too),
 // so that a Replace load can give the new table exactly the old one's owner and grants
-// (the original hard-coded two roles, spec §9).
+// (the original hard-coded two roles, docs/differences.md).
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,5 +1,6 @@
 #pragma once
-// Table names from configs, validated and quoted (spec B19: SQL is never built from raw text).
+// Table names from configs, validated and quoted (SQL is never built from raw text,
+// docs/redshift.md).
 #include <string>
 #include <string_view>
 

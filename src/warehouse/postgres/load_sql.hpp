@@ -1,6 +1,6 @@
 #pragma once
 // The SQL text of a load, built by pure functions so that tests check it byte for byte
-// (the Redshift side cannot be run here, spec B19/B30).
+// (the Redshift side cannot be run here, docs/redshift.md).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,7 +12,8 @@
 
 namespace gdx::warehouse::pg {
 
-// The ledger table (DESIGN.md §5), in schema public on both PostgreSQL and Redshift.
+// The ledger table (docs/semantics.md#exactly-once), in schema public on both PostgreSQL and
+// Redshift.
 inline constexpr std::string_view kLedgerTable = "public.gdx_ledger";
 std::string ledger_ddl();
 

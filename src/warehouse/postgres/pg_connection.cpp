@@ -82,7 +82,7 @@ ConnectionSettings connection_settings(const std::string& uri) {
     }
     PQconninfoFree(options);
 
-    // The originals read pguser/pgpass (spec §14.1); the URI wins when it names them.
+    // The originals read pguser/pgpass (docs/config-reference.md); the URI wins when it names them.
     if (!has(s, "user")) {
         if (const char* u = env("pguser")) s.params.emplace_back("user", u);
     }

@@ -15,7 +15,7 @@
 namespace gdx::warehouse::pg {
 
 // libpq keyword/value pairs (handed to PQconnectdbParams as arrays — never a DSN string that
-// could be mis-parsed, spec B26) plus what must never be shown.
+// could be mis-parsed, docs/redshift.md) plus what must never be shown.
 struct ConnectionSettings {
     std::vector<std::pair<std::string, std::string>> params;
     std::vector<std::string> secrets;  // password (and anything else to redact)

@@ -67,7 +67,8 @@ uint64_t PgTransaction::load(const std::string& table, const BatchRef& batch, Lo
 
 uint64_t PgTransaction::replace(const pg::QualifiedName& given, const BatchRef& batch) {
     pg::Connection& c = w_.connection();
-    // Owner and privileges from the catalog (the original hard-coded two roles, spec §9).
+    // Owner and privileges from the catalog (the original hard-coded two roles,
+    // docs/differences.md).
     pg::Result r = c.exec_params(
         "SELECT n.nspname, pg_get_userbyid(c.relowner), c.relacl FROM pg_class c "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "

@@ -1,8 +1,8 @@
 #pragma once
-// The PostgreSQL warehouse (DESIGN.md §2): libpq, batches streamed with COPY … FROM STDIN
-// inside the transaction, Replace loads as a scratch-table swap that keeps owner and grants,
-// exactly-once ledger serialised with advisory locks. RedshiftWarehouse reuses all of it and
-// overrides the hooks below.
+// The PostgreSQL warehouse (docs/semantics.md#backends): libpq, batches streamed with
+// COPY … FROM STDIN inside the transaction, Replace loads as a scratch-table swap that keeps
+// owner and grants, exactly-once ledger serialised with advisory locks. RedshiftWarehouse
+// reuses all of it and overrides the hooks below.
 #include <memory>
 #include <optional>
 #include <string>

@@ -9,7 +9,8 @@
 
 namespace gdx::warehouse::redshift {
 
-// How COPY reads from S3: an IAM role (preferred, spec B30) or an access key pair.
+// How COPY reads from S3: an IAM role (preferred: no key in the query text, docs/redshift.md) or an
+// access key pair.
 struct CopyAuth {
     std::string iam_role;  // ARN; when set the keys are ignored
     std::string access_key_id;

@@ -1,6 +1,6 @@
 #pragma once
 // Redshift SQL → SQLite / PostgreSQL, so that the originals' ddl/*.sql files and post-load
-// SQL run on every backend (DESIGN.md §2). Purely textual: no database access.
+// SQL run on every backend (docs/semantics.md#backends). Purely textual: no database access.
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,6 +1,6 @@
 #pragma once
-// The exactly-once ledger (DESIGN.md §5) as table gdx_ledger in the warehouse database, so
-// that a load and its ledger row commit in one transaction.
+// The exactly-once ledger (docs/semantics.md#exactly-once) as table gdx_ledger in the warehouse
+// database, so that a load and its ledger row commit in one transaction.
 #include <sqlite3.h>
 
 #include <optional>

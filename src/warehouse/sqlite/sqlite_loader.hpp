@@ -1,6 +1,6 @@
 #pragma once
 // Loads a batch object (docs/batch-format.md) into a SQLite table, rejecting every value
-// Redshift COPY would reject (DESIGN.md §2).
+// Redshift COPY would reject (docs/semantics.md#backends).
 #include <sqlite3.h>
 
 #include <cstdint>

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Fails when the repository cites something a reader of it cannot open: the design notes and
+# specs this project started from (DESIGN.md, its § sections, the specs' bug ids such as B10,
+# spec file names) or a folder outside the repository (../shared). What a maintainer needs
+# from them is in docs/ (docs/semantics.md, docs/differences.md, ...): cite that instead.
+# The one allowed exception is the default of GDX_ORIGINAL_CONFIGS in tests/CMakeLists.txt.
+# Usage: scripts/check-references.sh [REPO_DIR]   (run by ctest as repository_references)
+set -euo pipefail
+root=${1:-"$(dirname "$0")/.."}
+cd "$root"
+
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    mapfile -t files < <(git ls-files --cached --others --exclude-standard -- \
+        src tests bench scripts docs examples README.md CMakeLists.txt .ci)
+else
+    mapfile -t files < <(find src tests bench scripts docs examples README.md CMakeLists.txt .ci \
+        -type f 2>/dev/null)
+fi
+
+self=scripts/check-references.sh
+pattern='DESIGN(\.md| *§)|§|\<B[0-9]{1,2}\>|/work/shared|\.\./shared|(^|[^[:alnum:]_])spec/|\<(s3_to_redshift|cmslite_metadata|google_apis|sfts_and_exports|TESTING)\.md\>'
+status=0
+for f in "${files[@]}"; do
+    [[ -f $f && $f != "$self" ]] || continue
+    while IFS= read -r hit; do
+        line=${hit#*:}
+        # The default location of the originals' configs, named once.
+        if [[ $f == tests/CMakeLists.txt && $line == *'set(GDX_ORIGINAL_CONFIGS_DEFAULT'* ]]; then
+            continue
+        fi
+        echo "$f:$hit"
+        status=1
+    done < <(grep -nIE "$pattern" "$f" || true)
+done
+# Every docs/NAME.md[#anchor] cited must exist, down to the heading the anchor names.
+slug() { tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9 _-]//g; s/ /-/g'; }
+while IFS= read -r cite; do
+    doc=${cite%%#*}
+    anchor=${cite#"$doc"}
+    anchor=${anchor#\#}
+    if [[ ! -f $doc ]]; then
+        echo "cites $cite: no such file"
+        status=1
+    elif [[ -n $anchor ]] &&
+        ! sed -n 's/^#\{1,6\} \(.*\)$/\1/p' "$doc" | slug | grep -qx -- "$anchor"; then
+        echo "cites $cite: no such heading in $doc"
+        status=1
+    fi
+done < <(for f in "${files[@]}"; do [[ -f $f && $f != "$self" ]] && grep -ohIE 'docs/[A-Za-z0-9_.-]+\.md(#[a-z0-9_-]+)?' "$f"; done | sort -u)
+
+if ((status)); then
+    echo "references a reader of this repository cannot open (see $self): cite docs/ instead" >&2
+fi
+exit $status
