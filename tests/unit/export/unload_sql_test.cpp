@@ -1,7 +1,7 @@
 // The UNLOAD text sent to Redshift, for every original config: the statement is composed here
 // from the option table of the original service (independently of unload_sql.cpp) and compared
-// byte for byte. The configs and DML files are read from GDX_ORIGINAL_CONFIGS (default
-// ../shared/original-configs), never copied into the repository.
+// byte for byte. The configs and DML files are read from GDX_ORIGINAL_CONFIGS
+// (tests/support/original_configs.hpp), never copied into the repository.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "../../support/original_configs.hpp"
 #include "config/redshift_to_s3_config.hpp"
 #include "export/dml_template.hpp"
 #include "export/object_names.hpp"
@@ -21,8 +22,7 @@ using namespace gdx;
 namespace {
 
 fs::path originals() {
-    if (const char* env = std::getenv("GDX_ORIGINAL_CONFIGS"); env && *env) return env;
-    return fs::path(GDX_SOURCE_DIR) / ".." / "shared" / "original-configs";
+    return gdx::test::original_configs_location();
 }
 
 std::string slurp(const fs::path& p) {
@@ -94,8 +94,8 @@ TEST(UnloadSql, CredentialsFromKeysOrRoleAndTheLoggedPlaceholders) {
 }
 
 TEST(UnloadSql, EveryOriginalConfigGivesTheOriginalStatement) {
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
     const fs::path dir = originals() / "redshift_to_s3";
-    if (!fs::is_directory(dir)) GTEST_SKIP() << "original configs not found at " << dir;
     int checked = 0;
     for (const auto& entry : fs::directory_iterator(dir / "config.d")) {
         const std::string name = entry.path().stem().string();
