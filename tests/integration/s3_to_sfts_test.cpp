@@ -11,6 +11,7 @@
 
 #include "../fakes/server_process.hpp"
 #include "../fakes/sshd_server.hpp"
+#include "../support/original_configs.hpp"
 #include "harness.hpp"
 
 #include <fmt/format.h>
@@ -354,8 +355,7 @@ namespace gdx::test {
 namespace {
 
 fs::path originals_dir() {
-    const char* env = std::getenv("GDX_ORIGINAL_CONFIGS");
-    return env && *env ? fs::path(env) : fs::path(GDX_SHARED_DIR) / "original-configs";
+    return original_configs_location();
 }
 
 nlohmann::ordered_json load_json(const fs::path& p) {
@@ -367,9 +367,7 @@ nlohmann::ordered_json load_json(const fs::path& p) {
 TEST(SftsOriginalConfigs, ExportThenDeliverUnderTheOriginalNames) {
     const fs::path sfts_dir = originals_dir() / "s3_to_sfts" / "config.d";
     const fs::path export_dir = originals_dir() / "redshift_to_s3" / "config.d";
-    if (!fs::exists(sfts_dir))
-        GTEST_SKIP() << "the originals' configs are not at " << sfts_dir
-                     << " (set GDX_ORIGINAL_CONFIGS)";
+    GDX_REQUIRE_ORIGINAL_CONFIGS();
     auto& sshd = SshdServer::shared();
     Workspace ws(Backend::Embedded);
     int checked = 0;
