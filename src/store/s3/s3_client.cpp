@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "http/curl_support.hpp"
 #include "store/s3/s3_codec.hpp"
 #include "store/s3/s3_xml.hpp"
 #include "util/env_integer.hpp"
@@ -35,31 +36,6 @@ int seek_upload(void* user, curl_off_t offset, int origin) {
     return CURL_SEEKFUNC_OK;
 }
 
-size_t capture_header(char* data, size_t size, size_t n, void* user) {
-    auto* response = static_cast<S3Response*>(user);
-    std::string_view line(data, size * n);
-    if (line.starts_with("HTTP/")) {
-        response->headers.clear();  // a new response (after 100-continue or a redirect)
-        return size * n;
-    }
-    auto colon = line.find(':');
-    if (colon == std::string_view::npos) return size * n;
-    std::string name(line.substr(0, colon));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
-        value.remove_suffix(1);
-    response->headers[name] = std::string(value);
-    return size * n;
-}
-
-size_t append_body(char* data, size_t size, size_t n, void* user) {
-    static_cast<std::string*>(user)->append(data, size * n);
-    return size * n;
-}
-
 bool transient_code(std::string_view code) {
     return code == "SlowDown" || code == "RequestTimeout" || code == "InternalError" ||
            code == "ServiceUnavailable" || code == "Throttling" || code == "ThrottlingException" ||
@@ -85,11 +61,6 @@ S3Config S3Config::from_env() {
     return c;
 }
 
-std::string S3Response::header(const std::string& lower_name) const {
-    auto it = headers.find(lower_name);
-    return it == headers.end() ? std::string() : it->second;
-}
-
 std::string s3_url_for_message(const std::string& bucket, const std::string& key) {
     return "s3://" + bucket + "/" + key;
 }
@@ -112,24 +83,7 @@ void throw_curl_error(const S3Request& req, CURLcode code, const char* detail) {
                       s3_url_for_message(req.bucket, req.key) +
                       " failed: " + curl_easy_strerror(code);
     if (detail && *detail) msg += std::string(" (") + detail + ")";
-    bool transient = false;
-    switch (code) {
-        case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_CONNECT:
-        case CURLE_OPERATION_TIMEDOUT:
-        case CURLE_SEND_ERROR:
-        case CURLE_RECV_ERROR:
-        case CURLE_GOT_NOTHING:
-        case CURLE_PARTIAL_FILE:
-        case CURLE_SSL_CONNECT_ERROR:
-        case CURLE_HTTP2:
-        case CURLE_HTTP2_STREAM:
-        case CURLE_WEIRD_SERVER_REPLY:
-            transient = true;
-            break;
-        default:
-            break;
-    }
+    bool transient = http::transient_curl_code(code);
     throw BackendError(msg, transient);
 }
 
@@ -206,7 +160,7 @@ void S3Client::prepare(CURL* easy, const S3Request& req, PreparedTransfer& t) {
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, config_.stall_timeout_s);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t.error);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, capture_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, http::capture_header);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, &t.response);
 
     if (std::strcmp(req.method, "HEAD") == 0) {
@@ -231,7 +185,7 @@ S3Response S3Client::perform_once(const S3Request& req, std::initializer_list<lo
                                   bool error_in_success_body) {
     PreparedTransfer t;
     prepare(easy_, req, t);
-    curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, http::append_body);
     curl_easy_setopt(easy_, CURLOPT_WRITEDATA, &t.response.body);
     CURLcode rc = curl_easy_perform(easy_);
     if (rc != CURLE_OK) throw_curl_error(req, rc, t.error);

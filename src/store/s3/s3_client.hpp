@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/http_response.hpp"
 #include "store/s3/credentials.hpp"
 #include "util/retry.hpp"
 
@@ -47,12 +48,7 @@ struct S3Request {
     std::string_view body;             // sent for PUT and POST (hashed into the signature)
 };
 
-struct S3Response {
-    long status = 0;
-    std::string body;
-    std::map<std::string, std::string> headers;  // lower-case names, last response only
-    std::string header(const std::string& lower_name) const;
-};
+using S3Response = http::HttpResponse;
 
 // An HTTP error answer of S3: status and S3 error code, for callers that react to one.
 class S3HttpError : public BackendError {
