@@ -33,6 +33,7 @@ CsvReader::CsvReader(ByteSource& utf8, const CsvOptions& options)
     : src_(utf8),
       delim_(options.delimiter),
       strip_quotes_(options.strip_quotes),
+      quoting_(options.quoting),
       simple_(delim_ != '"' && delim_ != '\n' && delim_ != '\r'),
       capacity_(std::max(options.buffer_size, kMinBuffer)) {
     buf_.resize(capacity_ + kPadding);
@@ -151,7 +152,7 @@ CsvReader::Step CsvReader::parse(Row& row) {
 
     for (;;) {             // one field per iteration; p is at its first byte
         const char* stop;  // delimiter or terminator ending the field; end = end of input
-        if (p < end && *p == '"') {
+        if (quoting_ && p < end && *p == '"') {
             const uint64_t field_line = line_ + lines;
             const char* seg = p + 1;  // start of the not yet copied part of the content
             const char* q = seg;

@@ -81,6 +81,7 @@ private:
     ByteSource& src_;
     char delim_;
     bool strip_quotes_;
+    bool quoting_;
     bool simple_;            // parse_simple applies: the delimiter is no quote or line break
     std::vector<char> buf_;  // capacity_ bytes + scan padding
     size_t capacity_;

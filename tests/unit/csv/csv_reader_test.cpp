@@ -116,6 +116,14 @@ TEST_P(CsvReaderBuffers, AllCasesParseLikePandas) {
     }
 }
 
+TEST_P(CsvReaderBuffers, WithoutQuotingAQuoteIsAnOrdinaryCharacter) {
+    CsvOptions opt;
+    opt.delimiter = '|';
+    opt.quoting = false;
+    const Parsed got = parse_all("\"a|b\"c|\"\n\"x\"|y\"\"|\"\n", opt, GetParam().max_chunk);
+    EXPECT_EQ(got.rows, (Rows{{"\"a", "b\"c", "\""}, {"\"x\"", "y\"\"", "\""}}));
+}
+
 TEST_P(CsvReaderBuffers, RecordSpanningManyBuffers) {
     std::string field;
     for (int i = 0; i < 200; ++i) field += "x\"\"y,\r\n" + std::to_string(i);
