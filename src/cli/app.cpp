@@ -6,6 +6,7 @@
 #include "cli/redshift_to_s3_command.hpp"
 #include "cli/derived_table_command.hpp"
 #include "cli/s3_to_sfts_command.hpp"
+#include "cli/google_commands.hpp"
 #include "cli/sql_command.hpp"
 #include "jobs/cmslite_metadata.hpp"
 #include "jobs/s3_to_redshift.hpp"
@@ -103,6 +104,7 @@ int run(int argc, char** argv) {
     sql_cmd->add_option("--log-dir", sql_log_dir,
                         "directory of the log file sql.log [default logs]");
 
+    GoogleCommands google(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -125,6 +127,7 @@ int run(int argc, char** argv) {
     if (*r2s_cmd) return guarded(run_r2s);
     if (auto rc = run_derived_table()) return *rc;
     if (*s3_to_sfts.command) return s3_to_sfts.run();
+    if (auto rc = google.run()) return *rc;
     if (*sql_cmd) {
         if (sql.command.empty() && sql.file.empty()) {
             std::cerr << "gdx sql: give -c SQL or -f FILE\n";

@@ -1,0 +1,27 @@
+#pragma once
+// The Google subcommands: `gdx google-search` and `gdx google-auth`.
+#include <optional>
+
+#include <CLI/CLI.hpp>
+
+#include "google/authorize.hpp"
+#include "jobs/google_options.hpp"
+
+namespace gdx::cli {
+
+class GoogleCommands {
+public:
+    // Registers the subcommands on `app`.
+    explicit GoogleCommands(CLI::App& app);
+    // After parsing: the exit code of the chosen Google subcommand, nullopt if none was chosen.
+    std::optional<int> run();
+
+private:
+    CLI::App* search_;
+    CLI::App* auth_;
+    jobs::GoogleJobOptions search_options_;
+    std::string search_config_flag_;
+    google::AuthorizeOptions auth_options_;
+};
+
+}  // namespace gdx::cli

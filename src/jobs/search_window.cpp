@@ -1,0 +1,123 @@
+#include "jobs/search_window.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "csv/encoding.hpp"
+#include "google/settings.hpp"
+#include "transform/column_plan.hpp"
+#include "util/error.hpp"
+
+namespace gdx::jobs {
+namespace {
+
+constexpr size_t kFlushBytes = 1 << 20;
+
+std::string sql_literal(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\\') throw ConfigError("a site name must not contain a backslash: " + text);
+        out += c;
+        if (c == '\'') out += '\'';
+    }
+    return out + "'";
+}
+
+}  // namespace
+
+std::optional<date::sys_days> last_loaded_date(warehouse::Warehouse& warehouse,
+                                               const std::string& table, const std::string& site) {
+    std::optional<date::sys_days> last;
+    std::string text;
+    warehouse.run_script(
+        fmt::format("SELECT MAX(date) FROM {} WHERE site = {}", table, sql_literal(site)),
+        [&](const warehouse::ResultRow& row) {
+            if (!row.values.empty() && std::holds_alternative<std::string>(row.values[0]))
+                text = std::get<std::string>(row.values[0]);
+        });
+    if (text.empty()) return std::nullopt;
+    last = google::parse_iso_date(std::string_view(text).substr(0, 10));
+    if (!last)
+        throw BackendError(
+            fmt::format("MAX(date) of {} for {} is not a date: {}", table, site, text));
+    return last;
+}
+
+std::string site_fqdn(const std::string& site) {
+    std::string s = site;
+    if (!s.empty() && s.back() == '/') s.pop_back();
+    for (const char* scheme : {"https://", "http://"})
+        if (s.starts_with(scheme)) return s.substr(std::strlen(scheme));
+    return s;
+}
+
+std::string search_object_key(const std::string& prefix, const std::string& site,
+                              const std::string& start, const std::string& max_date) {
+    return fmt::format("{}googlesearch-{}-{}-{}.csv", prefix, site_fqdn(site), start, max_date);
+}
+
+TransformSpec search_object_spec(const types::TableSchema& table) {
+    TransformSpec spec;
+    spec.encoding = csv::resolve_encoding("utf-8");
+    spec.csv.delimiter = '|';
+    spec.csv.quoting = false;
+    spec.has_header = true;
+    transform::ColumnEdits edits;
+    edits.columns = {"site", "date",     "query",  "country", "device",
+                     "page", "position", "clicks", "ctr",     "impressions"};
+    edits.keep_default_na = false;
+    for (size_t i = 0; i < table.columns.size() && i < edits.columns.size(); ++i) {
+        const auto& type = table.columns[i].type;
+        if (type.is_text() && type.length > 0)
+            edits.string_limits.push_back({edits.columns[i], type.length});
+    }
+    spec.plan = transform::compile_column_plan(edits, &table);
+    return spec;
+}
+
+WindowSpool::WindowSpool(const std::string& site) : csv_(site), file_(std::tmpfile()) {
+    if (!file_)
+        throw BackendError(fmt::format("cannot create a temporary file: {}", std::strerror(errno)));
+    buffer_.reserve(kFlushBytes + 64 * 1024);
+    buffer_ += google::kSearchCsvHeader;
+}
+
+WindowSpool::~WindowSpool() {
+    std::fclose(file_);
+}
+
+void WindowSpool::add_rows(const nlohmann::json& rows) {
+    for (const auto& row : rows) {
+        std::string_view day = csv_.append_row(buffer_, row);
+        if (day > max_date_) max_date_ = day;
+        ++rows_;
+        if (buffer_.size() >= kFlushBytes) flush();
+    }
+}
+
+void WindowSpool::flush() {
+    if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
+        throw BackendError(fmt::format("cannot write a temporary file: {}", std::strerror(errno)));
+    buffer_.clear();
+}
+
+void WindowSpool::upload(store::ObjectStore& store, const std::string& bucket,
+                         const std::string& key) {
+    flush();
+    if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0)
+        throw BackendError(
+            fmt::format("cannot read back a temporary file: {}", std::strerror(errno)));
+    auto out = store.put(bucket, key);
+    std::string chunk(kFlushBytes, '\0');
+    for (;;) {
+        size_t n = std::fread(chunk.data(), 1, chunk.size(), file_);
+        if (n > 0) out->write(std::string_view(chunk.data(), n));
+        if (n < chunk.size()) break;
+    }
+    if (std::ferror(file_)) throw BackendError("cannot read back a temporary file");
+    out->commit();
+}
+
+}  // namespace gdx::jobs
