@@ -100,6 +100,7 @@ void WindowSpool::add_rows(const nlohmann::json& rows) {
 void WindowSpool::flush() {
     if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
         throw BackendError(fmt::format("cannot write a temporary file: {}", std::strerror(errno)));
+    bytes_ += buffer_.size();
     buffer_.clear();
 }
 

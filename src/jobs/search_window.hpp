@@ -44,7 +44,8 @@ public:
     // Appends the lines of one page's rows.
     void add_rows(const nlohmann::json& rows);
     uint64_t rows() const { return rows_; }
-    const std::string& max_date() const { return max_date_; }  // "0" when no rows
+    uint64_t bytes() const { return bytes_ + buffer_.size(); }  // CSV bytes so far, header included
+    const std::string& max_date() const { return max_date_; }   // "0" when no rows
     // Writes everything (header + rows) to the store and commits it.
     void upload(store::ObjectStore& store, const std::string& bucket, const std::string& key);
 
@@ -55,6 +56,7 @@ private:
     std::string buffer_;
     std::FILE* file_ = nullptr;
     uint64_t rows_ = 0;
+    uint64_t bytes_ = 0;
     std::string max_date_ = "0";
 };
 

@@ -65,14 +65,18 @@ private:
     std::unique_ptr<ServerProcess> process_;
 };
 
-// A scenario with one client ("cid"/"csecret"), refresh tokens "rt-good" (search scope) and
-// "rt-revoked", clock at 2026-05-20 noon Pacific; `sites` is the search_console.sites object.
+// A scenario with one client ("cid"/"csecret"), refresh tokens "rt-good" and "rt-from-code"
+// (what the authorization-code grant hands out; search scope) and "rt-revoked", clock at 2026-05-20
+// noon Pacific; `sites` is the search_console.sites object.
 inline nlohmann::json google_scenario(const nlohmann::json& sites = nlohmann::json::object()) {
     return {{"now", "2026-05-20T12:00:00-07:00"},
             {"oauth",
              {{"clients", {{{"client_id", "cid"}, {"client_secret", "csecret"}}}},
               {"refresh_tokens",
                {{{"token", "rt-good"},
+                 {"client_id", "cid"},
+                 {"scopes", {"https://www.googleapis.com/auth/webmasters.readonly"}}},
+                {{"token", "rt-from-code"},
                  {"client_id", "cid"},
                  {"scopes", {"https://www.googleapis.com/auth/webmasters.readonly"}}},
                 {{"token", "rt-revoked"}, {"revoked", true}}}}}},
