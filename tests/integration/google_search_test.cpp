@@ -175,11 +175,14 @@ TEST_P(GoogleSearch, LoadsEveryWindowThenASecondRunFetchesNothing) {
     EXPECT_NE(r.out.find("3: s3://" + ws.bucket() + "/" + domain), std::string::npos) << r.out;
     EXPECT_EQ(fake().requests_to("/token").size(), 1u);  // one grant for the whole run
 
-    // Second run: the warehouse is current, so nothing is fetched or loaded; nothing printed.
+    // Second run: www2 is current, so nothing is fetched for it; the domain property resumes
+    // after its last day with data (2026-05-10) and finds the 8 days after it empty, as the
+    // original did. Nothing is loaded and nothing printed.
     fake().reset();
     auto again = run();
     ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
-    EXPECT_EQ(search_calls(), 0u);
+    EXPECT_EQ(search_calls("www2"), 0u);
+    EXPECT_EQ(search_calls("sc-domain"), 8u);
     EXPECT_EQ(fake().requests_to("/token").size(), 0u);  // the stored token is still valid
     EXPECT_EQ(again.out, "");
     EXPECT_EQ(count(), 48 * 20 + 3);
