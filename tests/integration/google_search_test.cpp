@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "../fakes/fake_google.hpp"
+#include "../support/original_configs.hpp"
 #include "harness.hpp"
 
 using gdx::test::Backend;
@@ -241,6 +242,45 @@ TEST_P(GoogleSearch, RevokedRefreshTokenStopsTheRunAndSaysWhatToDo) {
     std::string text((std::istreambuf_iterator<char>(log)), {});
     EXPECT_EQ(text.find("csecret"), std::string::npos);
     EXPECT_EQ(text.find("rt-revoked"), std::string::npos);
+}
+
+// The original post-load DML (cmslite.google_dt rebuilt from google.googlesearch, the
+// google_sites reference table and the CMS themes), run as the job does, on both backends.
+TEST_P(GoogleSearch, OriginalDmlRebuildsTheDerivedTable) {
+    auto originals = gdx::test::original_configs_dir();
+    if (!originals) GTEST_SKIP() << gdx::test::kNoOriginals;
+    const auto search = *originals / "google_search";
+    for (const auto& ddl : {search / "neighbours_s3_to_redshift/ddl/google.google_sites.sql",
+                            *originals / "cmslitemetadata_to_redshift/ddl/cmslite.themes.sql"}) {
+        auto r = gdx::test::run_gdx({"sql", "-f", ddl.string(), "--warehouse", ws.warehouse_uri(),
+                                     "--log-dir", (ws.dir() / "logs").string()},
+                                    ws.env());
+        ASSERT_EQ(r.exit_code, 0) << ddl << r.err;
+    }
+    ws.sql(
+        "INSERT INTO google.google_sites VALUES ('https://www2.gov.bc.ca/', false, "
+        "'2020-01-01', 'www2.gov.bc.ca'), ('sc-domain:gov.bc.ca', false, NULL, NULL)");
+    ws.sql(
+        "INSERT INTO cmslite.themes (node_id, title, hr_url, theme_id, theme) VALUES "
+        "('N1', 'Page zero', 'https://www2.gov.bc.ca/p0', 'T1', 'Theme one')");
+    std::filesystem::copy_file(search / "dml/cmslite.google_dt.sql",
+                               ws.dir() / "dml/cmslite.google_dt.sql");
+    config["dml"] = "cmslite.google_dt.sql";
+    config["sites"] = {{{"name", kWww2}, {"start_date_default", "2026-05-15"}},
+                       {{"name", kDomain}, {"start_date_default", "2026-05-10"}}};
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("Derived table build started at:"), std::string::npos) << r.out;
+    // www2 rows are all kept; the domain property's rows are of a host that has a URL-prefix
+    // property of its own (google_sites.sc_urlhost), so the filter drops them.
+    EXPECT_EQ(ws.query("SELECT count(*) AS c FROM cmslite.google_dt")[0]["c"], 4 * 20);
+    auto themed = ws.query(
+        "SELECT node_id, page_urlhost, title, theme, clicks FROM cmslite.google_dt "
+        "WHERE node_id <> '' ORDER BY date");
+    ASSERT_EQ(themed.size(), 4u);
+    EXPECT_EQ(themed[0]["node_id"], "N1");
+    EXPECT_EQ(themed[0]["page_urlhost"], "www2.gov.bc.ca");
+    EXPECT_EQ(themed[0]["theme"], "Theme one");
 }
 
 // Bad input is refused before any request, with exit 2 and a message naming the problem.
