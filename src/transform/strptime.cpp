@@ -108,114 +108,74 @@ StrptimeFormat StrptimeFormat::compile(std::string_view fmt) {
     // pandas' ISO parser takes "%Y%m%d…" and requires two-digit month and day there.
     const bool compact_iso = fmt.substr(0, 6) == "%Y%m%d" && pandas_format_is_iso(fmt);
     for (size_t i = 0; i < fmt.size(); ++i) {
-        char c = fmt[i];
+        const char c = fmt[i];
         if (is_space(c)) {
             while (i + 1 < fmt.size() && is_space(fmt[i + 1])) ++i;
             f.steps_.push_back({Op::Space});
-            continue;
-        }
-        if (c != '%') {
+        } else if (c != '%') {
             f.steps_.push_back({Op::Literal, lower(c)});
-            continue;
-        }
-        if (++i >= fmt.size())
+        } else if (++i >= fmt.size()) {
             throw ConfigError("stray % at the end of date format '" + f.source_ + "'");
-        char d = fmt[i];
-        Step s{Op::Literal};
-        switch (d) {
-            case 'Y':
-                s.op = Op::Year4;
-                break;
-            case 'y':
-                s.op = Op::Year2;
-                break;
-            case 'm':
-                s.op = Op::Month;
-                s.two_digit = compact_iso;
-                break;
-            case 'd':
-                s.op = Op::Day;
-                s.two_digit = compact_iso;
-                break;
-            case 'H':
-                s.op = Op::Hour24;
-                f.has_time_ = true;
-                break;
-            case 'I':
-                s.op = Op::Hour12;
-                f.has_time_ = true;
-                break;
-            case 'M':
-                s.op = Op::Minute;
-                f.has_time_ = true;
-                break;
-            case 'S':
-                s.op = Op::Second;
-                f.has_time_ = true;
-                break;
-            case 'f':
-                s.op = Op::Fraction;
-                f.has_time_ = true;
-                break;
-            case 'p':
-                s.op = Op::AmPm;
-                f.has_time_ = true;
-                break;
-            case 'b':
-                s.op = Op::MonthAbbr;
-                break;
-            case 'B':
-                s.op = Op::MonthFull;
-                break;
-            case 'a':
-                s.op = Op::DayAbbr;
-                break;
-            case 'A':
-                s.op = Op::DayFull;
-                break;
-            case 'j':
-                s.op = Op::DayOfYear;
-                break;
-            case 'z':
-                s.op = Op::Offset;
-                f.has_offset_ = true;
-                break;
-            case '%':
-                s.op = Op::Literal;
-                s.literal = '%';
-                break;
-            default:
-                throw ConfigError(std::string("unsupported strptime directive %") + d +
-                                  " in date format '" + f.source_ + "'");
-        }
-        f.steps_.push_back(s);
-    }
-    size_t width = 0;
-    for (const Step& s : f.steps_) {
-        switch (s.op) {
-            case Op::Literal:
-            case Op::Space:
-                width += 1;
-                break;
-            case Op::Year4:
-                width += 4;
-                break;
-            case Op::Year2:
-            case Op::Month:
-            case Op::Day:
-            case Op::Hour24:
-            case Op::Hour12:
-            case Op::Minute:
-            case Op::Second:
-                width += 2;
-                break;
-            default:
-                return f;  // a step of variable width: no fast path
+        } else {
+            f.add_directive(fmt[i], compact_iso);
         }
     }
-    f.fixed_width_ = width;
-    f.note_ymd_layout();
+    f.note_fixed_width();
     return f;
+}
+
+// The supported directives: what each one matches and what it tells about the format.
+struct StrptimeFormat::Directive {
+    char letter;
+    Op op;
+    bool time = false;        // a time-of-day field (has_time)
+    bool compact = false;     // two digits exactly in a compact ISO format ("%Y%m%d…")
+    uint8_t fixed_width = 0;  // width on the preferred path (match_fixed); 0 = variable
+};
+
+const StrptimeFormat::Directive StrptimeFormat::kDirectives[] = {
+    {'Y', Op::Year4, false, false, 4},     {'y', Op::Year2, false, false, 2},
+    {'m', Op::Month, false, true, 2},      {'d', Op::Day, false, true, 2},
+    {'H', Op::Hour24, true, false, 2},     {'I', Op::Hour12, true, false, 2},
+    {'M', Op::Minute, true, false, 2},     {'S', Op::Second, true, false, 2},
+    {'f', Op::Fraction, true, false, 0},   {'p', Op::AmPm, true, false, 0},
+    {'b', Op::MonthAbbr, false, false, 0}, {'B', Op::MonthFull, false, false, 0},
+    {'a', Op::DayAbbr, false, false, 0},   {'A', Op::DayFull, false, false, 0},
+    {'j', Op::DayOfYear, false, false, 0}, {'z', Op::Offset, false, false, 0},
+};
+
+const StrptimeFormat::Directive* StrptimeFormat::directive_of(Op op) {
+    for (const Directive& d : kDirectives)
+        if (d.op == op) return &d;
+    return nullptr;
+}
+
+void StrptimeFormat::add_directive(char letter, bool compact_iso) {
+    if (letter == '%') {
+        steps_.push_back({Op::Literal, '%'});
+        return;
+    }
+    for (const Directive& d : kDirectives) {
+        if (d.letter != letter) continue;
+        steps_.push_back({d.op, 0, d.compact && compact_iso});
+        has_time_ = has_time_ || d.time;
+        has_offset_ = has_offset_ || d.op == Op::Offset;
+        return;
+    }
+    throw ConfigError(std::string("unsupported strptime directive %") + letter +
+                      " in date format '" + source_ + "'");
+}
+
+void StrptimeFormat::note_fixed_width() {
+    size_t width = 0;
+    for (const Step& s : steps_) {
+        const Directive* d = directive_of(s.op);
+        const size_t w = d ? d->fixed_width : 1;  // a literal or a whitespace run: one character
+        if (w == 0) return;                       // a step of variable width: no fast path
+        width += w;
+    }
+    fixed_width_ = width;
+    note_ymd_layout();
 }
 
 void StrptimeFormat::note_ymd_layout() {
@@ -334,164 +294,210 @@ bool StrptimeFormat::match_fixed(std::string_view v, Fields& f) const {
     return pos == v.size();
 }
 
+// A depth-first search over the steps: each alternative a step allows is tried in Python's
+// regex order, and the first whose remaining steps match wins.
 bool StrptimeFormat::match(size_t k, std::string_view v, size_t pos, Fields& f) const {
     if (k == steps_.size()) return pos == v.size();
     const Step& s = steps_[k];
-    const size_t left = v.size() - pos;
-    auto next = [&](size_t p) { return match(k + 1, v, p, f); };
-    // One- or two-digit field as in _strptime's regexes: two digits within [lo, hi] first,
-    // then one digit within [lo1, 9]; `slot` receives the value.
-    auto number = [&](int& slot, int lo, int hi, int lo1, bool two_only) {
-        int two = two_digits(v, pos);
-        if (two >= lo && two <= hi) {
-            slot = two;
-            if (next(pos + 2)) return true;
-        }
-        if (two_only) return false;
-        if (left >= 1 && is_digit(v[pos]) && v[pos] - '0' >= lo1) {
-            slot = v[pos] - '0';
-            if (next(pos + 1)) return true;
-        }
-        return false;
-    };
+    const Cursor at{k, v, pos};
     switch (s.op) {
         case Op::Literal:
-            return left >= 1 && lower(v[pos]) == s.literal && next(pos + 1);
-        case Op::Space: {
-            size_t end = pos;
-            while (end < v.size() && is_space(v[end])) ++end;
-            for (; end > pos; --end)
-                if (next(end)) return true;
-            return false;
-        }
-        case Op::Year4: {
-            if (left < 4) return false;
-            int y = 0;
-            for (size_t i = 0; i < 4; ++i) {
-                if (!is_digit(v[pos + i])) return false;
-                y = y * 10 + (v[pos + i] - '0');
-            }
-            f.year = y;
-            f.year2 = -1;
-            return next(pos + 4);
-        }
-        case Op::Year2: {
-            int y = two_digits(v, pos);
-            if (y < 0) return false;
-            f.year2 = y;
-            return next(pos + 2);
-        }
+            return pos < v.size() && lower(v[pos]) == s.literal && match(k + 1, v, pos + 1, f);
+        case Op::Space:
+            return match_space(at, f);
+        case Op::Year4:
+            return match_year4(at, f);
+        case Op::Year2:
+            return match_year2(at, f);
         case Op::Month:
-            return number(f.month, 1, 12, 1, s.two_digit);
+            return match_number(at, f, f.month, {1, 12, 1, s.two_digit});
         case Op::Day:
-            if (number(f.day, 1, 31, 1, s.two_digit)) return true;
-            // " [1-9]": a space-padded day
-            if (!s.two_digit && left >= 2 && v[pos] == ' ' && is_digit(v[pos + 1]) &&
-                v[pos + 1] != '0') {
-                f.day = v[pos + 1] - '0';
-                return next(pos + 2);
-            }
-            return false;
+            return match_day(at, f, s.two_digit);
         case Op::Hour24:
-            return number(f.hour, 0, 23, 0, false);
+            return match_number(at, f, f.hour, {0, 23, 0, false});
         case Op::Hour12:
-            return number(f.hour12, 1, 12, 1, false);
+            return match_number(at, f, f.hour12, {1, 12, 1, false});
         case Op::Minute:
-            return number(f.minute, 0, 59, 0, false);
+            return match_number(at, f, f.minute, {0, 59, 0, false});
         case Op::Second:
-            return number(f.second, 0, 61, 0, false);
-        case Op::Fraction: {
-            size_t n = 0;
-            while (n < 9 && n < left && is_digit(v[pos + n])) ++n;
-            for (; n >= 1; --n) {
-                int us = 0;
-                for (size_t i = 0; i < 6; ++i) us = us * 10 + (i < n ? v[pos + i] - '0' : 0);
-                f.microsecond = us;
-                if (next(pos + n)) return true;
-            }
-            return false;
-        }
+            return match_number(at, f, f.second, {0, 61, 0, false});
+        case Op::Fraction:
+            return match_fraction(at, f);
         case Op::MonthAbbr:
+            return match_month_name(at, f, 3);
         case Op::MonthFull:
-            for (int m = 0; m < 12; ++m) {
-                std::string_view name = kMonthFull[m];
-                if (s.op == Op::MonthAbbr) name = name.substr(0, 3);
-                if (starts_with_ci(v, pos, name)) {
-                    f.month = m + 1;
-                    return next(pos + name.size());
-                }
-            }
-            return false;
+            return match_month_name(at, f, 0);
         case Op::DayAbbr:
+            return match_day_name(at, f, 3);
         case Op::DayFull:
-            for (std::string_view name : kDayFull) {
-                if (s.op == Op::DayAbbr) name = name.substr(0, 3);
-                if (starts_with_ci(v, pos, name)) return next(pos + name.size());
-            }
-            return false;
+            return match_day_name(at, f, 0);
         case Op::AmPm:
-            if (starts_with_ci(v, pos, "am") || starts_with_ci(v, pos, "pm")) {
-                f.ampm = lower(v[pos]) == 'p' ? 1 : 0;
-                return next(pos + 2);
-            }
-            return false;
-        case Op::DayOfYear: {
-            // 36[0-6]|3[0-5]\d|[12]\d\d|0[1-9]\d|00[1-9]|[1-9]\d|0[1-9]|[1-9]
-            for (size_t n = 3; n >= 1; --n) {
-                if (left < n) continue;
-                int val = 0;
-                bool ok = true;
-                for (size_t i = 0; i < n && ok; ++i) {
-                    ok = is_digit(v[pos + i]);
-                    val = val * 10 + (v[pos + i] - '0');
-                }
-                if (!ok || val < 1 || val > 366) continue;
-                f.yday = val;
-                if (next(pos + n)) return true;
-            }
-            return false;
-        }
-        case Op::Offset: {
-            // Z | [+-]HH:?MM(:?SS(.ffffff)?)?   ("Z" is case-sensitive in Python)
-            f.has_offset = true;
-            if (left >= 1 && v[pos] == 'Z') {
-                f.offset_seconds = 0;
-                return next(pos + 1);
-            }
-            if (left < 5 || (v[pos] != '+' && v[pos] != '-')) return false;
-            const int sign = v[pos] == '-' ? -1 : 1;
-            size_t p = pos + 1;
-            const int hh = two_digits(v, p);
-            if (hh < 0) return false;
-            p += 2;
-            const bool colon = v[p] == ':';
-            if (colon) ++p;
-            const int mm = two_digits(v, p);
-            if (mm < 0 || mm > 59) return false;
-            p += 2;
-            if (hh >= 24) return false;  // Python's timezone() rejects |offset| >= 24h
-            // Optional seconds (same separator as before, as Python requires), then fraction.
-            size_t p_sec = p + (colon ? 1 : 0);
-            int ss = -1;
-            if (!colon || (p < v.size() && v[p] == ':')) ss = two_digits(v, p_sec);
-            if (ss >= 0 && ss <= 59) {
-                size_t p_end = p_sec + 2;
-                if (p_end < v.size() && v[p_end] == '.') {
-                    size_t q = p_end + 1, n = 0;
-                    while (n < 6 && q + n < v.size() && is_digit(v[q + n])) ++n;
-                    if (n > 0) {
-                        f.offset_seconds = sign * (hh * 3600 + mm * 60 + ss);
-                        if (next(q + n)) return true;
-                    }
-                }
-                f.offset_seconds = sign * (hh * 3600 + mm * 60 + ss);
-                if (next(p_end)) return true;
-            }
-            f.offset_seconds = sign * (hh * 3600 + mm * 60);
-            return next(p);
+            return match_ampm(at, f);
+        case Op::DayOfYear:
+            return match_day_of_year(at, f);
+        case Op::Offset:
+            return match_offset(at, f);
+    }
+    return false;
+}
+
+bool StrptimeFormat::match_rest(const Cursor& at, size_t pos, Fields& f) const {
+    return match(at.step + 1, at.v, pos, f);
+}
+
+// One- or two-digit field as in _strptime's regexes: two digits within [lo, hi] first, then
+// one digit within [lo1, 9]; `slot` receives the value.
+bool StrptimeFormat::match_number(const Cursor& at, Fields& f, int& slot,
+                                  const NumberRange& r) const {
+    const int two = two_digits(at.v, at.pos);
+    if (two >= r.lo && two <= r.hi) {
+        slot = two;
+        if (match_rest(at, at.pos + 2, f)) return true;
+    }
+    if (r.two_only) return false;
+    if (at.pos < at.v.size() && is_digit(at.v[at.pos]) && at.v[at.pos] - '0' >= r.lo1) {
+        slot = at.v[at.pos] - '0';
+        if (match_rest(at, at.pos + 1, f)) return true;
+    }
+    return false;
+}
+
+// The longest whitespace run first, then shorter ones (at least one character).
+bool StrptimeFormat::match_space(const Cursor& at, Fields& f) const {
+    size_t end = at.pos;
+    while (end < at.v.size() && is_space(at.v[end])) ++end;
+    for (; end > at.pos; --end)
+        if (match_rest(at, end, f)) return true;
+    return false;
+}
+
+bool StrptimeFormat::match_year4(const Cursor& at, Fields& f) const {
+    if (at.v.size() - at.pos < 4) return false;
+    int y = 0;
+    for (size_t i = 0; i < 4; ++i) {
+        if (!is_digit(at.v[at.pos + i])) return false;
+        y = y * 10 + (at.v[at.pos + i] - '0');
+    }
+    f.year = y;
+    f.year2 = -1;
+    return match_rest(at, at.pos + 4, f);
+}
+
+bool StrptimeFormat::match_year2(const Cursor& at, Fields& f) const {
+    const int y = two_digits(at.v, at.pos);
+    if (y < 0) return false;
+    f.year2 = y;
+    return match_rest(at, at.pos + 2, f);
+}
+
+bool StrptimeFormat::match_day(const Cursor& at, Fields& f, bool two_only) const {
+    if (match_number(at, f, f.day, {1, 31, 1, two_only})) return true;
+    // " [1-9]": a space-padded day
+    const std::string_view v = at.v;
+    if (!two_only && v.size() - at.pos >= 2 && v[at.pos] == ' ' && is_digit(v[at.pos + 1]) &&
+        v[at.pos + 1] != '0') {
+        f.day = v[at.pos + 1] - '0';
+        return match_rest(at, at.pos + 2, f);
+    }
+    return false;
+}
+
+// Up to nine digits, the longest first; microseconds keep the first six.
+bool StrptimeFormat::match_fraction(const Cursor& at, Fields& f) const {
+    size_t n = 0;
+    while (n < 9 && at.pos + n < at.v.size() && is_digit(at.v[at.pos + n])) ++n;
+    for (; n >= 1; --n) {
+        int us = 0;
+        for (size_t i = 0; i < 6; ++i) us = us * 10 + (i < n ? at.v[at.pos + i] - '0' : 0);
+        f.microsecond = us;
+        if (match_rest(at, at.pos + n, f)) return true;
+    }
+    return false;
+}
+
+// `length` 3 for the abbreviation, 0 for the full name.
+bool StrptimeFormat::match_month_name(const Cursor& at, Fields& f, size_t length) const {
+    for (int m = 0; m < 12; ++m) {
+        const std::string_view name = length ? kMonthFull[m].substr(0, length) : kMonthFull[m];
+        if (starts_with_ci(at.v, at.pos, name)) {
+            f.month = m + 1;
+            return match_rest(at, at.pos + name.size(), f);
         }
     }
     return false;
+}
+
+bool StrptimeFormat::match_day_name(const Cursor& at, Fields& f, size_t length) const {
+    for (std::string_view name : kDayFull) {
+        if (length) name = name.substr(0, length);
+        if (starts_with_ci(at.v, at.pos, name)) return match_rest(at, at.pos + name.size(), f);
+    }
+    return false;
+}
+
+bool StrptimeFormat::match_ampm(const Cursor& at, Fields& f) const {
+    if (!starts_with_ci(at.v, at.pos, "am") && !starts_with_ci(at.v, at.pos, "pm")) return false;
+    f.ampm = lower(at.v[at.pos]) == 'p' ? 1 : 0;
+    return match_rest(at, at.pos + 2, f);
+}
+
+// 36[0-6]|3[0-5]\d|[12]\d\d|0[1-9]\d|00[1-9]|[1-9]\d|0[1-9]|[1-9]: three digits first.
+bool StrptimeFormat::match_day_of_year(const Cursor& at, Fields& f) const {
+    for (size_t n = 3; n >= 1; --n) {
+        if (at.v.size() - at.pos < n) continue;
+        int val = 0;
+        bool ok = true;
+        for (size_t i = 0; i < n && ok; ++i) {
+            ok = is_digit(at.v[at.pos + i]);
+            val = val * 10 + (at.v[at.pos + i] - '0');
+        }
+        if (!ok || val < 1 || val > 366) continue;
+        f.yday = val;
+        if (match_rest(at, at.pos + n, f)) return true;
+    }
+    return false;
+}
+
+// Z | [+-]HH:?MM(:?SS(.ffffff)?)?   ("Z" is case-sensitive in Python)
+bool StrptimeFormat::match_offset(const Cursor& at, Fields& f) const {
+    const std::string_view v = at.v;
+    const size_t pos = at.pos;
+    f.has_offset = true;
+    if (pos < v.size() && v[pos] == 'Z') {
+        f.offset_seconds = 0;
+        return match_rest(at, pos + 1, f);
+    }
+    if (v.size() - pos < 5 || (v[pos] != '+' && v[pos] != '-')) return false;
+    const int sign = v[pos] == '-' ? -1 : 1;
+    size_t p = pos + 1;
+    const int hh = two_digits(v, p);
+    if (hh < 0) return false;
+    p += 2;
+    const bool colon = v[p] == ':';
+    if (colon) ++p;
+    const int mm = two_digits(v, p);
+    if (mm < 0 || mm > 59) return false;
+    p += 2;
+    if (hh >= 24) return false;  // Python's timezone() rejects |offset| >= 24h
+    // Optional seconds (same separator as before, as Python requires), then fraction.
+    const size_t p_sec = p + (colon ? 1 : 0);
+    int ss = -1;
+    if (!colon || (p < v.size() && v[p] == ':')) ss = two_digits(v, p_sec);
+    if (ss >= 0 && ss <= 59) {
+        const size_t p_end = p_sec + 2;
+        if (p_end < v.size() && v[p_end] == '.') {
+            size_t q = p_end + 1, n = 0;
+            while (n < 6 && q + n < v.size() && is_digit(v[q + n])) ++n;
+            if (n > 0) {
+                f.offset_seconds = sign * (hh * 3600 + mm * 60 + ss);
+                if (match_rest(at, q + n, f)) return true;
+            }
+        }
+        f.offset_seconds = sign * (hh * 3600 + mm * 60 + ss);
+        if (match_rest(at, p_end, f)) return true;
+    }
+    f.offset_seconds = sign * (hh * 3600 + mm * 60);
+    return match_rest(at, p, f);
 }
 
 bool StrptimeFormat::parse(std::string_view value, ParsedTime& out) const {

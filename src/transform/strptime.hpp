@@ -74,8 +74,37 @@ private:
         bool two_digit = false;  // Month/Day: exactly two digits (pandas ISO path)
     };
     struct Fields;
+    struct Directive;
+    static const Directive kDirectives[];
+    static const Directive* directive_of(Op op);        // nullptr for Literal and Space
+    void add_directive(char letter, bool compact_iso);  // throws ConfigError when unsupported
+    void note_fixed_width();  // sets fixed_width_ (and the ymd layout) after compile
 
     bool match(size_t step, std::string_view v, size_t pos, Fields& f) const;
+    // The steps of `match`, one per kind of directive; each tries its alternatives and
+    // continues with match_rest.
+    struct Cursor {
+        size_t step;
+        std::string_view v;
+        size_t pos;
+    };
+    struct NumberRange {
+        int lo, hi;     // two digits within [lo, hi]
+        int lo1;        // or one digit within [lo1, 9]
+        bool two_only;  // two digits only
+    };
+    bool match_rest(const Cursor& at, size_t pos, Fields& f) const;
+    bool match_number(const Cursor& at, Fields& f, int& slot, const NumberRange& r) const;
+    bool match_space(const Cursor& at, Fields& f) const;
+    bool match_year4(const Cursor& at, Fields& f) const;
+    bool match_year2(const Cursor& at, Fields& f) const;
+    bool match_day(const Cursor& at, Fields& f, bool two_only) const;
+    bool match_fraction(const Cursor& at, Fields& f) const;
+    bool match_month_name(const Cursor& at, Fields& f, size_t length) const;
+    bool match_day_name(const Cursor& at, Fields& f, size_t length) const;
+    bool match_ampm(const Cursor& at, Fields& f) const;
+    bool match_day_of_year(const Cursor& at, Fields& f) const;
+    bool match_offset(const Cursor& at, Fields& f) const;
     // The first path `match` would try (two digits per numeric field, one whitespace
     // character per Space), walked without recursion; false means "ask match".
     bool match_fixed(std::string_view v, Fields& f) const;

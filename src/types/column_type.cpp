@@ -118,75 +118,58 @@ bool is_attribute_word(const std::string& w) {
            w == "REFERENCES" || w == "GENERATED" || w == "COLLATE";
 }
 
-}  // namespace
-
-ColumnType parse_declared_type(std::string_view declared) {
-    std::vector<Token> toks = tokenize(declared);
-    if (toks.empty() || toks[0].kind != Token::Word)
-        throw ConfigError("empty or malformed column type '" + std::string(declared) + "'");
-
-    ColumnType t;
-    size_t i = 0;
+// The base type's words at the start of the tokens ("DOUBLE PRECISION", "NATIONAL CHARACTER
+// VARYING"), looked up in kNames.
+struct BaseType {
     bool found = false;
-    bool fixed_char = false;
+    TypeKind kind = TypeKind::Other;
+    size_t words = 1;         // tokens the name took
+    bool fixed_char = false;  // CHAR-like: no length means one character
+};
+
+BaseType match_base_type(const std::vector<Token>& toks) {
     for (const BaseName& n : kNames) {
         if (toks[0].text != n.first) continue;
-        if (n.second) {
-            if (toks.size() < 2 || toks[1].kind != Token::Word || toks[1].text != n.second)
-                continue;
-            i = 2;
-        } else {
-            i = 1;
-        }
-        t.kind = n.kind;
-        found = true;
-        std::string first = n.first;
-        fixed_char = (first == "CHARACTER" && !n.second) || first == "CHAR" || first == "NCHAR" ||
-                     first == "BPCHAR" || first == "NATIONAL";
+        if (n.second &&
+            (toks.size() < 2 || toks[1].kind != Token::Word || toks[1].text != n.second))
+            continue;
+        BaseType b{true, n.kind, n.second ? 2u : 1u, false};
+        const std::string_view first = n.first;
+        b.fixed_char = (first == "CHARACTER" && !n.second) || first == "CHAR" || first == "NCHAR" ||
+                       first == "BPCHAR" || first == "NATIONAL";
         // NATIONAL CHARACTER [VARYING]
-        if (first == "NATIONAL" && i < toks.size() && toks[i].kind == Token::Word &&
-            toks[i].text == "VARYING") {
-            fixed_char = false;
-            ++i;
+        if (first == "NATIONAL" && b.words < toks.size() && toks[b.words].kind == Token::Word &&
+            toks[b.words].text == "VARYING") {
+            b.fixed_char = false;
+            ++b.words;
         }
-        break;
+        return b;
     }
-    std::string type_text;
-    for (size_t k = 0; k < i; ++k) type_text += (k ? " " : "") + toks[k].text;
+    return {};
+}
 
-    if (!found) {
-        t.kind = TypeKind::Other;
-        i = 1;
-        type_text = toks[0].text;
-    }
+// TIMESTAMP / TIME [WITH | WITHOUT] TIME ZONE at toks[i]: consumed, kind and text updated.
+void read_time_zone(const std::vector<Token>& toks, size_t& i, ColumnType& t,
+                    std::string& type_text, std::string_view declared) {
+    if ((t.kind != TypeKind::Timestamp && t.kind != TypeKind::Time) || i + 2 >= toks.size() ||
+        toks[i].kind != Token::Word || (toks[i].text != "WITH" && toks[i].text != "WITHOUT"))
+        return;
+    const bool with = toks[i].text == "WITH";
+    if (toks[i + 1].text != "TIME" || toks[i + 2].text != "ZONE")
+        throw ConfigError("malformed column type '" + std::string(declared) + "'");
+    type_text += with ? " WITH TIME ZONE" : " WITHOUT TIME ZONE";
+    if (with && t.kind == TypeKind::Timestamp) t.kind = TypeKind::TimestampTz;
+    i += 3;
+}
 
-    std::vector<int32_t> args;
-    if (i < toks.size() && toks[i].kind == Token::Args) {
-        args = parse_args(toks[i].text, declared);
-        type_text += "(" + toks[i].text + ")";
-        ++i;
-    }
-    // TIMESTAMP / TIME [WITH | WITHOUT] TIME ZONE
-    if ((t.kind == TypeKind::Timestamp || t.kind == TypeKind::Time) && i + 2 < toks.size() &&
-        toks[i].kind == Token::Word && (toks[i].text == "WITH" || toks[i].text == "WITHOUT")) {
-        bool with = toks[i].text == "WITH";
-        if (toks[i + 1].text != "TIME" || toks[i + 2].text != "ZONE")
-            throw ConfigError("malformed column type '" + std::string(declared) + "'");
-        type_text += with ? " WITH TIME ZONE" : " WITHOUT TIME ZONE";
-        if (with && t.kind == TypeKind::Timestamp) t.kind = TypeKind::TimestampTz;
-        i += 3;
-    }
-    // Unknown multi-word types (e.g. "INTERVAL DAY") keep their words in the text.
-    if (!found) {
-        while (i < toks.size() && toks[i].kind == Token::Word && !is_attribute_word(toks[i].text))
-            type_text += " " + toks[i++].text;
-    }
-
+// Length, precision and scale from the type's arguments, with Redshift's defaults.
+void apply_type_args(ColumnType& t, const std::vector<int32_t>& args, const BaseType& base,
+                     const std::string& first_word, std::string_view declared) {
     switch (t.kind) {
         case TypeKind::Text:
             if (!args.empty())
                 t.length = args[0];
-            else if (fixed_char && toks[0].text != "BPCHAR")
+            else if (base.fixed_char && first_word != "BPCHAR")
                 t.length = 1;  // Redshift: CHAR without length is CHAR(1)
             else
                 t.length = 256;  // Redshift: VARCHAR, TEXT, BPCHAR without length
@@ -200,24 +183,54 @@ ColumnType parse_declared_type(std::string_view declared) {
             break;
         case TypeKind::Double:
             // FLOAT(p): p <= 24 is single precision (PostgreSQL/Redshift rule).
-            if (!args.empty() && toks[0].text == "FLOAT" && args[0] <= 24) t.kind = TypeKind::Real;
+            if (!args.empty() && first_word == "FLOAT" && args[0] <= 24) t.kind = TypeKind::Real;
             break;
         default:
             break;
     }
+}
 
-    // Column attributes after the type.
+// Column attributes after the type: IDENTITY / GENERATED … AS IDENTITY, NOT NULL.
+void read_attributes(const std::vector<Token>& toks, size_t i, ColumnType& t) {
     for (; i < toks.size(); ++i) {
         if (toks[i].kind != Token::Word) continue;
-        if (toks[i].text == "IDENTITY") {
+        if (toks[i].text == "IDENTITY" || toks[i].text == "GENERATED") {
             t.identity = true;
-        } else if (toks[i].text == "GENERATED") {
-            t.identity = true;  // GENERATED BY DEFAULT AS IDENTITY
         } else if (toks[i].text == "NOT" && i + 1 < toks.size() && toks[i + 1].text == "NULL") {
             t.not_null = true;
             ++i;
         }
     }
+}
+
+}  // namespace
+
+ColumnType parse_declared_type(std::string_view declared) {
+    const std::vector<Token> toks = tokenize(declared);
+    if (toks.empty() || toks[0].kind != Token::Word)
+        throw ConfigError("empty or malformed column type '" + std::string(declared) + "'");
+
+    ColumnType t;
+    const BaseType base = match_base_type(toks);
+    t.kind = base.kind;
+    size_t i = base.words;
+    std::string type_text;
+    for (size_t k = 0; k < i; ++k) type_text += (k ? " " : "") + toks[k].text;
+
+    std::vector<int32_t> args;
+    if (i < toks.size() && toks[i].kind == Token::Args) {
+        args = parse_args(toks[i].text, declared);
+        type_text += "(" + toks[i].text + ")";
+        ++i;
+    }
+    read_time_zone(toks, i, t, type_text, declared);
+    // Unknown multi-word types (e.g. "INTERVAL DAY") keep their words in the text.
+    if (!base.found) {
+        while (i < toks.size() && toks[i].kind == Token::Word && !is_attribute_word(toks[i].text))
+            type_text += " " + toks[i++].text;
+    }
+    apply_type_args(t, args, base, toks[0].text, declared);
+    read_attributes(toks, i, t);
     t.declared = std::move(type_text);
     return t;
 }

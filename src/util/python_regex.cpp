@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "util/error.hpp"
 
@@ -110,97 +111,105 @@ void append_code_point(std::string& out, unsigned cp) {
     throw ConfigError("invalid replacement template '" + std::string(tmpl) + "': " + why);
 }
 
+// The character a one-letter escape of a template stands for (\n \t …), or 0 for none.
+char simple_escape(char e) {
+    static constexpr std::pair<char, char> kEscapes[] = {{'n', '\n'}, {'t', '\t'}, {'r', '\r'},
+                                                         {'f', '\f'}, {'v', '\v'}, {'a', '\a'},
+                                                         {'b', '\b'}, {'\\', '\\'}};
+    for (const auto& [letter, c] : kEscapes)
+        if (letter == e) return c;
+    return 0;
+}
+
+// A template being expanded: its text, the match (none while only validating) and the output.
+struct Expansion {
+    const PyRegex::Compiled& c;
+    std::string_view tmpl;
+    std::string_view subject;
+    pcre2_match_data* md;
+    std::string& out;
+
+    void group(uint32_t g) const {
+        if (g > c.groups) bad_template(tmpl, "invalid group reference " + std::to_string(g));
+        if (!md) return;
+        const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
+        const PCRE2_SIZE b = ov[2 * g], e = ov[2 * g + 1];
+        if (b != PCRE2_UNSET) out.append(subject.data() + b, e - b);
+    }
+
+    // \g<name> or \g<number> with `i` at the 'g'; returns the index of the closing '>'.
+    size_t named_group(size_t i) const {
+        if (i + 1 >= tmpl.size() || tmpl[i + 1] != '<') bad_template(tmpl, "missing <");
+        const size_t close = tmpl.find('>', i + 2);
+        if (close == std::string_view::npos) bad_template(tmpl, "missing >, unterminated name");
+        const std::string_view name = tmpl.substr(i + 2, close - i - 2);
+        if (name.empty()) bad_template(tmpl, "missing group name");
+        bool numeric = true;
+        for (char d : name) numeric = numeric && is_digit(d);
+        if (numeric) {
+            uint64_t g = 0;
+            for (char d : name) g = std::min<uint64_t>(g * 10 + (d - '0'), 1u << 30);
+            group(static_cast<uint32_t>(g));
+        } else {
+            const std::string n(name);
+            const int g =
+                pcre2_substring_number_from_name(c.search, reinterpret_cast<PCRE2_SPTR>(n.c_str()));
+            if (g < 0) bad_template(tmpl, "unknown group name '" + n + "'");
+            group(static_cast<uint32_t>(g));
+        }
+        return close;
+    }
+
+    // \d, \dd (a group) or \ooo (an octal escape) with `i` at the first digit; returns the
+    // index of the last character taken.
+    size_t numbered(size_t i) const {
+        const char e = tmpl[i];
+        if (e == '0') {
+            unsigned v = 0;
+            for (int k = 0; k < 2 && i + 1 < tmpl.size() && is_octal(tmpl[i + 1]); ++k)
+                v = v * 8 + static_cast<unsigned>(tmpl[++i] - '0');
+            append_code_point(out, v);
+            return i;
+        }
+        if (i + 1 >= tmpl.size() || !is_digit(tmpl[i + 1])) {
+            group(static_cast<uint32_t>(e - '0'));
+            return i;
+        }
+        if (is_octal(e) && is_octal(tmpl[i + 1]) && i + 2 < tmpl.size() && is_octal(tmpl[i + 2])) {
+            const unsigned v = static_cast<unsigned>((e - '0') * 64 + (tmpl[i + 1] - '0') * 8 +
+                                                     (tmpl[i + 2] - '0'));
+            if (v > 0377) bad_template(tmpl, "octal escape value outside of range 0-0o377");
+            append_code_point(out, v);
+            return i + 2;
+        }
+        group(static_cast<uint32_t>((e - '0') * 10 + (tmpl[i + 1] - '0')));
+        return i + 1;
+    }
+};
+
 // Expands a Python re.sub template (sre_parse.parse_template rules). With md == nullptr it
 // only validates.
 void expand(const PyRegex::Compiled& c, std::string_view tmpl, std::string_view subject,
             pcre2_match_data* md, std::string& out) {
-    const PCRE2_SIZE* ov = md ? pcre2_get_ovector_pointer(md) : nullptr;
-    auto group = [&](uint32_t g) {
-        if (g > c.groups) bad_template(tmpl, "invalid group reference " + std::to_string(g));
-        if (!md) return;
-        PCRE2_SIZE b = ov[2 * g], e = ov[2 * g + 1];
-        if (b != PCRE2_UNSET) out.append(subject.data() + b, e - b);
-    };
+    const Expansion x{c, tmpl, subject, md, out};
     for (size_t i = 0; i < tmpl.size(); ++i) {
-        char ch = tmpl[i];
+        const char ch = tmpl[i];
         if (ch != '\\') {
             out += ch;
             continue;
         }
         if (++i >= tmpl.size()) bad_template(tmpl, "bad escape (end of pattern)");
-        char e = tmpl[i];
+        const char e = tmpl[i];
         if (e == 'g') {
-            if (i + 1 >= tmpl.size() || tmpl[i + 1] != '<') bad_template(tmpl, "missing <");
-            size_t close = tmpl.find('>', i + 2);
-            if (close == std::string_view::npos) bad_template(tmpl, "missing >, unterminated name");
-            std::string_view name = tmpl.substr(i + 2, close - i - 2);
-            if (name.empty()) bad_template(tmpl, "missing group name");
-            bool numeric = true;
-            for (char d : name) numeric = numeric && is_digit(d);
-            if (numeric) {
-                uint64_t g = 0;
-                for (char d : name) g = std::min<uint64_t>(g * 10 + (d - '0'), 1u << 30);
-                group(static_cast<uint32_t>(g));
-            } else {
-                std::string n(name);
-                int g = pcre2_substring_number_from_name(c.search,
-                                                         reinterpret_cast<PCRE2_SPTR>(n.c_str()));
-                if (g < 0) bad_template(tmpl, "unknown group name '" + n + "'");
-                group(static_cast<uint32_t>(g));
-            }
-            i = close;
-        } else if (e == '0') {
-            unsigned v = 0;
-            for (int k = 0; k < 2 && i + 1 < tmpl.size() && is_octal(tmpl[i + 1]); ++k)
-                v = v * 8 + static_cast<unsigned>(tmpl[++i] - '0');
-            append_code_point(out, v);
+            i = x.named_group(i);
         } else if (is_digit(e)) {
-            if (i + 1 < tmpl.size() && is_digit(tmpl[i + 1])) {
-                if (is_octal(e) && is_octal(tmpl[i + 1]) && i + 2 < tmpl.size() &&
-                    is_octal(tmpl[i + 2])) {
-                    unsigned v = static_cast<unsigned>((e - '0') * 64 + (tmpl[i + 1] - '0') * 8 +
-                                                       (tmpl[i + 2] - '0'));
-                    if (v > 0377) bad_template(tmpl, "octal escape value outside of range 0-0o377");
-                    append_code_point(out, v);
-                    i += 2;
-                } else {
-                    group(static_cast<uint32_t>((e - '0') * 10 + (tmpl[i + 1] - '0')));
-                    ++i;
-                }
-            } else {
-                group(static_cast<uint32_t>(e - '0'));
-            }
+            i = x.numbered(i);
+        } else if (const char escaped = simple_escape(e)) {
+            out += escaped;
         } else {
-            switch (e) {
-                case 'n':
-                    out += '\n';
-                    break;
-                case 't':
-                    out += '\t';
-                    break;
-                case 'r':
-                    out += '\r';
-                    break;
-                case 'f':
-                    out += '\f';
-                    break;
-                case 'v':
-                    out += '\v';
-                    break;
-                case 'a':
-                    out += '\a';
-                    break;
-                case 'b':
-                    out += '\b';
-                    break;
-                case '\\':
-                    out += '\\';
-                    break;
-                default:
-                    if (is_ascii_letter(e)) bad_template(tmpl, std::string("bad escape \\") + e);
-                    out += '\\';
-                    out += e;
-            }
+            if (is_ascii_letter(e)) bad_template(tmpl, std::string("bad escape \\") + e);
+            out += '\\';
+            out += e;
         }
     }
 }
