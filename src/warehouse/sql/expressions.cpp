@@ -394,11 +394,52 @@ private:
             }
             return out;
         }
+        if (t.kind == TokenKind::String && t.text.find('\\') != std::string_view::npos) {
+            return backslash_literal(t.text);
+        }
         if (t.kind == TokenKind::String && sqlite_) {
             const bool next_compares = k + 1 <= to && is_comparison(at(k + 1));
             if (compared || next_compares) return date_literal(t.text);
         }
         return std::string(t.text);
+    }
+
+    // Redshift reads backslash escapes in string literals ('\\.' is the two characters \.,
+    // '\/' is /), as PostgreSQL does in E'…' strings; SQLite gets the decoded text.
+    std::string backslash_literal(std::string_view literal) const {
+        if (!sqlite_) return "E" + std::string(literal);
+        std::string value;
+        const std::string_view body =
+            literal.substr(1, literal.size() >= 2 ? literal.size() - 2 : 0);
+        for (size_t i = 0; i < body.size(); ++i) {
+            char c = body[i];
+            if (c == '\'' && i + 1 < body.size() && body[i + 1] == '\'') {
+                ++i;
+            } else if (c == '\\' && i + 1 < body.size()) {
+                c = body[++i];
+                switch (c) {
+                    case 'b':
+                        c = '\b';
+                        break;
+                    case 'f':
+                        c = '\f';
+                        break;
+                    case 'n':
+                        c = '\n';
+                        break;
+                    case 'r':
+                        c = '\r';
+                        break;
+                    case 't':
+                        c = '\t';
+                        break;
+                    default:
+                        break;
+                }
+            }
+            value += c;
+        }
+        return sql_string(value);
     }
 
     // 'YYYYMMDD' compared with a date or timestamp: Redshift reads it as a date; SQLite
@@ -551,6 +592,13 @@ private:
         } else {
             if (name.is("NVL")) return "COALESCE" + default_call(k, close).substr(3);
             if (name.is("LEN")) return "LENGTH" + default_call(k, close).substr(3);
+            if (name.is("REGEXP_SUBSTR") && args.size() == 2) {
+                // Redshift returns '' when nothing matches; PostgreSQL returns NULL.
+                const auto a = rendered();
+                return fmt::format(
+                    "COALESCE(regexp_substr({0}, {1}), CASE WHEN ({0}) IS NOT NULL THEN '' END)",
+                    a[0], a[1]);
+            }
             if (name.is("REGEXP_REPLACE") && (args.size() == 2 || args.size() == 3)) {
                 // Redshift replaces every match and writes back-references as $1.
                 const auto a = rendered();

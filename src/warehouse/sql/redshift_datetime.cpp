@@ -190,21 +190,14 @@ std::optional<DateTime> parse_datetime(std::string_view text) {
         if (!t) return std::nullopt;
         micros = t->count();
     }
-    if (i < s.size()) {
-        if (s[i] == 'Z' || s[i] == 'z') {
-            ++i;
-        } else if (s[i] == '+' || s[i] == '-') {
-            const int sign = s[i] == '-' ? -1 : 1;
-            if (!digits(s, i + 1, 2)) return std::nullopt;
-            int offset = number(s, i + 1, 2) * 60;
-            i += 3;
-            if (i < s.size() && s[i] == ':') ++i;
-            if (digits(s, i, 2)) {
-                offset += number(s, i, 2);
-                i += 2;
-            }
-            micros -= sign * static_cast<int64_t>(offset) * 60 * 1000000;
-        }
+    // A zone offset is read and ignored, as a cast to TIMESTAMP does.
+    if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+        ++i;
+    } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+        if (!digits(s, i + 1, 2)) return std::nullopt;
+        i += 3;
+        if (i < s.size() && s[i] == ':') ++i;
+        if (digits(s, i, 2)) i += 2;
     }
     if (i != s.size()) return std::nullopt;
     return normalise(date::sys_days(ymd), micros);

@@ -19,8 +19,9 @@ struct DateTime {
 };
 
 // 'YYYY-MM-DD' or 'YYYYMMDD', optionally followed by ' ' or 'T' and HH:MM[:SS[.f{1,6}]], and
-// an optional 'Z' or ±HH[[:]MM] offset (the value is then converted to UTC, as Redshift
-// stores a TIMESTAMPTZ). Surrounding spaces are ignored. nullopt when not a date.
+// an optional 'Z' or ±HH[[:]MM] offset, which is ignored, as a cast to TIMESTAMP ignores it
+// ('2023-10-10 13:55:36-07:00' is 13:55:36). Surrounding spaces are ignored. nullopt when
+// not a date.
 std::optional<DateTime> parse_datetime(std::string_view text);
 
 // 'YYYY-MM-DD HH:MM:SS[.f]' (fraction only when not zero, trailing zeros dropped).

@@ -1,6 +1,11 @@
 #include "warehouse/sqlite/redshift_functions.hpp"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <cctype>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -266,6 +271,107 @@ void right(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     result_text(ctx, s.substr(utf8_offset(s, skip)));
 }
 
+// A compiled pattern, cached by SQLite on the pattern argument between rows.
+struct Pattern {
+    pcre2_code* code = nullptr;
+    ~Pattern() { pcre2_code_free(code); }
+};
+
+void free_pattern(void* p) {
+    delete static_cast<Pattern*>(p);
+}
+
+// Redshift's regular expressions (POSIX, close to what PCRE2 reads).
+pcre2_code* pattern_arg(sqlite3_context* ctx, sqlite3_value** argv, int index, const char* fn) {
+    if (auto* cached = static_cast<Pattern*>(sqlite3_get_auxdata(ctx, index))) return cached->code;
+    const std::string_view pattern = text_arg(argv[index]);
+    int error = 0;
+    PCRE2_SIZE offset = 0;
+    auto holder = std::make_unique<Pattern>();
+    holder->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                 PCRE2_UTF, &error, &offset, nullptr);
+    if (holder->code == nullptr) {
+        PCRE2_UCHAR buffer[256];
+        pcre2_get_error_message(error, buffer, sizeof buffer);
+        const std::string message =
+            fmt::format("{}: invalid regular expression '{}' at offset {}: {}", fn, pattern, offset,
+                        reinterpret_cast<const char*>(buffer));
+        sqlite3_result_error(ctx, message.c_str(), -1);
+        return nullptr;
+    }
+    pcre2_code* code = holder->code;
+    sqlite3_set_auxdata(ctx, index, holder.release(), free_pattern);
+    return code;
+}
+
+// regexp_substr(s, pattern): the first match, '' when there is none (Redshift).
+void regexp_substr(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    if (any_null(argc, argv)) return sqlite3_result_null(ctx);
+    pcre2_code* code = pattern_arg(ctx, argv, 1, "regexp_substr");
+    if (code == nullptr) return;
+    const std::string_view s = text_arg(argv[0]);
+    pcre2_match_data* match = pcre2_match_data_create_from_pattern(code, nullptr);
+    const int rc =
+        pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0, 0, match, nullptr);
+    std::string out;
+    if (rc > 0) {
+        const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match);
+        out = std::string(s.substr(ovector[0], ovector[1] - ovector[0]));
+    }
+    pcre2_match_data_free(match);
+    result_text(ctx, out);
+}
+
+// Redshift writes back-references as $1 (or \1); PCRE2's substitute reads $1 and $$.
+std::string pcre2_replacement(std::string_view r) {
+    std::string out;
+    for (size_t i = 0; i < r.size(); ++i) {
+        const bool digit_next =
+            i + 1 < r.size() && std::isdigit(static_cast<unsigned char>(r[i + 1]));
+        if ((r[i] == '\\' || r[i] == '$') && digit_next) {
+            out += '$';
+        } else if (r[i] == '$') {
+            out += "$$";
+        } else {
+            out += r[i];
+        }
+    }
+    return out;
+}
+
+// regexp_replace(s, pattern[, replacement]): every match replaced ('' by default).
+void regexp_replace(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    if (any_null(argc, argv)) return sqlite3_result_null(ctx);
+    pcre2_code* code = pattern_arg(ctx, argv, 1, "regexp_replace");
+    if (code == nullptr) return;
+    const std::string_view s = text_arg(argv[0]);
+    const std::string replacement = argc == 3 ? pcre2_replacement(text_arg(argv[2])) : "";
+    std::string out(s.size() + 64, '\0');
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        PCRE2_SIZE length = out.size();
+        const int rc = pcre2_substitute(
+            code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0,
+            PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
+                PCRE2_SUBSTITUTE_UNSET_EMPTY,
+            nullptr, nullptr, reinterpret_cast<PCRE2_SPTR>(replacement.data()), replacement.size(),
+            reinterpret_cast<PCRE2_UCHAR*>(out.data()), &length);
+        if (rc == PCRE2_ERROR_NOMEMORY) {
+            out.resize(length);
+            continue;
+        }
+        if (rc < 0) {
+            PCRE2_UCHAR buffer[256];
+            pcre2_get_error_message(rc, buffer, sizeof buffer);
+            const std::string message =
+                fmt::format("regexp_replace: {}", reinterpret_cast<const char*>(buffer));
+            return sqlite3_result_error(ctx, message.c_str(), -1);
+        }
+        out.resize(length);
+        return result_text(ctx, out);
+    }
+    sqlite3_result_error(ctx, "regexp_replace: result too large", -1);
+}
+
 void add(sqlite3* db, const char* name, int args,
          void (*fn)(sqlite3_context*, int, sqlite3_value**), bool deterministic) {
     const int flags = SQLITE_UTF8 | (deterministic ? SQLITE_DETERMINISTIC : 0);
@@ -297,6 +403,9 @@ void register_redshift_functions(sqlite3* db) {
     add(db, "redshift_timestamp", 1, to_timestamp, true);
     add(db, "redshift_bool", 1, to_bool, true);
     add(db, "translate", 3, translate, true);
+    add(db, "regexp_substr", 2, regexp_substr, true);
+    add(db, "regexp_replace", 2, regexp_replace, true);
+    add(db, "regexp_replace", 3, regexp_replace, true);
 }
 
 }  // namespace gdx::warehouse::sqlite

@@ -181,6 +181,75 @@ TEST_P(OriginalDml, CmsliteThemesPostLoadSqlRuns) {
     EXPECT_EQ(count_rows("SELECT * FROM cmslite.themes"), 0u);
 }
 
+TEST_P(OriginalDml, DerivedAssetsBuildSqlDerivesTheColumns) {
+    // derived_assets_to_redshift's build SQL, templated as the original did (str.format with
+    // gov_assets.json's values; {{ and }} become braces), over one access-log row.
+    wh_->run_script("DROP TABLE microservice.asset_downloads_derived", nullptr);
+    for (const char* ddl : {"derived_assets_to_redshift/ddl/derived.asset_downloads.sql",
+                            "derived_assets_to_redshift/ddl/derived.asset_downloads_derived.sql"}) {
+        ASSERT_NO_THROW(wh_->run_script(read_text_file(originals_ / ddl), nullptr)) << ddl;
+    }
+    wh_->run_script(
+        "INSERT INTO microservice.asset_downloads (ip, date_timestamp, request_string, "
+        "status_code, return_size, referrer, user_agent_http_request_header) VALUES ("
+        "'142.22.1.1', '2023-10-10 13:55:36-07:00', "
+        "'GET /assets/gov/a/Report.PDF?x=1 HTTP/1.1', 200, 1234, "
+        "'https://www2.gov.bc.ca/gov/search?q=abc&x=1', 'Mozilla/5.0 (Windows NT 10.0) Mobile')",
+        nullptr);
+    std::string script =
+        read_text_file(originals_ / "derived_assets_to_redshift/ddl/build_derived_assets.sql");
+    script = replace_all(script, "{schema_name}", "microservice");
+    script = replace_all(script, "{asset_host}", "www2.gov.bc.ca");
+    script = replace_all(script, "{asset_source}", "CMSLite");
+    script = replace_all(script, "{asset_scheme_and_authority}", "https://www2.gov.bc.ca");
+    script = replace_all(script, "{truncate_intermediate_table}",
+                         "TRUNCATE TABLE microservice.asset_downloads;");
+    script = replace_all(replace_all(script, "{{", "{"), "}}", "}");
+    ASSERT_NO_THROW(wh_->run_script(script, nullptr));
+
+    std::vector<std::string> got;
+    wh_->run_script(
+        "SELECT asset_url, date_timestamp, asset_file, asset_ext, asset_host, asset_source, "
+        "direct_download, offsite_download, is_government, is_mobile, device, "
+        "referrer_urlhost_derived, referrer_urlpath, referrer_urlquery, referrer_urlscheme, "
+        "page_referrer_display_url, asset_url_nopar, asset_url_nopar_case_insensitive, "
+        "truncated_asset_url_nopar_case_insensitive FROM microservice.asset_downloads_derived",
+        [&](const ResultRow& r) {
+            for (const auto& v : r.values) {
+                if (const auto* i = std::get_if<int64_t>(&v)) {
+                    got.push_back(std::to_string(*i));
+                } else if (const auto* t = std::get_if<std::string>(&v)) {
+                    got.push_back(*t);
+                } else {
+                    got.push_back("?");
+                }
+            }
+        });
+    const std::vector<std::string> want = {
+        "https://www2.gov.bc.ca/assets/gov/a/Report.PDF?x=1",
+        "2023-10-10 13:55:36",
+        "Report.PDF",
+        "PDF",
+        "www2.gov.bc.ca",
+        "CMSLite",
+        "0",
+        "0",
+        "1",
+        "1",
+        "Mobile",
+        "www2.gov.bc.ca",
+        "/gov/search",
+        "q=abc&x=1",
+        "https",
+        "https://www2.gov.bc.ca/gov/search?q=abc&x=1",
+        "https://www2.gov.bc.ca/assets/gov/a/Report.PDF",
+        "https://www2.gov.bc.ca/assets/gov/a/report.pdf",
+        "https://www2.gov.bc.ca/assets/gov/a/report.pdf",
+    };
+    EXPECT_EQ(got, want);
+    EXPECT_EQ(count_rows("SELECT * FROM microservice.asset_downloads"), 0u);  // truncated
+}
+
 TEST_P(OriginalDml, ServiceBcDerivedTableHasTheJoinedColumns) {
     const auto schema = wh_->describe_table("google.google_mybusiness_servicebc_derived");
     ASSERT_TRUE(schema);

@@ -75,6 +75,13 @@ const Case kCases[] = {
     {"SELECT \"A\".\"X\" FROM (SELECT 1 AS x) AS \"A\"", "1"},
     {"SELECT * FROM (SELECT 5 AS x)", "5"},
     {"SELECT x FROM (SELECT * FROM (SELECT 6 AS x)) WHERE x > 1", "6"},
+    {"SELECT REGEXP_REPLACE('a1b22c', '[0-9]')", "abc"},
+    {"SELECT REGEXP_REPLACE('id=1&b=2&c=3', '([^&]*&[^&]*)&.*', '$1')", "id=1&b=2"},
+    // Redshift reads backslash escapes in literals: '\\.' is the regex \. (a dot).
+    {"SELECT REGEXP_SUBSTR('https://www2.gov.bc.ca:443/x', '[^/]+\\\\.[^/:]+')", "www2.gov.bc.ca"},
+    {"SELECT REGEXP_SUBSTR('abc', 'x')", ""},
+    {"SELECT REGEXP_REPLACE('/a/index.html', 'index.(html|htm)$', '')", "/a/"},
+    {"SELECT 'a\\\\b' || '\\/'", "a\\b/"},
     // GETDATE() with the pinned clock (see the fixture): 06:00:01 PST is 14:00:01 UTC.
     {"SELECT GETDATE()", "2024-02-16 14:00:01"},
     {"SELECT SYSDATE", "2024-02-16 14:00:01"},
