@@ -72,8 +72,9 @@ INSTANTIATE_TEST_SUITE_P(Backends, RedshiftToS3,
                          ::testing::Values(Backend::Embedded, Backend::S3Postgres),
                          [](const auto& info) { return gdx::test::backend_name(info.param); });
 
+// The first client is the text \servicebc (a Redshift literal reads '\\' as one backslash).
 const std::string kSeed =
-    "('\\servicebc', '2024-01-30', 'Old', 1), ('servicebc', '2024-01-31', 'Old', 1), "
+    "('\\\\servicebc', '2024-01-30', 'Old', 1), ('servicebc', '2024-01-31', 'Old', 1), "
     "('servicebc', '2024-02-01', 'Victoria, \"BC\"', 7), ('servicebc', '2024-02-15', "
     "'Nanaimo', NULL), ('other', '2024-02-15', 'Elsewhere', 3)";
 
