@@ -48,6 +48,9 @@ ColumnPlan compile_column_plan(const ColumnEdits& edits, const types::TableSchem
     ColumnPlan plan;
     plan.input_columns = edits.columns;
     plan.na = NaTokens(edits.keep_default_na, edits.na_values);
+    std::vector<std::string> not_text = edits.na_values;
+    not_text.emplace_back("-");
+    plan.missing_not_text = NaTokens(edits.keep_default_na, not_text);
 
     for (size_t i = 0; i < edits.columns.size(); ++i) {
         ColumnProgram p;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -64,6 +65,13 @@ struct ColumnProgram {
 
     // Missing values load as '' into text columns and as NULL everywhere else.
     bool missing_is_null() const { return target && !target->is_text(); }
+    // The originals' COPY had NULL AS '-': a value that is exactly "-" loaded as NULL. gdx
+    // keeps a "-" in text columns (it is data there) and loads it as NULL in every other
+    // column (web logs write "-" for "no value"). Tested on the value after `replace`, as
+    // COPY saw it; a plain input field that is "-" is in ColumnPlan::missing_not_text.
+    bool null_marker(std::string_view v) const {
+        return v.size() == 1 && v[0] == '-' && missing_is_null();
+    }
 };
 
 struct ColumnPlan {
@@ -71,6 +79,13 @@ struct ColumnPlan {
     std::vector<ColumnProgram> outputs;
     std::vector<std::string> batch_header;  // the table's column names (or output names)
     NaTokens na = NaTokens::pandas_default();
+    // `na` plus "-": what is missing in a column that is not text (ColumnProgram::null_marker).
+    NaTokens missing_not_text = NaTokens(true, {"-"});
+
+    // The tokens that make an input field of `p` missing (before its edits).
+    const NaTokens& missing_tokens(const ColumnProgram& p) const {
+        return p.missing_is_null() ? missing_not_text : na;
+    }
 };
 
 // Throws ConfigError when an edit names an unknown column, a format does not compile, or

@@ -22,6 +22,7 @@ RowTransformer::RowTransformer(const ColumnPlan& plan)
     for (const ColumnProgram& p : plan.outputs) {
         Cell c{&p,    0,    0, 0, 0, 0, Check::None, Edit::General, Quick::None, Path::General,
                false, false};
+        c.missing = &plan.missing_tokens(p);
         if (p.target) {
             const types::ColumnType& t = *p.target;
             if (t.kind == types::TypeKind::Text) {
@@ -124,7 +125,7 @@ RowTransformer::Quick RowTransformer::quick_for(const Cell& c) const {
             break;
     }
     if (q == Quick::None) return q;
-    const bool token_has_shape = plan_.na.any_token([&](std::string_view t) {
+    const bool token_has_shape = c.missing->any_token([&](std::string_view t) {
         char iso[10];
         return q == Quick::Date ? c.program->date->iso_date_fast(t, iso) : quick_accept(q, t);
     });
@@ -177,7 +178,7 @@ void RowTransformer::write_row(const csv::Row& row, csv::BatchWriter& out) {
                     unchanged = passes_unchanged(c, row, v);
                     break;
                 case Path::CheckedDate:
-                    if (plan_.na.contains(v)) break;
+                    if (c.missing->contains(v)) break;
                     [[fallthrough]];
                 case Path::Date:
                     if (c.program->date->iso_date_fast(v, iso_buf_)) {
@@ -217,9 +218,14 @@ void RowTransformer::write_cell(const Cell& c, const csv::Row& row, csv::BatchWr
         if (!missing) v = *p.constant;
     }
     if (missing) return write_missing(p, row, out);
+    // "-" in a column that is not text is NULL, unless a replace rule makes it a value.
+    const bool marker = p.null_marker(v);
+    if (marker && p.replace.empty()) return write_missing(p, row, out, v);
 
-    if (p.check_bool && !parse_pandas_bool(v)) fail(p, row, "not a boolean (True/False)", v);
-    if (p.check_float && !is_float_text(v)) fail(p, row, "not a number", v);
+    if (!marker) {
+        if (p.check_bool && !parse_pandas_bool(v)) fail(p, row, "not a boolean (True/False)", v);
+        if (p.check_float && !is_float_text(v)) fail(p, row, "not a number", v);
+    }
     if (p.byte_limit >= 0 && v.size() > static_cast<size_t>(p.byte_limit))
         v = v.substr(0, utf8_prefix_bytes(v, static_cast<size_t>(p.byte_limit)));
     for (const ReplaceRule& r : p.replace) {
@@ -230,6 +236,7 @@ void RowTransformer::write_cell(const Cell& c, const csv::Row& row, csv::BatchWr
             v = r.new_value;
         }
     }
+    if (p.null_marker(v)) return write_missing(p, row, out, v);
     if (p.date) {
         ParsedTime t;
         if (!p.date->parse(v, t))
@@ -250,12 +257,12 @@ void RowTransformer::write_cell(const Cell& c, const csv::Row& row, csv::BatchWr
 }
 
 void RowTransformer::write_missing(const ColumnProgram& p, const csv::Row& row,
-                                   csv::BatchWriter& out) {
+                                   csv::BatchWriter& out, std::string_view value) {
     if (p.missing_is_null()) {
         if (p.target->not_null)
             fail(p, row,
                  fmt::format("missing value for NOT NULL column of type {}", p.target->declared),
-                 "");
+                 value);
         out.null_field();
     } else {
         out.field({});

@@ -83,6 +83,8 @@ private:
         // A dateformat column into DATE/TIMESTAMP/TIMESTAMPTZ with no edit after the date:
         // the format_iso output needs no check_value when iso_is_valid_literal holds.
         bool iso_target;
+        // ColumnPlan::missing_tokens: the NA tokens, plus "-" unless the target is text.
+        const NaTokens* missing = nullptr;
     };
 
     // Consecutive cells that pass their input field unchanged are not written one by one:
@@ -122,7 +124,7 @@ private:
     // precondition, the type check; throws when the check rejects it). False: write_cell.
     bool passes_unchanged(const Cell& c, const csv::Row& row, std::string_view v) const {
         if (v.empty() && c.empty_unchanged) return true;
-        if (plan_.na.contains(v)) return false;
+        if (c.missing->contains(v)) return false;
         switch (c.edit) {
             case Edit::General:
             case Edit::Date:
@@ -169,7 +171,9 @@ private:
     static Path path_for(const Cell& c);
 
     void write_cell(const Cell& c, const csv::Row& row, csv::BatchWriter& out);
-    void write_missing(const ColumnProgram& p, const csv::Row& row, csv::BatchWriter& out);
+    // `value`: the field's text, for the message when a NOT NULL column rejects it.
+    void write_missing(const ColumnProgram& p, const csv::Row& row, csv::BatchWriter& out,
+                       std::string_view value = {});
     void check(const Cell& c, const csv::Row& row, std::string_view v) const {
         switch (c.check) {
             case Check::None:

@@ -211,6 +211,23 @@ TEST_P(CmsliteMetadata, MissingTableIsAConfigErrorAndNothingIsTouched) {
     EXPECT_EQ(count("metadata"), 0u);
 }
 
+// A "-" in a column that is not text is NULL (the original's COPY had NULL AS '-'); in a
+// text column it is data.
+TEST_P(CmsliteMetadata, DashIsNullInColumnsThatAreNotText) {
+    ws.put(kBucket, kPrefix + "cmslite.csv.1",
+           "node_id,parent_node_id,title,page_type,modified_date,content_types,"
+           "dcterms_languages,dcterms_creator\n"
+           "N1,-,-,PAGE,-,|a|,|en|,|c|\n",
+           10s);
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    auto m = table("SELECT parent_node_id, title, modified_date FROM cmslite.metadata");
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0]["parent_node_id"], "-");
+    EXPECT_EQ(m[0]["title"], "-");
+    EXPECT_TRUE(m[0]["modified_date"].is_null()) << m[0].dump();
+}
+
 // The shipped configs with their shipped DDL.
 const std::string kShipped = gdx::test::original_config("cmslitemetadata_to_redshift/").string();
 const char* kShippedBucket = "sp-ca-bc-gov-131565110619-12-microservices";

@@ -51,4 +51,33 @@ TEST_P(RedshiftFidelity, KeysInTheDdlAreNotEnforced) {
     EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/dir/calls.csv"));
 }
 
+// The originals' COPY had NULL AS '-': a field that is exactly "-" is NULL in every column
+// that is not text, with or without a column edit; in a text column it is data.
+TEST_P(RedshiftFidelity, DashIsNullInColumnsThatAreNotText) {
+    ws.sql(
+        "CREATE TABLE f.logs (ip VARCHAR(20), size INTEGER, ms DOUBLE PRECISION, ok BOOLEAN, "
+        "day DATE, at TIMESTAMP, amount DECIMAL(8,2), n BIGINT)");
+    cfg = base_config("f.logs", {"ip", "size", "ms", "ok", "day", "at", "amount", "n"});
+    cfg["bucket"] = kBucket;
+    cfg["no_header"] = true;
+    cfg["dtype_dic_ints"] = {"n"};
+    cfg["dtype_dic_bools"] = {"ok"};
+    cfg["dateformat"] = json::array({{{"field", "at"}, {"format", "%d/%b/%Y:%H:%M:%S"}}});
+    ws.put(kBucket, "client/dir/access.csv",
+           "-|-|-|-|-|-|-|-\n"
+           "10.0.0.1|200|1.5|True|2024-01-05|05/Jan/2024:10:11:12|3.25|007\n");
+    auto r = ws.run_job("s3-to-redshift", ws.write_file("config.json", cfg.dump(2)));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto rows = ws.query(
+        "SELECT ip, size, ms, ok, day, at, amount, n FROM f.logs "
+        "ORDER BY CASE WHEN ip = '-' THEN 0 ELSE 1 END");
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0]["ip"], "-");
+    for (const char* column : {"size", "ms", "ok", "day", "at", "amount", "n"})
+        EXPECT_TRUE(rows[0][column].is_null()) << column << " " << rows[0].dump();
+    EXPECT_EQ(rows[1]["size"], 200);
+    EXPECT_EQ(rows[1]["n"], 7);
+    EXPECT_EQ(rows[1]["at"], "2024-01-05 10:11:12");
+}
+
 }  // namespace

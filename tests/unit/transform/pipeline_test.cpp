@@ -128,6 +128,61 @@ TEST(RowTransformer, NaValuesShapedLikeNumbersBoolsOrDatesStayMissing) {
               "||2023-01-02 00:00:00|\\N|\\N|\\N|3|NA\n");
 }
 
+// The originals' COPY … NULL AS '-': "-" is NULL in every column that is not text, with or
+// without an edit, on the fast paths and the general one; it stays "-" in text columns.
+TEST(RowTransformer, DashIsNullInColumnsThatAreNotText) {
+    const auto table = call_centre_table();
+    EXPECT_EQ(transform(call_centre_like(), &table, "-|-|-|-|-|-|-|-\n-|-|20230101|True|1|-|2|-\n"),
+              "-|-|\\N|\\N|\\N|\\N|\\N|-\n-|-|2023-01-01 00:00:00|True|1|\\N|2|-\n");
+
+    ColumnEdits plain;
+    plain.columns = {"i", "d", "dt", "ts", "tz", "b", "r", "s", "t"};
+    const auto types = schema({{"i", "INTEGER"},
+                               {"d", "DECIMAL(8,2)"},
+                               {"dt", "DATE"},
+                               {"ts", "TIMESTAMP"},
+                               {"tz", "TIMESTAMPTZ"},
+                               {"b", "BOOLEAN"},
+                               {"r", "REAL"},
+                               {"s", "SMALLINT"},
+                               {"t", "TEXT"}});
+    EXPECT_EQ(transform(plain, &types, "-|-|-|-|-|-|-|-|-\n-1|-1.5|2023-01-01|-|-|-|-2|-|x\n"),
+              "\\N|\\N|\\N|\\N|\\N|\\N|\\N|\\N|-\n"
+              "-1|-1.5|2023-01-01|\\N|\\N|\\N|-2|\\N|x\n");
+    // Only a field that is exactly "-" (no trimming, no other dash).
+    for (const char* bad : {"--", " -", "- ", "\"-\"x"}) {
+        SCOPED_TRACE(bad);
+        EXPECT_THROW(transform(plain, &types, std::string(bad) + "|1|||||||\n"), DataError);
+    }
+    // An added constant "-" is NULL too (a table-less plan loads it as text).
+    ColumnEdits added = plain;
+    added.columns = {"i", "d", "dt", "ts", "tz", "b", "r", "s"};
+    added.add = {{"t", std::string("-")}, {"i", std::string("-")}};
+    EXPECT_EQ(transform(added, &types, "7|1||||||\n"), "\\N|1|\\N|\\N|\\N|\\N|\\N|\\N|-\n");
+}
+
+TEST(RowTransformer, DashIsTestedAfterReplaceAsCopySawIt) {
+    ColumnEdits e;
+    e.columns = {"a", "b", "c"};
+    e.replace = {{"a", "-", "0", false}, {"b", "none", "-", false}, {"c", "-", "dash", false}};
+    const auto table = schema({{"a", "INTEGER"}, {"b", "INTEGER"}, {"c", "VARCHAR(5)"}});
+    EXPECT_EQ(transform(e, &table, "-|none|-\n-|-|x\n"), "0|\\N|dash\n0|\\N|x\n");
+}
+
+TEST(RowTransformer, DashInANotNullColumnIsADataErrorShowingIt) {
+    ColumnEdits e;
+    e.columns = {"a"};
+    auto table = schema({{"a", "INTEGER"}});
+    table.columns[0].type.not_null = true;
+    try {
+        transform(e, &table, "1\n-\n");
+        ADD_FAILURE() << "accepted";
+    } catch (const DataError& err) {
+        EXPECT_EQ(err.info().line, 2u);
+        EXPECT_EQ(err.info().value, "-");
+    }
+}
+
 TEST(RowTransformer, ShortRowsArePaddedWithMissingValues) {
     const auto table = call_centre_table();
     EXPECT_EQ(transform(call_centre_like(), &table, "1|b\n"), "1|b|\\N|\\N|\\N|\\N|\\N|\n");
