@@ -93,7 +93,8 @@ transform::ColumnPlan metadata_plan(const config::CmsliteConfig& cfg,
         if (contains(cfg.columns_metadata, r.field))
             e.replace.push_back({r.field, r.old_value, r.new_value, false});
     for (const auto& d : cfg.dateformat)
-        if (contains(cfg.columns_metadata, d.field)) e.dates.push_back({d.field, d.format});
+        if (contains(cfg.columns_metadata, d.field))
+            e.dates.push_back({d.field, d.format, /*iso_input=*/true});
     auto plan = transform::compile_column_plan(e, nullptr);
 
     // Output order = columns_metadata (COPY is positional), then bind the table's types.

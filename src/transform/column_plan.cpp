@@ -97,7 +97,11 @@ ColumnPlan compile_column_plan(const ColumnEdits& edits, const types::TableSchem
     }
     for (const auto& d : edits.dates) {
         ColumnProgram* p = find_output(plan.outputs, d.field, "dateformat");
-        p->date = StrptimeFormat::compile(d.format);
+        if (d.iso_input) {
+            p->iso_to_format = StrftimeFormat::compile(d.format);
+        } else {
+            p->date = StrptimeFormat::compile(d.format);
+        }
         p->date_format = d.format;
     }
     for (const auto& name : edits.ints) {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "transform/strftime.hpp"
 #include "transform/strptime.hpp"
 #include "transform/values.hpp"
 #include "types/column_type.hpp"
@@ -26,7 +27,11 @@ struct ReplaceSpec {
 
 struct DateSpec {
     std::string field;
-    std::string format;  // Python strptime format
+    std::string format;  // Python strptime format (iso_input: strftime format)
+    // false (s3-to-redshift): the value must match `format` exactly and is written as ISO.
+    // true (cmslite-metadata, as its original): the value is read as ISO-8601 and written
+    // with `format`; only a value that is no date fails.
+    bool iso_input = false;
 };
 
 // The column edits a config asks for, by configured column name (docs/semantics.md#types,
@@ -59,9 +64,10 @@ struct ColumnProgram {
     int64_t byte_limit = -1;
     std::vector<ReplaceRule> replace;
     std::optional<StrptimeFormat> date;
-    std::string date_format;                  // as configured, for messages
-    std::optional<types::ColumnType> target;  // nullopt: table unknown, loaded as text
-    bool date_only = false;                   // target is DATE: write YYYY-MM-DD
+    std::optional<StrftimeFormat> iso_to_format;  // DateSpec::iso_input
+    std::string date_format;                      // as configured, for messages
+    std::optional<types::ColumnType> target;      // nullopt: table unknown, loaded as text
+    bool date_only = false;                       // target is DATE: write YYYY-MM-DD
 
     // Missing values load as '' into text columns and as NULL everywhere else.
     bool missing_is_null() const { return target && !target->is_text(); }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "transform/iso8601.hpp"
 #include "util/error.hpp"
 
 namespace gdx::transform {
@@ -41,7 +42,7 @@ RowTransformer::RowTransformer(const ColumnPlan& plan)
         }
         // The fast path handles an input field with at most one of these edits.
         const int edits = p.check_bool + p.check_float + p.to_int + (p.byte_limit >= 0);
-        if (p.source >= 0 && p.replace.empty() && !p.date && edits <= 1) {
+        if (p.source >= 0 && p.replace.empty() && !p.date && !p.iso_to_format && edits <= 1) {
             c.source = static_cast<size_t>(p.source);
             c.edit = p.check_bool    ? Edit::Bool
                      : p.check_float ? Edit::Float
@@ -246,6 +247,12 @@ void RowTransformer::write_cell(const Cell& c, const csv::Row& row, csv::BatchWr
             out.field(v);  // known to load: no re-check of what format_iso just wrote
             return;
         }
+    } else if (p.iso_to_format) {
+        ParsedTime t;
+        if (!parse_iso8601(v, t))
+            fail(p, row, "value is not an ISO-8601 date (dateformat " + p.date_format + ")", v);
+        p.iso_to_format->render(t, render_buf_);
+        v = render_buf_;
     }
     if (p.to_int && !is_canonical_int64(v)) {  // an already canonical value passes unchanged
         std::string_view canonical;

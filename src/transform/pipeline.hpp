@@ -203,6 +203,7 @@ private:
     uint64_t first_surplus_line_ = 0;
     std::string replace_buf_;
     std::string int_buf_;
+    std::string render_buf_;  // a cmslite date written with its format
     char date_buf_[64];
     // Edit::Date writes the date to [0, 10); the time of day of a date-only format stays.
     char iso_buf_[20] = "0000-00-00 00:00:00";

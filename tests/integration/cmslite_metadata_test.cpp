@@ -228,6 +228,43 @@ TEST_P(CmsliteMetadata, DashIsNullInColumnsThatAreNotText) {
     EXPECT_TRUE(m[0]["modified_date"].is_null()) << m[0].dump();
 }
 
+// dateformat, as the original read it: each value is parsed as ISO-8601 on its own (date only,
+// T or space, fractions, offsets kept as written) and rendered with the configured format.
+TEST_P(CmsliteMetadata, DatesAreReadAsIso8601AndWrittenWithTheFormat) {
+    const std::string header =
+        "node_id,parent_node_id,title,page_type,modified_date,content_types,"
+        "dcterms_languages,dcterms_creator\n";
+    ws.put(kBucket, kPrefix + "cmslite.csv.1",
+           header +
+               "N1,,a,PAGE,2028-01-01,|a|,|en|,|c|\n"
+               "N2,,b,PAGE,2021-05-13T10:11:12.123456Z,|a|,|en|,|c|\n"
+               "N3,,c,PAGE,2021-05-13 23:59:01-07:00,|a|,|en|,|c|\n"
+               "N4,,d,PAGE,2021-05-13T08:09,|a|,|en|,|c|\n",
+           20s);
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    auto m = table("SELECT node_id, modified_date FROM cmslite.metadata ORDER BY node_id");
+    ASSERT_EQ(m.size(), 4u);
+    EXPECT_EQ(m[0]["modified_date"], "2028-01-01 00:00:00");
+    EXPECT_EQ(m[1]["modified_date"], "2021-05-13 10:11:12");
+    EXPECT_EQ(m[2]["modified_date"], "2021-05-13 23:59:01");
+    EXPECT_EQ(m[3]["modified_date"], "2021-05-13 08:09:00");
+
+    // Only a value that is no date makes the object bad, naming line, column and value.
+    ws.put(kBucket, kPrefix + "cmslite.csv.2",
+           header + "N1,,a,PAGE,2028-01-01,|a|,|en|,|c|\nN2,,b,PAGE,13/05/2021,|a|,|en|,|c|\n",
+           10s);
+    r = run();
+    EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+    const auto sidecar =
+        json::parse(ws.read(kBucket, "processed/bad/client/cmslite_gdx/cmslite.csv.2.error.json"));
+    const std::string text = sidecar.dump();
+    EXPECT_NE(text.find("13/05/2021"), std::string::npos) << text;
+    EXPECT_NE(text.find("modified_date"), std::string::npos) << text;
+    EXPECT_NE(text.find("\"line\":3"), std::string::npos) << text;
+    EXPECT_EQ(count("metadata"), 4u);  // the first object's tables stay
+}
+
 // The shipped configs with their shipped DDL.
 const std::string kShipped = gdx::test::original_config("cmslitemetadata_to_redshift/").string();
 const char* kShippedBucket = "sp-ca-bc-gov-131565110619-12-microservices";
