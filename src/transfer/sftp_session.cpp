@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "http/curl_support.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
 
@@ -46,19 +47,8 @@ std::string quote_arg(const std::string& path) {
 }
 
 bool is_transient(CURLcode rc) {
-    switch (rc) {
-        case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_CONNECT:
-        case CURLE_OPERATION_TIMEDOUT:
-        case CURLE_SEND_ERROR:
-        case CURLE_RECV_ERROR:
-        case CURLE_GOT_NOTHING:
-        case CURLE_PARTIAL_FILE:
-        case CURLE_SSH:  // libssh2's generic failure: also what a dropped session gives
-            return true;
-        default:
-            return false;
-    }
+    // libssh2's generic failure is also what a dropped session gives; the rest is the HTTP rule.
+    return rc == CURLE_SSH || http::transient_curl_code(rc);
 }
 
 class Md5 {
