@@ -1,4 +1,5 @@
 #include "warehouse/sql/expressions.hpp"
+#include "warehouse/sql/statements.hpp"
 
 #include <fmt/format.h>
 
@@ -11,6 +12,7 @@
 
 #include "util/error.hpp"
 #include "warehouse/sql/redshift_datetime.hpp"
+#include "warehouse/sql/statements.hpp"
 #include "warehouse/sql/tokenizer.hpp"
 
 namespace gdx::warehouse::sql {
@@ -62,16 +64,6 @@ std::string folded_identifier(std::string_view quoted) {
     for (char& c : out) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
-    return out;
-}
-
-std::string sql_string(std::string_view value) {
-    std::string out = "'";
-    for (char c : value) {
-        out.push_back(c);
-        if (c == '\'') out.push_back('\'');
-    }
-    out.push_back('\'');
     return out;
 }
 

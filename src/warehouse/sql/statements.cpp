@@ -128,4 +128,14 @@ std::string one_line(std::string_view statement) {
     return out;
 }
 
+std::string sql_string(std::string_view value) {
+    std::string out = "'";
+    for (char c : value) {
+        out.push_back(c);
+        if (c == '\'') out.push_back('\'');
+    }
+    out.push_back('\'');
+    return out;
+}
+
 }  // namespace gdx::warehouse::sql

@@ -59,4 +59,7 @@ TransactionControl transaction_control(std::string_view statement);
 // Collapses runs of space and comments into single spaces (for notes and logs).
 std::string one_line(std::string_view statement);
 
+// `value` as a SQL string literal: quoted, with each ' doubled.
+std::string sql_string(std::string_view value);
+
 }  // namespace gdx::warehouse::sql

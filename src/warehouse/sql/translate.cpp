@@ -16,16 +16,6 @@ namespace {
 constexpr std::string_view kPgNow = "(now() AT TIME ZONE 'UTC')";
 constexpr std::string_view kPgGetdate = "date_trunc('second', now() AT TIME ZONE 'UTC')";
 
-std::string sql_string(std::string_view value) {
-    std::string out = "'";
-    for (char c : value) {
-        out.push_back(c);
-        if (c == '\'') out.push_back('\'');
-    }
-    out.push_back('\'');
-    return out;
-}
-
 // Dropped clauses of one CREATE TABLE, counted, in order of first appearance.
 class DropLog {
 public:
