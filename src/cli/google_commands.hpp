@@ -20,7 +20,6 @@ private:
     CLI::App* search_;
     CLI::App* auth_;
     jobs::GoogleJobOptions search_options_;
-    std::string search_config_flag_;
     google::AuthorizeOptions auth_options_;
 };
 

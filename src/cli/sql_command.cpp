@@ -1,6 +1,5 @@
 #include "cli/sql_command.hpp"
 
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -8,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/env.hpp"
 #include "util/error.hpp"
 #include "warehouse/warehouse.hpp"
 
@@ -40,13 +40,10 @@ nlohmann::ordered_json json_of(const warehouse::Value& v) {
 
 int run_sql(const SqlOptions& o) {
     std::string sql = o.file.empty() ? o.command : read_file(o.file);
-    std::string uri = o.warehouse_uri;
-    if (uri.empty()) {
-        const char* env = std::getenv("GDX_WAREHOUSE");
-        uri = env && *env ? env : "sqlite:gdx.db";
-    }
+    const std::string uri = o.warehouse_uri.empty()
+                                ? util::env_string("GDX_WAREHOUSE", warehouse::kDefaultWarehouseUri)
+                                : o.warehouse_uri;
     auto wh = warehouse::open_warehouse(uri);
-    const std::vector<std::string>* last_names = nullptr;
     wh->run_script(sql, [&](const warehouse::ResultRow& row) {
         if (o.json) {
             nlohmann::ordered_json j = nlohmann::ordered_json::object();
@@ -55,8 +52,7 @@ int run_sql(const SqlOptions& o) {
             std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
             return;
         }
-        if (row.names != last_names) {  // a new result set: print its header
-            last_names = row.names;
+        if (row.first) {  // a new result set: print its header
             std::cout << fmt::format("{}", fmt::join(*row.names, "|")) << "\n";
         }
         std::string line;

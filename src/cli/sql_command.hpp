@@ -1,4 +1,5 @@
 #pragma once
+#include <filesystem>
 #include <string>
 
 namespace gdx::cli {
@@ -8,6 +9,8 @@ struct SqlOptions {
     std::string command;  // -c
     std::string file;     // -f
     bool json = false;    // one JSON object per row
+    std::filesystem::path log_dir = "logs";
+    bool strict = false;  // a warning is an error (exit 2)
 };
 
 // `gdx sql`: runs SQL (Redshift dialect accepted) on the warehouse and prints result rows.

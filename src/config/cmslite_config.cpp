@@ -1,22 +1,14 @@
 #include "config/cmslite_config.hpp"
 
-#include <algorithm>
-#include <set>
-
 #include <fmt/format.h>
 
 #include "config/config_object.hpp"
 #include "config/json_file.hpp"
+#include "util/contains.hpp"
 #include "util/error.hpp"
 
 namespace gdx::config {
-namespace {
-
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-}  // namespace
+using util::contains;
 
 std::vector<std::string> cmslite_column_names(const CmsliteConfig& c) {
     std::vector<std::string> names = c.columns;
@@ -82,32 +74,13 @@ CmsliteConfig parse_cmslite_config(const nlohmann::ordered_json& json,
         }
     }
     const auto names = cmslite_column_names(c);
-    auto check = [&](const std::string& key, size_t i, const std::string& field) {
+    const FieldCheck check = [&](const std::string& key, size_t i, const std::string& field) {
         if (!contains(names, field))
             cfg.fail(key, fmt::format("entry {} names column \"{}\", which is not in \"columns\"",
                                       i + 1, field));
     };
-    if (const auto* v = rule_list(cfg, "replace")) {
-        for (size_t i = 0; i < v->size(); ++i) {
-            const auto& r = (*v)[i];
-            ReplaceRule rule{rule_string(cfg, "replace", i, r, "field"),
-                             rule_string(cfg, "replace", i, r, "old"),
-                             rule_string(cfg, "replace", i, r, "new"), false};
-            if (auto it = r.find("regex"); it != r.end()) rule.regex = python_truthy(*it);
-            check("replace", i, rule.field);
-            c.replace.push_back(std::move(rule));
-        }
-    }
-    if (const auto* v = rule_list(cfg, "dateformat")) {
-        for (size_t i = 0; i < v->size(); ++i) {
-            DateFormatRule rule{rule_string(cfg, "dateformat", i, (*v)[i], "field"),
-                                rule_string(cfg, "dateformat", i, (*v)[i], "format")};
-            if (rule.format.empty())
-                cfg.fail("dateformat", fmt::format("entry {}: \"format\" is empty", i + 1));
-            check("dateformat", i, rule.field);
-            c.dateformat.push_back(std::move(rule));
-        }
-    }
+    c.replace = read_replace_rules(cfg, check);
+    c.dateformat = read_dateformat_rules(cfg, check);
     for (size_t i = 0; i < c.columns_lookup.size(); ++i)
         if (!contains(names, c.columns_lookup[i]))
             cfg.fail("columns_lookup",

@@ -149,6 +149,18 @@ std::string rule_string(ConfigObject& cfg, const std::string& key, size_t index,
     return it->get<std::string>();
 }
 
+void warn_unknown_members(ConfigObject& cfg, const std::string& key, size_t index,
+                          const nlohmann::ordered_json& rule,
+                          std::initializer_list<const char*> known) {
+    for (const auto& item : rule.items()) {
+        bool ok = false;
+        for (const char* k : known) ok = ok || item.key() == k;
+        if (!ok)
+            cfg.warn(fmt::format("{}: key \"{}\" entry {}: unknown member \"{}\" is ignored",
+                                 cfg.source_name(), key, index + 1, item.key()));
+    }
+}
+
 std::vector<std::string> column_list(ConfigObject& cfg) {
     const int64_t count = cfg.required_int("column_count");
     if (count < 1) cfg.fail("column_count", fmt::format("must be at least 1, found {}", count));

@@ -2,6 +2,7 @@
 // Typed, validating access to the keys of one JSON config object. Every error is a
 // gdx::ConfigError naming the file and the key; keys never read are reported as unknown.
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
@@ -65,6 +66,11 @@ const nlohmann::ordered_json* rule_list(ConfigObject& cfg, const std::string& ke
 // The string member `member` of entry `index` of the rule list `key`; missing or non-string fails.
 std::string rule_string(ConfigObject& cfg, const std::string& key, size_t index,
                         const nlohmann::ordered_json& rule, const std::string& member);
+
+// Warns about each member of rule `index` of list `key` that is not in `known`.
+void warn_unknown_members(ConfigObject& cfg, const std::string& key, size_t index,
+                          const nlohmann::ordered_json& rule,
+                          std::initializer_list<const char*> known);
 
 // `column_count` (at least 1) and `columns` (exactly that many unique, non-empty names), as
 // every loader config has them. Returns the names.

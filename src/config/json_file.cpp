@@ -109,8 +109,21 @@ std::string what_is_wrong(const std::string& msg) {
 }  // namespace
 
 nlohmann::ordered_json parse_json_text(std::string_view text, const std::string& source_name) {
+    // Deeper documents are refused while parsing: nothing deeper is ever built, so nothing
+    // later (copies, dumps, destruction) can recurse into a stack overflow.
+    const auto bound_depth = [&](int depth, nlohmann::ordered_json::parse_event_t event,
+                                 nlohmann::ordered_json&) {
+        if (depth >= kMaxJsonDepth &&
+            (event == nlohmann::ordered_json::parse_event_t::object_start ||
+             event == nlohmann::ordered_json::parse_event_t::array_start))
+            throw ConfigError(fmt::format(
+                "{}: arrays and objects are nested more than {} levels deep; a config is never "
+                "that deep",
+                source_name, kMaxJsonDepth));
+        return true;
+    };
     try {
-        return nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr,
+        return nlohmann::ordered_json::parse(text.begin(), text.end(), bound_depth,
                                              /*allow_exceptions=*/true,
                                              /*ignore_comments=*/false);
     } catch (const nlohmann::json::parse_error& e) {

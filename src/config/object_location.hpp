@@ -18,7 +18,14 @@ struct ObjectLocation {
     std::string prefix() const { return source + "/" + directory + "/"; }
 };
 
-// Reads the five required keys; throws ConfigError naming a missing or mistyped one.
+// Reads the five required keys; throws ConfigError naming a missing, mistyped or invalid one:
+// the bucket must follow S3's naming rules, the prefixes must stay inside the bucket (no
+// leading or trailing '/', no empty, "." or ".." segment), `doc` must compile.
 ObjectLocation read_object_location(ConfigObject& cfg);
+
+// Why `name` is not a valid S3 bucket name, or "" when it is.
+std::string bucket_name_problem(const std::string& name);
+// Why `prefix` (non-empty) is not a key prefix that stays inside its bucket, or "".
+std::string key_prefix_problem(const std::string& prefix);
 
 }  // namespace gdx::config

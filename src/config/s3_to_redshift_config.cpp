@@ -2,12 +2,13 @@
 
 #include <charconv>
 #include <cmath>
-#include <set>
 
 #include <fmt/format.h>
 
 #include "config/config_object.hpp"
 #include "config/json_file.hpp"
+#include "csv/encoding.hpp"
+#include "util/contains.hpp"
 #include "util/error.hpp"
 
 namespace gdx::config {
@@ -41,24 +42,6 @@ std::string python_float_repr(double v) {
     return fmt::format("{}{}e{}{:02d}", sign, mant, exp < 0 ? '-' : '+', std::abs(exp));
 }
 
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-    for (const auto& x : v)
-        if (x == s) return true;
-    return false;
-}
-
-void warn_unknown_members(ConfigObject& cfg, const std::string& key, size_t index,
-                          const nlohmann::ordered_json& rule,
-                          std::initializer_list<const char*> known) {
-    for (const auto& item : rule.items()) {
-        bool ok = false;
-        for (const char* k : known) ok = ok || item.key() == k;
-        if (!ok)
-            cfg.warn(fmt::format("{}: key \"{}\" entry {}: unknown member \"{}\" is ignored",
-                                 cfg.source_name(), key, index + 1, item.key()));
-    }
-}
-
 }  // namespace
 
 std::optional<std::string> render_constant(const nlohmann::ordered_json& v, bool& ok) {
@@ -71,6 +54,147 @@ std::optional<std::string> render_constant(const nlohmann::ordered_json& v, bool
     ok = false;
     return std::nullopt;
 }
+
+namespace {
+
+using util::contains;
+
+// dtype_dic_*: column names with a declared pandas type; a name not in `columns` is a warning.
+void read_dtypes(ConfigObject& cfg, S3ToRedshiftConfig& c) {
+    const std::pair<const char*, std::vector<std::string>*> lists[] = {
+        {"dtype_dic_strings", &c.dtype_dic_strings},
+        {"dtype_dic_bools", &c.dtype_dic_bools},
+        {"dtype_dic_ints", &c.dtype_dic_ints},
+        {"dtype_dic_floats", &c.dtype_dic_floats}};
+    for (const auto& [key, list] : lists) {
+        *list = cfg.string_list(key);
+        for (const auto& name : *list)
+            if (!contains(c.columns, name))
+                cfg.warn(
+                    fmt::format("{}: key \"{}\" names \"{}\", which is not in \"columns\"; "
+                                "it has no effect",
+                                cfg.source_name(), key, name));
+    }
+}
+
+// How the objects are read: header, quotes, how many per run, encoding.
+void read_parsing(ConfigObject& cfg, S3ToRedshiftConfig& c) {
+    c.no_header = cfg.flag("no_header", false);
+    c.strip_quotes = cfg.flag("strip_quotes", false);
+    if (const auto* v = cfg.find("file_limit"); v && !v->is_null()) {
+        // The original compared the count with ==, so only a positive whole number caps.
+        if (v->is_number_integer() && v->get<int64_t>() > 0) {
+            c.file_limit = v->get<int64_t>();
+        } else if (v->is_number_float() && v->get<double>() >= 1 &&
+                   std::floor(v->get<double>()) == v->get<double>() && v->get<double>() < 9.0e18) {
+            c.file_limit = static_cast<int64_t>(v->get<double>());
+        } else if (!v->is_number()) {
+            cfg.warn(fmt::format("{}: key \"file_limit\" is {} {}, not a number: no cap",
+                                 cfg.source_name(), json_type_name(*v), v->dump()));
+        }
+    }
+    if (auto s = cfg.optional_string("encoding")) {
+        if (s->empty()) cfg.fail("encoding", "must not be empty");
+        c.encoding = *s;
+    }
+    try {
+        csv::resolve_encoding(c.encoding);
+    } catch (const ConfigError& e) {
+        cfg.fail("encoding", e.what());
+    }
+}
+
+// column_string_limit: {name: positive int}, names from `columns`.
+void read_string_limits(ConfigObject& cfg, S3ToRedshiftConfig& c) {
+    const auto* v = cfg.find("column_string_limit");
+    if (!v || v->is_null()) return;
+    if (!v->is_object())
+        cfg.fail("column_string_limit",
+                 fmt::format("must be an object of column name -> length, found {}",
+                             json_type_name(*v)));
+    for (const auto& item : v->items()) {
+        if (!contains(c.columns, item.key()))
+            cfg.fail("column_string_limit",
+                     fmt::format("names column \"{}\", which is not in \"columns\"", item.key()));
+        const auto& n = item.value();
+        if (!n.is_number_integer() || n.get<int64_t>() < 1 ||
+            (n.is_number_unsigned() && n.get<uint64_t>() > uint64_t(INT64_MAX)))
+            cfg.fail("column_string_limit",
+                     fmt::format("limit for \"{}\" must be a positive integer, found {}",
+                                 item.key(), n.dump()));
+        c.column_string_limit.emplace_back(item.key(), n.get<int64_t>());
+    }
+}
+
+void read_added_columns(ConfigObject& cfg, S3ToRedshiftConfig& c) {
+    const auto* v = cfg.find("add_columns");
+    if (!v || v->is_null()) return;
+    if (!v->is_object())
+        cfg.fail("add_columns", fmt::format("must be an object of column name -> value, found {}",
+                                            json_type_name(*v)));
+    for (const auto& item : v->items()) {
+        if (item.key().empty()) cfg.fail("add_columns", "contains an empty column name");
+        bool ok = true;
+        auto text = render_constant(item.value(), ok);
+        if (!ok)
+            cfg.fail("add_columns",
+                     fmt::format("value for \"{}\" must be a string, number, boolean or null, "
+                                 "found {}",
+                                 item.key(), json_type_name(item.value())));
+        c.add_columns.emplace_back(item.key(), std::move(text));
+    }
+}
+
+// The column edits in the original's order: string limits, drop, add, replace, dateformat.
+void read_column_edits(ConfigObject& cfg, S3ToRedshiftConfig& c) {
+    read_string_limits(cfg, c);
+    c.drop_columns = cfg.string_list("drop_columns");
+    for (const auto& name : c.drop_columns)
+        if (!contains(c.columns, name))
+            cfg.fail("drop_columns",
+                     fmt::format("names column \"{}\", which is not in \"columns\"", name));
+    read_added_columns(cfg, c);
+
+    // replace and dateformat see `columns` minus dropped plus added.
+    std::vector<std::string> edited;
+    for (const auto& name : c.columns)
+        if (!contains(c.drop_columns, name)) edited.push_back(name);
+    for (const auto& [name, value] : c.add_columns)
+        if (!contains(edited, name)) edited.push_back(name);
+    const FieldCheck check_field = [&](const std::string& key, size_t i, const std::string& field) {
+        if (contains(edited, field)) return;
+        if (contains(c.drop_columns, field))
+            cfg.fail(key, fmt::format("entry {} names column \"{}\", which \"drop_columns\" "
+                                      "removes",
+                                      i + 1, field));
+        cfg.fail(key, fmt::format("entry {} names column \"{}\", which is not in \"columns\"",
+                                  i + 1, field));
+    };
+    c.replace = read_replace_rules(cfg, check_field);
+    c.dateformat = read_dateformat_rules(cfg, check_field);
+}
+
+// ldb_sku + sql_query: SQL run inside each object's load transaction.
+void read_post_load(ConfigObject& cfg, S3ToRedshiftConfig& c) {
+    c.ldb_sku = cfg.flag("ldb_sku", false);
+    c.sql_query = cfg.optional_string("sql_query");
+    if (c.ldb_sku && (!c.sql_query || c.sql_query->empty()))
+        cfg.fail("sql_query", "is required when \"ldb_sku\" is true");
+}
+
+// Keys the originals did not have.
+void read_gdx_additions(ConfigObject& cfg, S3ToRedshiftConfig& c) {
+    c.empty_files_ok = cfg.flag("empty_files_ok", false);
+    c.keep_default_na = cfg.flag("keep_default_na", true);
+    if (const auto* v = cfg.find("na_values"); v && v->is_string())
+        c.na_values.push_back(v->get<std::string>());
+    else
+        c.na_values = cfg.string_list("na_values");
+    c.iam_role = cfg.optional_string("iam_role");
+    if (c.iam_role && c.iam_role->empty()) cfg.fail("iam_role", "must not be empty");
+}
+
+}  // namespace
 
 S3ToRedshiftConfig parse_s3_to_redshift_config(const nlohmann::ordered_json& json,
                                                const std::string& source_name,
@@ -87,146 +211,13 @@ S3ToRedshiftConfig parse_s3_to_redshift_config(const nlohmann::ordered_json& jso
     c.delim = single_char_key(cfg, "delim");
     c.truncate = flavor == S3ConfigFlavor::S3ToRedshift ? cfg.required_flag("truncate")
                                                         : cfg.flag("truncate", false);
-
     if (auto s = cfg.optional_string("dbschema")) c.dbschema = *s;
-    c.dtype_dic_strings = cfg.string_list("dtype_dic_strings");
-    c.dtype_dic_bools = cfg.string_list("dtype_dic_bools");
-    c.dtype_dic_ints = cfg.string_list("dtype_dic_ints");
-    c.dtype_dic_floats = cfg.string_list("dtype_dic_floats");
-    const std::pair<const char*, const std::vector<std::string>*> dtype_lists[] = {
-        {"dtype_dic_strings", &c.dtype_dic_strings},
-        {"dtype_dic_bools", &c.dtype_dic_bools},
-        {"dtype_dic_ints", &c.dtype_dic_ints},
-        {"dtype_dic_floats", &c.dtype_dic_floats}};
-    for (const auto& [key, list] : dtype_lists)
-        for (const auto& name : *list)
-            if (!contains(c.columns, name))
-                cfg.warn(
-                    fmt::format("{}: key \"{}\" names \"{}\", which is not in \"columns\"; "
-                                "it has no effect",
-                                source_name, key, name));
 
-    c.no_header = cfg.flag("no_header", false);
-    c.strip_quotes = cfg.flag("strip_quotes", false);
-    if (const auto* v = cfg.find("file_limit"); v && !v->is_null()) {
-        // The original compared the count with ==, so only a positive whole number caps.
-        if (v->is_number_integer() && v->get<int64_t>() > 0) {
-            c.file_limit = v->get<int64_t>();
-        } else if (v->is_number_float() && v->get<double>() >= 1 &&
-                   std::floor(v->get<double>()) == v->get<double>() && v->get<double>() < 9.0e18) {
-            c.file_limit = static_cast<int64_t>(v->get<double>());
-        } else if (!v->is_number()) {
-            cfg.warn(fmt::format("{}: key \"file_limit\" is {} {}, not a number: no cap",
-                                 source_name, json_type_name(*v), v->dump()));
-        }
-    }
-    if (auto s = cfg.optional_string("encoding")) {
-        if (s->empty()) cfg.fail("encoding", "must not be empty");
-        c.encoding = *s;
-    }
-
-    // column_string_limit: {name: positive int}, names from `columns`.
-    if (const auto* v = cfg.find("column_string_limit"); v && !v->is_null()) {
-        if (!v->is_object())
-            cfg.fail("column_string_limit",
-                     fmt::format("must be an object of column name -> length, found {}",
-                                 json_type_name(*v)));
-        for (const auto& item : v->items()) {
-            if (!contains(c.columns, item.key()))
-                cfg.fail(
-                    "column_string_limit",
-                    fmt::format("names column \"{}\", which is not in \"columns\"", item.key()));
-            const auto& n = item.value();
-            if (!n.is_number_integer() || n.get<int64_t>() < 1 ||
-                (n.is_number_unsigned() && n.get<uint64_t>() > uint64_t(INT64_MAX)))
-                cfg.fail("column_string_limit",
-                         fmt::format("limit for \"{}\" must be a positive integer, found {}",
-                                     item.key(), n.dump()));
-            c.column_string_limit.emplace_back(item.key(), n.get<int64_t>());
-        }
-    }
-
-    c.drop_columns = cfg.string_list("drop_columns");
-    for (const auto& name : c.drop_columns)
-        if (!contains(c.columns, name))
-            cfg.fail("drop_columns",
-                     fmt::format("names column \"{}\", which is not in \"columns\"", name));
-
-    if (const auto* v = cfg.find("add_columns"); v && !v->is_null()) {
-        if (!v->is_object())
-            cfg.fail("add_columns", fmt::format("must be an object of column name -> value, "
-                                                "found {}",
-                                                json_type_name(*v)));
-        for (const auto& item : v->items()) {
-            if (item.key().empty()) cfg.fail("add_columns", "contains an empty column name");
-            bool ok = true;
-            auto text = render_constant(item.value(), ok);
-            if (!ok)
-                cfg.fail("add_columns",
-                         fmt::format("value for \"{}\" must be a string, number, boolean or "
-                                     "null, found {}",
-                                     item.key(), json_type_name(item.value())));
-            c.add_columns.emplace_back(item.key(), std::move(text));
-        }
-    }
-
-    // After string limits, drop and add (the original order), replace and dateformat see
-    // `columns` minus dropped plus added.
-    std::vector<std::string> edited;
-    for (const auto& name : c.columns)
-        if (!contains(c.drop_columns, name)) edited.push_back(name);
-    for (const auto& [name, value] : c.add_columns)
-        if (!contains(edited, name)) edited.push_back(name);
-    auto check_field = [&](const std::string& key, size_t i, const std::string& field) {
-        if (contains(edited, field)) return;
-        if (contains(c.drop_columns, field))
-            cfg.fail(key, fmt::format("entry {} names column \"{}\", which \"drop_columns\" "
-                                      "removes",
-                                      i + 1, field));
-        cfg.fail(key, fmt::format("entry {} names column \"{}\", which is not in \"columns\"",
-                                  i + 1, field));
-    };
-
-    if (const auto* v = rule_list(cfg, "replace")) {
-        for (size_t i = 0; i < v->size(); ++i) {
-            const auto& r = (*v)[i];
-            ReplaceRule rule;
-            rule.field = rule_string(cfg, "replace", i, r, "field");
-            rule.old_value = rule_string(cfg, "replace", i, r, "old");
-            rule.new_value = rule_string(cfg, "replace", i, r, "new");
-            if (auto it = r.find("regex"); it != r.end()) rule.regex = python_truthy(*it);
-            warn_unknown_members(cfg, "replace", i, r, {"field", "old", "new", "regex"});
-            check_field("replace", i, rule.field);
-            c.replace.push_back(std::move(rule));
-        }
-    }
-    if (const auto* v = rule_list(cfg, "dateformat")) {
-        for (size_t i = 0; i < v->size(); ++i) {
-            const auto& r = (*v)[i];
-            DateFormatRule rule;
-            rule.field = rule_string(cfg, "dateformat", i, r, "field");
-            rule.format = rule_string(cfg, "dateformat", i, r, "format");
-            if (rule.format.empty())
-                cfg.fail("dateformat", fmt::format("entry {}: \"format\" is empty", i + 1));
-            warn_unknown_members(cfg, "dateformat", i, r, {"field", "format"});
-            check_field("dateformat", i, rule.field);
-            c.dateformat.push_back(std::move(rule));
-        }
-    }
-
-    c.ldb_sku = cfg.flag("ldb_sku", false);
-    c.sql_query = cfg.optional_string("sql_query");
-    if (c.ldb_sku && (!c.sql_query || c.sql_query->empty()))
-        cfg.fail("sql_query", "is required when \"ldb_sku\" is true");
-
-    c.empty_files_ok = cfg.flag("empty_files_ok", false);
-    c.keep_default_na = cfg.flag("keep_default_na", true);
-    if (const auto* v = cfg.find("na_values"); v && v->is_string())
-        c.na_values.push_back(v->get<std::string>());
-    else
-        c.na_values = cfg.string_list("na_values");
-    c.iam_role = cfg.optional_string("iam_role");
-    if (c.iam_role && c.iam_role->empty()) cfg.fail("iam_role", "must not be empty");
+    read_dtypes(cfg, c);
+    read_parsing(cfg, c);
+    read_column_edits(cfg, c);
+    read_post_load(cfg, c);
+    read_gdx_additions(cfg, c);
 
     if (flavor == S3ConfigFlavor::DerivedAssets)
         for (const char* k : {"access_log_parse", "schema_name", "asset_host", "asset_source",

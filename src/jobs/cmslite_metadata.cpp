@@ -24,8 +24,10 @@
 #include "transform/dictionary_builder.hpp"
 #include "transform/nested_cell.hpp"
 #include "transform/pipeline.hpp"
+#include "util/contains.hpp"
 #include "util/error.hpp"
 #include "util/progress.hpp"
+#include "util/warnings.hpp"
 
 namespace gdx::jobs {
 namespace {
@@ -73,9 +75,7 @@ Targets describe_targets(warehouse::Warehouse& wh, const config::CmsliteConfig& 
     return t;
 }
 
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
-}
+using util::contains;
 
 // The metadata table's column pipeline: columns_metadata in order (names absent from the data
 // are missing), `replace` as whole-cell matches (docs/differences.md) and `dateformat`, bound
@@ -327,7 +327,7 @@ void print_plan(const config::CmsliteConfig& cfg, const Targets& t, const Select
 int run_cmslite_metadata(const RunOptions& options) {
     LoaderRun run(options, "cmslite-metadata");
     auto cfg = config::load_cmslite_config(options.config_path);
-    for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
+    for (const auto& w : cfg.warnings) util::warn(w);
     run.open_backends();
     const Targets targets = describe_targets(run.warehouse(), cfg);
     Splitter splitter(cfg, targets);  // compiles the plan: config errors surface before work

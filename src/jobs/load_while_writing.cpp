@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "store/byte_pipe.hpp"
-#include "util/env_integer.hpp"
+#include "util/env.hpp"
 #include "util/error.hpp"
 
 namespace gdx::jobs {

@@ -2,13 +2,13 @@
 
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
 
 #include "jobs/load_while_writing.hpp"
+#include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
@@ -16,15 +16,10 @@
 namespace gdx::jobs {
 namespace {
 
-std::string env_or(const char* name, std::string fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? std::string(v) : std::move(fallback);
-}
-
 // Test hook (see kCrashAfterCommitEnv): dies like a killed process, with no clean-up at all.
 void maybe_crash_after_commit(const std::string& key) {
-    const char* target = std::getenv(kCrashAfterCommitEnv);
-    if (target && *target && key.find(target) != std::string::npos) std::raise(SIGKILL);
+    const std::string target = util::env_string(kCrashAfterCommitEnv);
+    if (!target.empty() && key.find(target) != std::string::npos) std::raise(SIGKILL);
 }
 
 }  // namespace
@@ -37,10 +32,13 @@ LoaderRun::LoaderRun(const RunOptions& options, std::string job_name)
 }
 
 void LoaderRun::open_backends(const warehouse::WarehouseOptions& wopts) {
-    std::string store_uri =
-        options_.store_uri.empty() ? env_or("GDX_STORE", "file:data") : options_.store_uri;
-    std::string wh_uri = options_.warehouse_uri.empty() ? env_or("GDX_WAREHOUSE", "sqlite:gdx.db")
-                                                        : options_.warehouse_uri;
+    const std::string store_uri = options_.store_uri.empty()
+                                      ? util::env_string("GDX_STORE", store::kDefaultStoreUri)
+                                      : options_.store_uri;
+    const std::string wh_uri =
+        options_.warehouse_uri.empty()
+            ? util::env_string("GDX_WAREHOUSE", warehouse::kDefaultWarehouseUri)
+            : options_.warehouse_uri;
     spool_bytes_ = spool_bytes_from_env();  // a malformed value stops the run before anything
     store_ = store::open_store(store_uri);
     warehouse_ = warehouse::open_warehouse(wh_uri, wopts);
@@ -60,6 +58,7 @@ ObjectRef LoaderRun::object_ref(const std::string& bucket, const std::string& de
 }
 
 void LoaderRun::begin_objects(const Selection& selection) {
+    util::start_log_file();  // the run starts work: from here on it has a log file
     for (const auto& key : selection.already_processed)
         spdlog::info("{} was processed already", key);
     report_.objects = selection.selected.size();
@@ -216,9 +215,13 @@ void execute_in_load(warehouse::Transaction& tx, const std::string& sql, const s
 int LoaderRun::finish(int exit_code) {
     report_.end = std::chrono::system_clock::now();
     std::string log_path = (options_.log_dir / (job_ + ".log")).string();
-    if (report_.objects > 0 || report_.repaired > 0)
+    // With --report-json - stdout carries only the JSON.
+    if ((report_.objects > 0 || report_.repaired > 0) && !options_.quiet &&
+        !options_.report_json_to_stdout())
         std::cout << util::format_report_text(report_, log_path) << std::flush;
-    if (!options_.report_json.empty()) {
+    if (options_.report_json_to_stdout()) {
+        std::cout << util::report_to_json(report_).dump(2) << "\n" << std::flush;
+    } else if (!options_.report_json.empty()) {
         std::ofstream out(options_.report_json);
         out << util::report_to_json(report_).dump(2) << "\n";
         if (!out) throw BackendError("cannot write report to " + options_.report_json);

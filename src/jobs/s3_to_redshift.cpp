@@ -13,6 +13,7 @@
 #include "jobs/sql_file.hpp"
 #include "util/error.hpp"
 #include "util/progress.hpp"
+#include "util/warnings.hpp"
 
 namespace gdx::jobs {
 namespace {
@@ -48,10 +49,10 @@ void write_batch(LoaderRun& run, const config::S3ToRedshiftConfig& cfg, const Tr
     progress.finish();
     if (!stats.header_mismatch.empty()) spdlog::info("{}: {}", ref.key, stats.header_mismatch);
     if (stats.surplus_rows)
-        spdlog::warn(
+        util::warn(fmt::format(
             "{}: {} rows have more than {} fields (first at line {}); the extra fields were "
             "dropped",
-            ref.key, stats.surplus_rows, spec.plan.input_columns.size(), stats.first_surplus_line);
+            ref.key, stats.surplus_rows, spec.plan.input_columns.size(), stats.first_surplus_line));
     if ((stats.no_columns || stats.rows == 0) && !cfg.empty_files_ok) {
         throw ObjectRejected(
             Failure::simple("empty", stats.no_columns
@@ -66,7 +67,7 @@ void write_batch(LoaderRun& run, const config::S3ToRedshiftConfig& cfg, const Tr
 int run_s3_to_redshift(const RunOptions& options) {
     LoaderRun run(options, "s3-to-redshift");
     auto cfg = config::load_s3_to_redshift_config(options.config_path);
-    for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
+    for (const auto& w : cfg.warnings) util::warn(w);
     std::string post_load_sql;
     if (cfg.ldb_sku && cfg.sql_query) {
         // Relative to the working directory as in the original, else next to the config file.

@@ -41,8 +41,10 @@ public:
     virtual std::vector<ObjectInfo> list(const std::string& bucket, const std::string& prefix) = 0;
     // nullopt when the object does not exist.
     virtual std::optional<ObjectInfo> head(const std::string& bucket, const std::string& key) = 0;
-    virtual std::unique_ptr<ObjectReader> get(const std::string& bucket, const std::string& key) = 0;
-    virtual std::unique_ptr<ObjectWriter> put(const std::string& bucket, const std::string& key) = 0;
+    virtual std::unique_ptr<ObjectReader> get(const std::string& bucket,
+                                              const std::string& key) = 0;
+    virtual std::unique_ptr<ObjectWriter> put(const std::string& bucket,
+                                              const std::string& key) = 0;
     // Server-side copy.
     virtual void copy(const std::string& src_bucket, const std::string& src_key,
                       const std::string& dst_bucket, const std::string& dst_key) = 0;
@@ -56,7 +58,11 @@ public:
     std::string get_bytes(const std::string& bucket, const std::string& key);
 };
 
-// "file:DIR" (or a plain path) -> LocalStore; "s3://" -> S3Store. Throws ConfigError.
+// The URI the store options default to (GDX_STORE, then this).
+inline constexpr const char* kDefaultStoreUri = "file:data";
+
+// "file:DIR" -> LocalStore; exactly "s3://" -> S3Store. Anything else (FILE:x, file://x,
+// s3:/b, s3://bucket/prefix, a bare path) throws ConfigError.
 std::unique_ptr<ObjectStore> open_store(const std::string& uri);
 
 }  // namespace gdx::store

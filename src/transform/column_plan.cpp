@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 #include <algorithm>
 
+#include "util/contains.hpp"
 #include "util/error.hpp"
 
 namespace gdx::transform {
 namespace {
 
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
-}
+using util::contains;
 
 ColumnProgram* find_output(std::vector<ColumnProgram>& outputs, const std::string& name,
                            const char* edit) {

@@ -23,6 +23,24 @@ namespace gdx::util {
 void init_logging(const std::filesystem::path& log_dir, const std::string& job_name,
                   bool also_stderr);
 
+// When a deferred log file comes into being.
+enum class LogStart {
+    WhenWorkStarts,  // start_log_file(); records before it wait in memory (a job: a config
+                     // error must leave no log directory behind)
+    OnFirstRecord,   // the first record; if the file cannot be made, records go to stderr
+                     // (gdx sql: a query runs from a read-only directory)
+};
+
+// Like init_logging, but neither the directory nor the file is created yet (see LogStart).
+// Records never written because the file was never started are dropped.
+void init_deferred_logging(const std::filesystem::path& log_dir, const std::string& job_name,
+                           LogStart start);
+
+// Creates the directory and file of a deferred log and writes the records held so far. A
+// no-op when the file is already open or logging is not deferred. Throws gdx::ConfigError if
+// the directory or file cannot be created.
+void start_log_file();
+
 // Path of the current log file (empty before init_logging).
 std::filesystem::path log_file_path();
 

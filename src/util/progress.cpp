@@ -2,18 +2,26 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
+#include <atomic>
 
 #include <fmt/format.h>
+
+#include "util/env.hpp"
 
 namespace gdx::util {
 namespace {
 constexpr auto kInterval = std::chrono::milliseconds(200);
 constexpr double kMiB = 1024.0 * 1024.0;
+std::atomic<bool> g_allowed{true};
 }  // namespace
 
 bool Progress::interactive() {
-    return ::isatty(STDERR_FILENO) == 1 && std::getenv("CI") == nullptr;
+    return g_allowed && ::isatty(STDERR_FILENO) == 1 && env_string("CI").empty() &&
+           env_string("TERM") != "dumb";
+}
+
+void Progress::disable_all() {
+    g_allowed = false;
 }
 
 Progress::Progress(std::string label, uint64_t total_bytes)

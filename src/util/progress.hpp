@@ -1,7 +1,8 @@
 #pragma once
 // A single self-updating progress line on stderr for interactive runs. Silent (every call a
-// no-op) unless stderr is a terminal and the CI environment variable is unset, so logs and
-// CI output never contain it.
+// no-op) unless stderr is a terminal, TERM is not "dumb", the CI environment variable is unset
+// and the command line did not turn it off (--no-progress, -q), so logs, CI output and dumb
+// terminals never see its escape codes.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -27,8 +28,10 @@ public:
     bool enabled() const { return enabled_; }
     uint64_t draws() const { return draws_; }
 
-    // True when stderr is a terminal and CI is unset.
+    // True when stderr is a terminal, TERM is not "dumb", CI is unset and progress is allowed.
     static bool interactive();
+    // Turns every later progress line of the process off (--no-progress, --quiet).
+    static void disable_all();
 
 private:
     void draw();

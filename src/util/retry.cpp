@@ -1,6 +1,6 @@
 #include "util/retry.hpp"
 
-#include "util/env_integer.hpp"
+#include "util/env.hpp"
 #include "util/log.hpp"
 
 #include <algorithm>

@@ -22,13 +22,12 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 std::unique_ptr<Warehouse> open_sqlite(const std::string& uri, std::string path) {
     if (path.empty()) throw ConfigError("warehouse URI '" + uri + "': no database file given");
+    // The directory is never created: a typo in it must not make a new tree of directories.
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(parent, ec);
-        if (ec)
-            throw BackendError("cannot create directory " + parent.string() + ": " + ec.message());
-    }
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+        throw ConfigError("warehouse URI '" + uri + "': directory " + parent.string() +
+                          " does not exist (create it first; gdx does not)");
     return std::make_unique<sqlite::SqliteWarehouse>(std::move(path));
 }
 

@@ -99,6 +99,7 @@ using Value = std::variant<std::monostate, int64_t, double, std::string>;  // mo
 struct ResultRow {
     const std::vector<std::string>* names = nullptr;
     std::vector<Value> values;
+    bool first = false;  // the first row of its result set (a script may return several)
 };
 using RowCallback = std::function<void(const ResultRow&)>;
 
@@ -151,6 +152,9 @@ struct WarehouseOptions {
     // For redshift:// COPY FROM 's3://…': IAM role ARN, or empty to use the store's keys.
     std::string iam_role;
 };
+
+// The URI the warehouse options default to (GDX_WAREHOUSE, then this).
+inline constexpr const char* kDefaultWarehouseUri = "sqlite:gdx.db";
 
 // "sqlite:FILE" (or a path ending .db/.sqlite), "postgresql://…"/"postgres://…",
 // "redshift://…". Throws ConfigError on a malformed URI, BackendError when unreachable.

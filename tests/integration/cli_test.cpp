@@ -74,3 +74,82 @@ TEST(Demo, ExamplesLoadAsTheReadmeShows) {
             "SELECT folder_name FROM demo_cms.metadata WHERE node_id = 'N1'")[0]["folder_name"],
         "site root");  // the post-load SQL ran
 }
+
+TEST(Cli, PlainGdxPrintsUsage) {
+    auto r = run_gdx({});
+    EXPECT_EQ(r.exit_code, 2);
+    for (const char* word : {"s3-to-redshift", "cmslite-metadata", "sql", "Exit codes"})
+        EXPECT_NE(r.err.find(word), std::string::npos) << word << "\n" << r.err;
+}
+
+TEST(Cli, UnknownCommandSuggestsTheNearestOne) {
+    auto r = run_gdx({"s3-to-redhsift", "x.json"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("gdx: unknown command 's3-to-redhsift'; did you mean 's3-to-redshift'?"),
+              std::string::npos)
+        << r.err;
+    r = run_gdx({"frobnicate"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("gdx: unknown command 'frobnicate'\n"), std::string::npos) << r.err;
+}
+
+TEST(Cli, VersionFlags) {
+    for (const char* flag : {"-V", "--version"}) {
+        auto r = run_gdx({flag});
+        EXPECT_EQ(r.exit_code, 0) << flag;
+        EXPECT_EQ(r.out.rfind("gdx ", 0), 0u) << r.out;
+        EXPECT_NE(r.out.find('.'), std::string::npos) << r.out;
+    }
+}
+
+TEST(Cli, ConfigMayBeGivenWithDashC) {
+    Workspace ws;
+    ws.sql("CREATE TABLE t.dashc (id INTEGER)");
+    ws.put(ws.bucket(), "client/dir/a.csv", "id\n1\n");
+    auto config = ws.write_file("config.json", base_config("t.dashc", {"id"}).dump());
+    auto r =
+        run_gdx({"s3-to-redshift", "-c", config.string(), "--store", ws.store_uri(), "--warehouse",
+                 ws.warehouse_uri(), "--log-dir", (ws.dir() / "logs").string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "");  // -q: no report
+    EXPECT_EQ(ws.query("SELECT count(*) AS c FROM t.dashc")[0]["c"], 1);
+    EXPECT_EQ(run_gdx({"s3-to-redshift", "-c", config.string(), config.string()}).exit_code, 2);
+}
+
+TEST(Cli, WarningsGoToStderrAndStrictStopsBeforeLoading) {
+    Workspace ws;
+    ws.sql("CREATE TABLE t.w (id INTEGER)");
+    ws.put(ws.bucket(), "client/dir/a.csv", "id\n1\n");
+    auto cfg = base_config("t.w", {"id"});
+    cfg["truncate"] = "false";  // a non-empty string: true in Python
+    cfg["colums"] = {"id"};     // misspelt
+    auto config = ws.write_file("config.json", cfg.dump());
+    auto r = ws.run_job("s3-to-redshift", config, {"--strict"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("\"truncate\""), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--strict"), std::string::npos) << r.err;
+    EXPECT_EQ(ws.query("SELECT count(*) AS c FROM t.w")[0]["c"], 0);
+    EXPECT_FALSE(ws.exists(ws.bucket(), "processed/good/client/dir/a.csv"));
+
+    r = ws.run_job("s3-to-redshift", config);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("gdx: warning: " + config.string() +
+                         ": key \"truncate\" is the string \"false\", which counts as true"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("gdx: warning: " + config.string() + ": unknown key \"colums\""),
+              std::string::npos)
+        << r.err;
+}
+
+TEST(Cli, SurplusFieldsWarnOnStderr) {
+    Workspace ws;
+    ws.sql("CREATE TABLE t.s (id INTEGER)");
+    ws.put(ws.bucket(), "client/dir/a.csv", "id\n1|extra\n");
+    auto config = ws.write_file("config.json", base_config("t.s", {"id"}).dump());
+    auto r = ws.run_job("s3-to-redshift", config);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("gdx: warning: client/dir/a.csv: 1 rows have more than 1 fields"),
+              std::string::npos)
+        << r.err;
+}

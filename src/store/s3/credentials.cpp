@@ -9,15 +9,11 @@
 #include <string_view>
 
 #include "store/s3/s3_time.hpp"
+#include "util/env.hpp"
 #include "util/error.hpp"
 
 namespace gdx::store::s3 {
 namespace {
-
-std::string env_or(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return (v && *v) ? std::string(v) : fallback;
-}
 
 std::string_view trim(std::string_view s) {
     const char* ws = " \t\r\n";
@@ -59,10 +55,11 @@ std::optional<std::string> imds_request(const std::string& url, const char* meth
 }  // namespace
 
 std::optional<AwsCredentials> credentials_from_env() {
-    std::string id = env_or("AWS_ACCESS_KEY_ID", "");
-    std::string secret = env_or("AWS_SECRET_ACCESS_KEY", "");
+    std::string id = util::env_string("AWS_ACCESS_KEY_ID", "");
+    std::string secret = util::env_string("AWS_SECRET_ACCESS_KEY", "");
     if (id.empty() || secret.empty()) return std::nullopt;
-    return AwsCredentials{id, secret, env_or("AWS_SESSION_TOKEN", ""), std::nullopt, "environment"};
+    return AwsCredentials{id, secret, util::env_string("AWS_SESSION_TOKEN", ""), std::nullopt,
+                          "environment"};
 }
 
 std::optional<AwsCredentials> credentials_from_file(const std::string& path,
@@ -100,13 +97,13 @@ std::optional<AwsCredentials> credentials_from_file(const std::string& path,
 }
 
 std::optional<AwsCredentials> credentials_from_shared_file() {
-    std::string path = env_or("AWS_SHARED_CREDENTIALS_FILE", "");
+    std::string path = util::env_string("AWS_SHARED_CREDENTIALS_FILE", "");
     if (path.empty()) {
-        std::string home = env_or("HOME", "");
+        std::string home = util::env_string("HOME", "");
         if (home.empty()) return std::nullopt;
         path = home + "/.aws/credentials";
     }
-    return credentials_from_file(path, env_or("AWS_PROFILE", "default"));
+    return credentials_from_file(path, util::env_string("AWS_PROFILE", "default"));
 }
 
 std::optional<AwsCredentials> credentials_from_imds(const std::string& endpoint) {
@@ -138,9 +135,9 @@ std::optional<AwsCredentials> credentials_from_imds(const std::string& endpoint)
 AwsCredentials resolve_credentials() {
     if (auto c = credentials_from_env()) return *c;
     if (auto c = credentials_from_shared_file()) return *c;
-    if (env_or("AWS_EC2_METADATA_DISABLED", "") != "true") {
+    if (util::env_string("AWS_EC2_METADATA_DISABLED", "") != "true") {
         std::string endpoint =
-            env_or("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://169.254.169.254");
+            util::env_string("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://169.254.169.254");
         if (auto c = credentials_from_imds(endpoint)) return *c;
     }
     throw ConfigError(

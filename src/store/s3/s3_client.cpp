@@ -6,17 +6,12 @@
 #include "http/curl_support.hpp"
 #include "store/s3/s3_codec.hpp"
 #include "store/s3/s3_xml.hpp"
-#include "util/env_integer.hpp"
+#include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
 
 namespace gdx::store::s3 {
 namespace {
-
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? std::string(v) : std::string();
-}
 
 size_t read_upload(char* dst, size_t size, size_t n, void* user) {
     auto* t = static_cast<PreparedTransfer*>(user);
@@ -46,11 +41,11 @@ bool transient_code(std::string_view code) {
 
 S3Config S3Config::from_env() {
     S3Config c;
-    c.endpoint = env("AWS_ENDPOINT_URL_S3");
-    if (c.endpoint.empty()) c.endpoint = env("AWS_ENDPOINT_URL");
+    c.endpoint = util::env_string("AWS_ENDPOINT_URL_S3");
+    if (c.endpoint.empty()) c.endpoint = util::env_string("AWS_ENDPOINT_URL");
     while (!c.endpoint.empty() && c.endpoint.back() == '/') c.endpoint.pop_back();
-    c.region = env("AWS_REGION");
-    if (c.region.empty()) c.region = env("AWS_DEFAULT_REGION");
+    c.region = util::env_string("AWS_REGION");
+    if (c.region.empty()) c.region = util::env_string("AWS_DEFAULT_REGION");
     if (c.region.empty()) c.region = "us-east-1";
     c.part_size = static_cast<size_t>(
         util::env_integer("GDX_S3_PART_SIZE", static_cast<long>(c.part_size), 1));

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "util/env.hpp"
 #include "util/redact.hpp"
 
 namespace gdx::warehouse::pg {
@@ -16,11 +17,6 @@ namespace {
 // OIDs from catalog/pg_type.h (stable across PostgreSQL and Redshift).
 constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
               kFloat8 = 701, kNumeric = 1700;
-
-const char* env(const char* name) {
-    const char* v = std::getenv(name);
-    return (v && *v) ? v : nullptr;
-}
 
 // The password part of scheme://user:password@host…, if any (for redaction before parsing).
 std::string uri_password(const std::string& uri) {
@@ -84,19 +80,21 @@ ConnectionSettings connection_settings(const std::string& uri) {
 
     // The originals read pguser/pgpass (docs/config-reference.md); the URI wins when it names them.
     if (!has(s, "user")) {
-        if (const char* u = env("pguser")) s.params.emplace_back("user", u);
+        if (auto u = util::env_string("pguser"); !u.empty()) s.params.emplace_back("user", u);
     }
     if (!has(s, "password")) {
-        if (const char* p = env("pgpass")) s.params.emplace_back("password", p);
+        if (auto p = util::env_string("pgpass"); !p.empty()) s.params.emplace_back("password", p);
     }
     if (std::string pw = param(s, "password"); !pw.empty()) s.secrets.push_back(pw);
-    if (const char* p = env("PGPASSWORD")) s.secrets.push_back(p);
+    if (auto p = util::env_string("PGPASSWORD"); !p.empty()) s.secrets.push_back(p);
     if (redshift) {
-        if (!has(s, "port") && !env("PGPORT")) s.params.emplace_back("port", "5439");
-        if (!has(s, "sslmode") && !env("PGSSLMODE")) s.params.emplace_back("sslmode", "require");
+        if (!has(s, "port") && util::env_string("PGPORT").empty())
+            s.params.emplace_back("port", "5439");
+        if (!has(s, "sslmode") && util::env_string("PGSSLMODE").empty())
+            s.params.emplace_back("sslmode", "require");
     }
     if (!has(s, "client_encoding")) s.params.emplace_back("client_encoding", "UTF8");
-    if (!has(s, "application_name") && !env("PGAPPNAME")) {
+    if (!has(s, "application_name") && util::env_string("PGAPPNAME").empty()) {
         s.params.emplace_back("application_name", "gdx");
     }
 
@@ -231,6 +229,7 @@ void for_each_row(const PGresult* result, const RowCallback& on_row) {
     for (int r = 0; r < PQntuples(result); ++r) {
         row.values.clear();
         for (int c = 0; c < columns; ++c) row.values.push_back(cell_value(result, r, c));
+        row.first = r == 0;
         on_row(row);
     }
 }

@@ -5,18 +5,12 @@
 
 #include <cstdlib>
 
+#include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
 #include "warehouse/postgres/load_sql.hpp"
 
 namespace gdx::warehouse::redshift {
-
-namespace {
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? v : "";
-}
-}  // namespace
 
 std::string quote_literal(std::string_view text) {
     std::string out = "'";
@@ -50,11 +44,12 @@ std::vector<std::string> CopyAuth::secrets() const {
 
 CopyAuth copy_auth_from_environment(const std::string& iam_role_option) {
     CopyAuth auth;
-    auth.iam_role = iam_role_option.empty() ? env("GDX_REDSHIFT_IAM_ROLE") : iam_role_option;
+    auth.iam_role =
+        iam_role_option.empty() ? util::env_string("GDX_REDSHIFT_IAM_ROLE") : iam_role_option;
     if (!auth.iam_role.empty()) return auth;
-    auth.access_key_id = env("AWS_ACCESS_KEY_ID");
-    auth.secret_access_key = env("AWS_SECRET_ACCESS_KEY");
-    auth.session_token = env("AWS_SESSION_TOKEN");
+    auth.access_key_id = util::env_string("AWS_ACCESS_KEY_ID");
+    auth.secret_access_key = util::env_string("AWS_SECRET_ACCESS_KEY");
+    auth.session_token = util::env_string("AWS_SESSION_TOKEN");
     for (const std::string& s : auth.secrets()) util::add_secret(s);
     if (auth.access_key_id.empty() || auth.secret_access_key.empty()) {
         throw ConfigError(

@@ -35,11 +35,13 @@ void run_statement(sqlite3* db, const std::string& statement, const RowCallback*
     for (int i = 0; i < columns; ++i) names.emplace_back(sqlite3_column_name(st.get(), i));
     ResultRow row{&names, {}};
     row.values.resize(static_cast<size_t>(columns));
+    row.first = true;
     while (st.step()) {
         if (on_row == nullptr || !*on_row) continue;
         for (int i = 0; i < columns; ++i)
             row.values[static_cast<size_t>(i)] = column_value(st.get(), i);
         (*on_row)(row);
+        row.first = false;
     }
 }
 
@@ -108,6 +110,25 @@ void run_redshift_sql(sqlite3* db, std::string_view sql, ScriptContext context,
         }
         throw;
     }
+}
+
+bool script_writes(sqlite3* db, std::string_view sql) {
+    const sql::Translation translation = sql::translate_redshift(sql, sql::Dialect::SQLite);
+    const auto schemas = read_schema_names(db);
+    for (const auto& statement : translation.statements) {
+        if (transaction_control(statement) != Control::None) continue;
+        const std::string text = qualify_schema_names(statement, schemas);
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, text.data(), static_cast<int>(text.size()), &st, nullptr) !=
+            SQLITE_OK) {
+            sqlite3_finalize(st);
+            continue;
+        }
+        const bool writes = st != nullptr && sqlite3_stmt_readonly(st) == 0;
+        sqlite3_finalize(st);
+        if (writes) return true;
+    }
+    return false;
 }
 
 }  // namespace gdx::warehouse::sqlite

@@ -17,4 +17,9 @@ enum class ScriptContext {
 void run_redshift_sql(sqlite3* db, std::string_view sql, ScriptContext context,
                       const RowCallback* on_row);
 
+// Whether running `sql` on `db` may write: some statement of its translation compiles to one
+// that is not read-only. A statement that does not compile (e.g. a table that does not exist)
+// does not count: it fails the same way wherever it runs.
+bool script_writes(sqlite3* db, std::string_view sql);
+
 }  // namespace gdx::warehouse::sqlite

@@ -1,5 +1,7 @@
 #include "warehouse/sqlite/sqlite_warehouse.hpp"
 
+#include <filesystem>
+
 #include "util/error.hpp"
 #include "warehouse/sqlite/redshift_functions.hpp"
 #include "warehouse/sqlite/sqlite_catalog.hpp"
@@ -16,7 +18,7 @@ constexpr int kBusyTimeoutMs = 60'000;
 }
 
 class SqliteTransaction : public Transaction {
-  public:
+public:
     explicit SqliteTransaction(SqliteWarehouse& owner) : owner_(owner) {
         exec(owner_.db_, "BEGIN IMMEDIATE");
         owner_.in_transaction_ = true;
@@ -54,7 +56,7 @@ class SqliteTransaction : public Transaction {
         open_ = false;
     }
 
-  private:
+private:
     void require_open() const {
         if (!open_) throw BackendError("SQLite: the transaction is already committed");
     }
@@ -63,23 +65,44 @@ class SqliteTransaction : public Transaction {
     bool open_ = true;
 };
 
-SqliteWarehouse::SqliteWarehouse(std::string path) : path_(std::move(path)) {
+namespace {
+
+// Opens `name` (a file, or ":memory:") with the bookkeeping tables and Redshift functions.
+sqlite3* open_database(const std::string& name, const std::string& path_for_messages) {
+    sqlite3* db = nullptr;
     const int rc =
-        sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+        sqlite3_open_v2(name.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (rc != SQLITE_OK) {
-        const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-        sqlite3_close(db_);
-        throw BackendError("SQLite: cannot open " + path_ + ": " + message);
+        const std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+        sqlite3_close(db);
+        throw BackendError("SQLite: cannot open " + path_for_messages + ": " + message);
     }
     try {
-        sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-        exec(db_, "PRAGMA journal_mode=WAL");
-        create_bookkeeping_tables(db_);
-        register_redshift_functions(db_);
+        sqlite3_busy_timeout(db, kBusyTimeoutMs);
+        exec(db, "PRAGMA journal_mode=WAL");
+        create_bookkeeping_tables(db);
+        register_redshift_functions(db);
     } catch (...) {
-        sqlite3_close(db_);
+        sqlite3_close(db);
         throw;
     }
+    return db;
+}
+
+}  // namespace
+
+SqliteWarehouse::SqliteWarehouse(std::string path) : path_(std::move(path)) {
+    std::error_code ec;
+    on_disk_ = std::filesystem::exists(path_, ec);
+    db_ = open_database(on_disk_ ? path_ : ":memory:", path_);
+}
+
+void SqliteWarehouse::ensure_on_disk() {
+    if (on_disk_) return;
+    sqlite3* file = open_database(path_, path_);
+    sqlite3_close(db_);
+    db_ = file;
+    on_disk_ = true;
 }
 
 SqliteWarehouse::~SqliteWarehouse() {
@@ -93,6 +116,7 @@ std::optional<TableSchema> SqliteWarehouse::describe_table(const std::string& ta
 std::unique_ptr<Transaction> SqliteWarehouse::begin() {
     if (in_transaction_)
         throw BackendError("SQLite: a transaction is already open on " + describe());
+    ensure_on_disk();
     return std::make_unique<SqliteTransaction>(*this);
 }
 
@@ -102,6 +126,7 @@ std::optional<LedgerEntry> SqliteWarehouse::ledger_lookup(const std::string& buc
 }
 
 void SqliteWarehouse::run_script(const std::string& sql, const RowCallback& on_row) {
+    if (!on_disk_ && script_writes(db_, sql)) ensure_on_disk();
     run_redshift_sql(db_, sql,
                      in_transaction_ ? ScriptContext::Transaction : ScriptContext::Autocommit,
                      &on_row);

@@ -10,9 +10,12 @@
 namespace gdx::warehouse::sqlite {
 
 class SqliteWarehouse : public Warehouse {
-  public:
-    // Opens or creates the database file (its directory must exist). Concurrent gdx
-    // processes wait for each other (busy timeout) instead of failing.
+public:
+    // Opens the database file. A file that does not exist yet is created only when something
+    // is written (a transaction, or a script with a statement that writes); until then reads
+    // see an empty database, so a query, a dry run or a config error leaves no file behind.
+    // Its directory must exist: it is never created. Concurrent gdx processes wait for each
+    // other (busy timeout) instead of failing.
     explicit SqliteWarehouse(std::string path);
     ~SqliteWarehouse() override;
     SqliteWarehouse(const SqliteWarehouse&) = delete;
@@ -28,10 +31,17 @@ class SqliteWarehouse : public Warehouse {
     void stream_query(const std::string& query, QueryRowSink& sink) override;
     std::string describe() const override { return "sqlite:" + path_; }
 
-  private:
+    // Whether the database file exists (false until the first write of a new one).
+    bool on_disk() const { return on_disk_; }
+
+private:
     friend class SqliteTransaction;
+    // Replaces the empty in-memory stand-in by the file, creating it.
+    void ensure_on_disk();
+
     std::string path_;
     sqlite3* db_ = nullptr;
+    bool on_disk_ = false;
     bool in_transaction_ = false;
 };
 

@@ -110,3 +110,18 @@ TEST(JsonFile, UnreadableFileNamesIt) {
     }
     fs::remove(p);
 }
+
+TEST(JsonFile, DeepNestingIsAnErrorNotACrash) {
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    EXPECT_NE(error_of(deep).find("x.json: arrays and objects are nested more than 64 levels"),
+              std::string::npos)
+        << error_of(deep).substr(0, 200);
+    const std::string deep_objects = [] {
+        std::string s;
+        for (int i = 0; i < 100000; ++i) s += "{\"a\":";
+        return s + "1" + std::string(100000, '}');
+    }();
+    EXPECT_NE(error_of(deep_objects).find("nested more than 64 levels"), std::string::npos);
+    const std::string ok = std::string(60, '[') + std::string(60, ']');
+    EXPECT_EQ(error_of(ok), "(no error)");
+}

@@ -18,7 +18,7 @@ namespace {
 
 json minimal() {
     return json::parse(R"({
-        "bucket": "b", "source": "client", "destination": "processed", "directory": "d",
+        "bucket": "bkt", "source": "client", "destination": "processed", "directory": "d",
         "doc": "x.*\\.csv", "dbtable": "s.t", "column_count": 3, "columns": ["a", "b", "c"],
         "delim": "|", "truncate": false })");
 }
@@ -41,7 +41,7 @@ bool has_warning(const S3ToRedshiftConfig& c, const std::string& part) {
 
 TEST(S3ToRedshiftConfig, MinimalDefaults) {
     auto c = parse_s3_to_redshift_config(minimal(), "config.d/x.json");
-    EXPECT_EQ(c.bucket, "b");
+    EXPECT_EQ(c.bucket, "bkt");
     EXPECT_EQ(c.columns, (std::vector<std::string>{"a", "b", "c"}));
     EXPECT_EQ(c.delim, '|');
     EXPECT_FALSE(c.truncate);
@@ -324,4 +324,53 @@ TEST(S3ToRedshiftConfig, AllDerivedAssetConfigsLoad) {
     EXPECT_EQ(loaded, 10);
     // The plain s3-to-redshift flavor requires `truncate`.
     EXPECT_THROW(load_s3_to_redshift_config(dir / "gov_assets.json"), ConfigError);
+}
+
+TEST(S3ToRedshiftConfig, BucketNamesFollowS3Rules) {
+    for (const char* bad : {"..", "ab", "Upper-Case", "under_score", "-leading", "trailing.",
+                            "two..dots", "192.168.1.1", "b/slash"}) {
+        json j = minimal();
+        j["bucket"] = bad;
+        EXPECT_NE(error_of(j).find("config.d/x.json: key \"bucket\" \"" + std::string(bad) +
+                                   "\" is not a valid bucket name"),
+                  std::string::npos)
+            << bad << ": " << error_of(j);
+    }
+    json j = minimal();
+    j["bucket"] = "sp-ca-bc-gov-131565110619-12-microservices";
+    EXPECT_EQ(error_of(j), "(no error)");
+}
+
+TEST(S3ToRedshiftConfig, KeyPrefixesStayInsideTheBucket) {
+    for (const char* key : {"source", "destination", "directory"}) {
+        for (const char* bad : {"../../x", "..", "a/../b", "./a", "/abs", "a/", "a//b", "a\nb"}) {
+            json j = minimal();
+            j[key] = bad;
+            EXPECT_NE(error_of(j).find("config.d/x.json: key \"" + std::string(key) + "\""),
+                      std::string::npos)
+                << key << "=" << bad << ": " << error_of(j);
+        }
+    }
+    json j = minimal();
+    j["directory"] = "webdata_tran/trannet_monthly/v02-Aug_2023_automated";
+    EXPECT_EQ(error_of(j), "(no error)");
+}
+
+TEST(S3ToRedshiftConfig, ErrorsNameTheFileAndTheKey) {
+    json j = minimal();
+    j["doc"] = "x(.*\\.csv";  // unbalanced
+    std::string e = error_of(j);
+    EXPECT_NE(e.find("config.d/x.json: key \"doc\" is not a valid regular expression"),
+              std::string::npos)
+        << e;
+    EXPECT_EQ(e.find("csv$"), std::string::npos) << "the $ gdx appends is not the user's: " << e;
+    j = minimal();
+    j["encoding"] = "klingon-8";
+    e = error_of(j);
+    EXPECT_NE(e.find("config.d/x.json: key \"encoding\""), std::string::npos) << e;
+    EXPECT_NE(e.find("klingon-8"), std::string::npos) << e;
+    j = minimal();
+    j["replace"] = json::parse(R"([{"field": "a", "old": "(x", "new": "y", "regex": true}])");
+    e = error_of(j);
+    EXPECT_NE(e.find("config.d/x.json: key \"replace\" entry 1: "), std::string::npos) << e;
 }

@@ -71,6 +71,7 @@ TEST(SqliteOriginalDdl, EveryFileCreatesDescribedTables) {
     GDX_REQUIRE_ORIGINAL_CONFIGS();
     const fs::path dir = fs::temp_directory_path() / ("gdx-ddl-" + std::to_string(::getpid()));
     fs::remove_all(dir);
+    fs::create_directories(dir);
     size_t files = 0, tables = 0;
     for (const auto& config_dir : fs::directory_iterator(gdx::test::original_configs_location())) {
         if (!fs::is_directory(config_dir.path() / "ddl")) continue;
@@ -114,6 +115,7 @@ TEST(SqliteOriginalDdl, GoldenTypes) {
     const fs::path dir =
         fs::temp_directory_path() / ("gdx-ddl-golden-" + std::to_string(::getpid()));
     fs::remove_all(dir);
+    fs::create_directories(dir);
     auto wh = open_warehouse("sqlite:" + (dir / "g.db").string());
     const fs::path ddl = gdx::test::original_config("s3_to_redshift/ddl");
     wh->run_script(read_file(ddl / "servicebc.cats_gdx.sql"), {});

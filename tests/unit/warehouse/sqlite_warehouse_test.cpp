@@ -20,13 +20,14 @@ using namespace gdx::warehouse;
 namespace {
 
 class SqliteWarehouseTest : public ::testing::Test {
-  protected:
+protected:
     void SetUp() override {
         dir_ = fs::temp_directory_path() /
                ("gdx-sqlite-" + std::to_string(::getpid()) + "-" +
                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(dir_);
         fs::create_directories(dir_ / "store" / "bucket");
+        fs::create_directories(dir_ / "db");
         store_ = gdx::store::open_store("file:" + (dir_ / "store").string());
         wh_ = open_warehouse("sqlite:" + db_path());
     }
@@ -416,9 +417,12 @@ TEST_F(SqliteWarehouseTest, RunScriptDeliversTypedValuesAndRollsBackFailedScript
 TEST(SqliteOpenWarehouse, UrisSelectTheBackend) {
     const fs::path dir = fs::temp_directory_path() / ("gdx-open-" + std::to_string(::getpid()));
     fs::remove_all(dir);
+    // The directory of a database is never created.
+    EXPECT_THROW(open_warehouse((dir / "a" / "x.db").string()), gdx::ConfigError);
+    EXPECT_FALSE(fs::exists(dir));
+    fs::create_directories(dir / "a");
     EXPECT_NE(open_warehouse((dir / "a" / "x.db").string())->describe().find("x.db"),
               std::string::npos);
-    EXPECT_TRUE(fs::exists(dir / "a" / "x.db"));
     EXPECT_TRUE(open_warehouse("sqlite:" + (dir / "b.sqlite3").string()));
     EXPECT_THROW(open_warehouse("mysql://user:hunter2@host/db"), gdx::ConfigError);
     try {
@@ -427,6 +431,31 @@ TEST(SqliteOpenWarehouse, UrisSelectTheBackend) {
         EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
     }
     EXPECT_THROW(open_warehouse("sqlite:"), gdx::ConfigError);
+    fs::remove_all(dir);
+}
+
+TEST(SqliteOpenWarehouse, ANewFileIsCreatedOnlyByTheFirstWrite) {
+    const fs::path dir = fs::temp_directory_path() / ("gdx-lazy-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const fs::path db = dir / "new.db";
+    auto wh = open_warehouse("sqlite:" + db.string());
+    EXPECT_FALSE(wh->describe_table("s.t"));
+    EXPECT_FALSE(wh->ledger_lookup("bucket", "key"));
+    int rows = 0;
+    wh->run_script("select 1; select * from gdx_ledger", [&](const ResultRow&) { ++rows; });
+    EXPECT_EQ(rows, 1);
+    EXPECT_THROW(wh->run_script("select * from missing", {}), gdx::BackendError);
+    EXPECT_FALSE(fs::exists(db)) << "reads must not create the database";
+    wh->run_script("create table s.t (i integer)", {});
+    EXPECT_TRUE(fs::exists(db));
+    EXPECT_TRUE(wh->describe_table("s.t"));
+    wh.reset();
+    fs::remove(db);
+    wh = open_warehouse("sqlite:" + db.string());
+    wh->begin().reset();  // a transaction writes (the ledger row and the load)
+    EXPECT_TRUE(fs::exists(db));
+    wh.reset();
     fs::remove_all(dir);
 }
 

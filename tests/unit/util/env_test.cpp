@@ -1,4 +1,4 @@
-#include "util/env_integer.hpp"
+#include "util/env.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
