@@ -116,7 +116,7 @@ bool script_writes(sqlite3* db, std::string_view sql) {
     const sql::Translation translation = sql::translate_redshift(sql, sql::Dialect::SQLite);
     const auto schemas = read_schema_names(db);
     for (const auto& statement : translation.statements) {
-        if (transaction_control(statement) != Control::None) continue;
+        if (sql::transaction_control(statement) != sql::TransactionControl::None) continue;
         const std::string text = qualify_schema_names(statement, schemas);
         sqlite3_stmt* st = nullptr;
         if (sqlite3_prepare_v2(db, text.data(), static_cast<int>(text.size()), &st, nullptr) !=
