@@ -8,15 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "util/env.hpp"
 #include "util/error.hpp"
 
 namespace gdx::google {
 namespace {
-
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? std::string(v) : std::string();
-}
 
 std::string without_trailing_slash(std::string url) {
     while (!url.empty() && url.back() == '/') url.pop_back();
@@ -64,10 +60,10 @@ std::string iso_date(date::sys_days day) {
 
 GoogleSettings GoogleSettings::from_env() {
     GoogleSettings s;
-    s.token_uri = env("GDX_TOKEN_URI");
-    if (auto base = env("GDX_SEARCHCONSOLE_BASE"); !base.empty())
+    s.token_uri = util::env_string("GDX_TOKEN_URI");
+    if (auto base = util::env_string("GDX_SEARCHCONSOLE_BASE"); !base.empty())
         s.searchconsole_base = without_trailing_slash(base);
-    if (auto today = env("GDX_TODAY"); !today.empty()) {
+    if (auto today = util::env_string("GDX_TODAY"); !today.empty()) {
         auto day = parse_iso_date(today);
         if (!day) throw ConfigError(fmt::format("GDX_TODAY='{}' is not a date YYYY-MM-DD", today));
         s.today = *day;
@@ -79,7 +75,7 @@ GoogleSettings GoogleSettings::from_env() {
                                  date::month{static_cast<unsigned>(local.tm_mon + 1)} /
                                  date::day{static_cast<unsigned>(local.tm_mday)});
     }
-    if (auto scale = env("GDX_BACKOFF_SCALE"); !scale.empty()) {
+    if (auto scale = util::env_string("GDX_BACKOFF_SCALE"); !scale.empty()) {
         char* end = nullptr;
         double v = std::strtod(scale.c_str(), &end);
         if (end == scale.c_str() || *end != '\0' || !(v >= 0) || v > 1000)

@@ -11,6 +11,7 @@
 
 #include "config/config_object.hpp"
 #include "config/json_file.hpp"
+#include "jobs/run_output.hpp"
 #include "jobs/sql_file.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
@@ -61,21 +62,11 @@ std::string fill_template(std::string sql, const DerivedTableConfig& cfg) {
     return sql;
 }
 
-std::string warehouse_uri(const RunOptions& options) {
-    if (!options.warehouse_uri.empty()) return options.warehouse_uri;
-    const char* env = std::getenv("GDX_WAREHOUSE");
-    return env != nullptr && *env != '\0' ? env : "sqlite:gdx.db";
-}
-
-void write_report(const RunOptions& options, util::RunReport& report, bool success,
-                  const std::string& error) {
-    if (options.report_json.empty()) return;
+nlohmann::json report_json(util::RunReport& report, bool success, const std::string& error) {
     nlohmann::json j = util::report_to_json(report);
     j["success"] = success;
-    if (!error.empty()) j["error"] = util::redact(error);
-    std::ofstream out(options.report_json);
-    out << j.dump(2) << "\n";
-    if (!out) throw BackendError("cannot write report to " + options.report_json);
+    if (!error.empty()) j["error"] = error;
+    return j;
 }
 
 }  // namespace
@@ -110,9 +101,10 @@ int run_derived_table(const RunOptions& options) {
         spdlog::error("derived-table: {}", e.what());
         report.end = std::chrono::system_clock::now();
         report.failed = 1;
-        std::cout << "Error: failed to execute the transaction to prepare the " << cfg.dbtable
-                  << " DT\n";
-        write_report(options, report, false, e.what());
+        publish_report(
+            options,
+            "Error: failed to execute the transaction to prepare the " + cfg.dbtable + " DT\n",
+            report_json(report, false, e.what()));
         return static_cast<int>(ExitCode::Failed);
     }
     warehouse->run_script("SELECT COUNT(*) FROM " + table, [&](const warehouse::ResultRow& r) {
@@ -122,8 +114,9 @@ int run_derived_table(const RunOptions& options) {
     report.end = std::chrono::system_clock::now();
     report.processed = 1;
     spdlog::info("derived-table: {} rebuilt with {} rows", table, report.loaded);
-    std::cout << "Success: executed the transaction to prepare the " << cfg.dbtable << " DT\n";
-    write_report(options, report, true, {});
+    publish_report(options,
+                   "Success: executed the transaction to prepare the " + cfg.dbtable + " DT\n",
+                   report_json(report, true, {}));
     return static_cast<int>(ExitCode::Ok);
 }
 

@@ -17,6 +17,7 @@
 #include "google/settings.hpp"
 #include "google/token_source.hpp"
 #include "jobs/loader_run.hpp"
+#include "jobs/run_output.hpp"
 #include "jobs/search_window.hpp"
 #include "jobs/sql_file.hpp"
 #include "util/error.hpp"
@@ -236,15 +237,10 @@ int run_google_search(const GoogleJobOptions& options) {
         report.dt_end = std::chrono::system_clock::now();
     }
     report.end = std::chrono::system_clock::now();
-    if (report.worth_printing() || exit_code != 0)
-        std::cout << google::format_search_report(report) << std::flush;
-    else
-        spdlog::info("No API response contained new data");
-    if (!ro.report_json.empty()) {
-        std::ofstream out(ro.report_json);
-        out << google::search_report_json(report).dump(2) << "\n";
-        if (!out) throw BackendError("cannot write report to " + ro.report_json);
-    }
+    const bool worth_printing = report.worth_printing() || exit_code != 0;
+    if (!worth_printing) spdlog::info("No API response contained new data");
+    publish_report(ro, worth_printing ? google::format_search_report(report) : "",
+                   google::search_report_json(report));
     spdlog::info("exiting with code {}", exit_code);
     return exit_code;
 }

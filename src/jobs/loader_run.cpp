@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "jobs/load_while_writing.hpp"
+#include "jobs/run_output.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -32,16 +33,9 @@ LoaderRun::LoaderRun(const RunOptions& options, std::string job_name)
 }
 
 void LoaderRun::open_backends(const warehouse::WarehouseOptions& wopts) {
-    const std::string store_uri = options_.store_uri.empty()
-                                      ? util::env_string("GDX_STORE", store::kDefaultStoreUri)
-                                      : options_.store_uri;
-    const std::string wh_uri =
-        options_.warehouse_uri.empty()
-            ? util::env_string("GDX_WAREHOUSE", warehouse::kDefaultWarehouseUri)
-            : options_.warehouse_uri;
     spool_bytes_ = spool_bytes_from_env();  // a malformed value stops the run before anything
-    store_ = store::open_store(store_uri);
-    warehouse_ = warehouse::open_warehouse(wh_uri, wopts);
+    store_ = store::open_store(store_uri(options_));
+    warehouse_ = warehouse::open_warehouse(warehouse_uri(options_), wopts);
     spdlog::info("store {}, warehouse {}", store_->describe(), warehouse_->describe());
 }
 
@@ -215,17 +209,9 @@ void execute_in_load(warehouse::Transaction& tx, const std::string& sql, const s
 int LoaderRun::finish(int exit_code) {
     report_.end = std::chrono::system_clock::now();
     std::string log_path = (options_.log_dir / (job_ + ".log")).string();
-    // With --report-json - stdout carries only the JSON.
-    if ((report_.objects > 0 || report_.repaired > 0) && !options_.quiet &&
-        !options_.report_json_to_stdout())
-        std::cout << util::format_report_text(report_, log_path) << std::flush;
-    if (options_.report_json_to_stdout()) {
-        std::cout << util::report_to_json(report_).dump(2) << "\n" << std::flush;
-    } else if (!options_.report_json.empty()) {
-        std::ofstream out(options_.report_json);
-        out << util::report_to_json(report_).dump(2) << "\n";
-        if (!out) throw BackendError("cannot write report to " + options_.report_json);
-    }
+    const bool worth_printing = report_.objects > 0 || report_.repaired > 0;
+    publish_report(options_, worth_printing ? util::format_report_text(report_, log_path) : "",
+                   util::report_to_json(report_));
     spdlog::info("exiting with code {}", exit_code);
     return exit_code;
 }

@@ -18,6 +18,7 @@
 #include "export/run_clock.hpp"
 #include "export/unload_sql.hpp"
 #include "jobs/loader_run.hpp"
+#include "jobs/run_output.hpp"
 #include "jobs/sql_file.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
@@ -131,12 +132,8 @@ void print_plan(const RedshiftToS3Config& cfg, const std::string& key_prefix,
 int finish(const RunOptions& options, exports::ExportReport& report, int code) {
     report.end = std::chrono::system_clock::now();
     const std::string log_path = (options.log_dir / "redshift-to-s3.log").string();
-    std::cout << util::redact(exports::format_export_report(report, log_path)) << std::flush;
-    if (!options.report_json.empty()) {
-        std::ofstream out(options.report_json);
-        out << util::redact(exports::export_report_json(report).dump(2)) << "\n";
-        if (!out) throw BackendError("cannot write report to " + options.report_json);
-    }
+    publish_report(options, exports::format_export_report(report, log_path),
+                   exports::export_report_json(report));
     if (code != 0 && !report.failure.empty())
         spdlog::info("Exiting with code {} : {}", code, report.failure);
     spdlog::info("exiting with code {}", code);

@@ -10,9 +10,11 @@
 #include <spdlog/spdlog.h>
 
 #include "config/s3_to_sfts_config.hpp"
+#include "jobs/run_output.hpp"
 #include "jobs/sfts_delivery.hpp"
 #include "jobs/sfts_report.hpp"
 #include "transfer/sftp_session.hpp"
+#include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
@@ -22,11 +24,6 @@ namespace gdx::jobs {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? v : "";
-}
 
 std::string lock_path(const config::S3ToSftsConfig& cfg, const std::string& config_path) {
     fs::path dir = cfg.lock_dir.empty() ? fs::temp_directory_path() : fs::path(cfg.lock_dir);
@@ -41,8 +38,8 @@ transfer::SftpOptions sftp_options(const config::S3ToSftsConfig& cfg,
     transfer::SftpOptions o;
     o.host = cfg.sfts_host;
     o.port = cfg.sfts_port;
-    o.user = env("sfts_user");
-    o.password = env("sfts_pass");
+    o.user = util::env_string("sfts_user");
+    o.password = util::env_string("sfts_pass");
     o.identity_file = options.identity.empty() ? cfg.sfts_identity : options.identity;
     o.host_key_sha256 = cfg.sfts_host_key_sha256;
     o.known_hosts = cfg.sfts_known_hosts;
@@ -61,9 +58,7 @@ void print_plan(const SftsSelection& sel, const SftsDelivery& delivery) {
 
 int finish(SftsReport& report, const S3ToSftsOptions& options) {
     report.end = std::chrono::system_clock::now();
-    std::cout << util::redact(format_sfts_report(report));
-    if (!options.common.report_json.empty())
-        std::ofstream(options.common.report_json) << sfts_report_json(report).dump(2) << "\n";
+    publish_report(options.common, format_sfts_report(report), sfts_report_json(report));
     int code = report.success() ? 0 : 1;
     spdlog::info("exiting with code {}", code);
     return code;
@@ -83,16 +78,13 @@ int run_s3_to_sfts(const S3ToSftsOptions& options) {
 
     auto cfg = config::load_s3_to_sfts_config(options.common.config_path);
     for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
-    if (!env("xfer_path").empty())
+    if (!util::env_string("xfer_path").empty())
         spdlog::warn("the xfer_path environment variable is ignored: gdx speaks SFTP itself");
     auto session_options = sftp_options(cfg, options);
     transfer::SftpSession session(session_options);  // validates credentials and the pin
 
     util::RunLock lock(lock_path(cfg, options.common.config_path));
-    std::string store_uri = options.common.store_uri.empty()
-                                ? (env("GDX_STORE").empty() ? "file:data" : env("GDX_STORE"))
-                                : options.common.store_uri;
-    auto store = store::open_store(store_uri);
+    auto store = store::open_store(store_uri(options.common));
     spdlog::info("store {}, server {}, remote folder {}", store->describe(), session.describe(),
                  cfg.remote_folder());
 
