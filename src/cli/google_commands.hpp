@@ -1,5 +1,5 @@
 #pragma once
-// The Google subcommands: `gdx google-search` and `gdx google-auth`.
+// The Google subcommands: `gdx google-search`, `gdx google-business` and `gdx google-auth`.
 #include <optional>
 
 #include <CLI/CLI.hpp>
@@ -18,8 +18,10 @@ public:
 
 private:
     CLI::App* search_;
+    CLI::App* business_;
     CLI::App* auth_;
     jobs::GoogleJobOptions search_options_;
+    jobs::GoogleJobOptions business_options_;
     google::AuthorizeOptions auth_options_;
 };
 

@@ -15,6 +15,9 @@ namespace gdx::config {
 // Python truthiness: false, 0, 0.0, null, "", [], {} are false; everything else is true.
 bool python_truthy(const nlohmann::ordered_json& value);
 
+// True for text shaped YYYY-MM-DD with a month 1..12 and a day 1..31.
+bool is_iso_date(const std::string& text);
+
 // JSON type name for messages ("string", "number", "array", ...).
 std::string json_type_name(const nlohmann::ordered_json& value);
 

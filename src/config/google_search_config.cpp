@@ -9,18 +9,6 @@
 #include "util/error.hpp"
 
 namespace gdx::config {
-namespace {
-
-bool iso_date_shape(const std::string& s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (s[i] < '0' || s[i] > '9') return false;
-    int month = (s[5] - '0') * 10 + (s[6] - '0');
-    int day = (s[8] - '0') * 10 + (s[9] - '0');
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
-}  // namespace
 
 GoogleSearchConfig parse_google_search_config(const nlohmann::ordered_json& json,
                                               const std::string& source_name) {
@@ -51,7 +39,7 @@ GoogleSearchConfig parse_google_search_config(const nlohmann::ordered_json& json
         if (!seen.insert(site.name).second)
             cfg.fail(where, fmt::format("lists \"{}\" a second time", site.name));
         if (auto d = s.find("start_date_default"); d != s.end() && !d->is_null()) {
-            if (!d->is_string() || !iso_date_shape(d->get<std::string>()))
+            if (!d->is_string() || !is_iso_date(d->get<std::string>()))
                 cfg.fail(where + ".start_date_default", "must be a date YYYY-MM-DD");
             site.start_date_default = d->get<std::string>();
         }

@@ -34,6 +34,7 @@ CsvReader::CsvReader(ByteSource& utf8, const CsvOptions& options)
       delim_(options.delimiter),
       strip_quotes_(options.strip_quotes),
       quoting_(options.quoting),
+      escapes_(options.backslash_escapes && !options.quoting),
       simple_(delim_ != '"' && delim_ != '\n' && delim_ != '\r'),
       capacity_(std::max(options.buffer_size, kMinBuffer)) {
     buf_.resize(capacity_ + kPadding);
@@ -207,6 +208,8 @@ CsvReader::Step CsvReader::parse(Row& row) {
                 row.add_arena(arena_off, row.arena_.size() - arena_off);
             else
                 row.add({seg, static_cast<size_t>(q - seg)});
+        } else if (escapes_) {
+            if (parse_escaped_field(row, p, stop, lines) == Step::NeedMore) return Step::NeedMore;
         } else {
             stop = find_any3(p, end, d, '\n', '\r');
             if (stop == end && !eof_) return Step::NeedMore;
@@ -236,6 +239,46 @@ CsvReader::Step CsvReader::parse(Row& row) {
     return Step::Record;
 }
 
+// An unquoted field with backslash escapes starting at p: `\x` is x (a line break too, which
+// then belongs to the field). Sets stop to the delimiter or terminator that ends it.
+CsvReader::Step CsvReader::parse_escaped_field(Row& row, const char*& p, const char*& stop,
+                                               uint64_t& lines) {
+    const char* const end = buf_.data() + end_;
+    const char d = delim_;
+    const char* seg = p;  // start of the part not yet copied to the arena
+    const char* q = p;
+    bool in_arena = false;
+    size_t arena_off = 0;
+    uint64_t escaped_lines = 0;
+    for (;; ++q) {
+        while (q < end && *q != d && *q != '\n' && *q != '\r' && *q != '\\') ++q;
+        if (q == end || *q != '\\') break;
+        if (q + 1 == end) {
+            if (!eof_) return Step::NeedMore;
+            q = end;  // a backslash at the very end of the input is kept as it is
+            break;
+        }
+        if (!in_arena) {
+            in_arena = true;
+            arena_off = row.arena_.size();
+        }
+        row.arena_.append(seg, static_cast<size_t>(q - seg));
+        ++q;  // the escaped character, taken as it is
+        if (*q == '\n' || (*q == '\r' && (q + 1 == end || q[1] != '\n'))) ++escaped_lines;
+        seg = q;
+    }
+    if (q == end && !eof_) return Step::NeedMore;
+    stop = q;
+    lines += escaped_lines;
+    if (in_arena) {
+        row.arena_.append(seg, static_cast<size_t>(q - seg));
+        row.add_arena(arena_off, row.arena_.size() - arena_off);
+    } else {
+        row.add({p, static_cast<size_t>(q - p)});
+    }
+    return Step::Record;
+}
+
 // The common record: unquoted fields ended by LF or CRLF, all in the buffer. Finds the
 // delimiters 64 bytes at a time (one bit mask per block, walked bit by bit) instead of one
 // search per field. Returns false, having committed nothing, for a record that needs the
@@ -248,7 +291,8 @@ bool CsvReader::parse_simple(Row& row, const char* p) {
     const __m128i vd = _mm_set1_epi8(d);
     const __m128i vlf = _mm_set1_epi8('\n');
     const __m128i vcr = _mm_set1_epi8('\r');
-    const __m128i vq = _mm_set1_epi8('"');
+    // Records with a quote (or, with escapes, a backslash) take the general path.
+    const __m128i vq = _mm_set1_epi8(escapes_ ? '\\' : '"');
     auto specials16 = [&](const char* at) -> uint64_t {
         const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
         const __m128i hit =

@@ -73,6 +73,7 @@ public:
 private:
     enum class Step { Record, NeedMore, End };
     Step parse(Row& row);
+    Step parse_escaped_field(Row& row, const char*& p, const char*& stop, uint64_t& lines);
     bool parse_simple(Row& row, const char* p);
     void refill();
     void fill();
@@ -82,6 +83,7 @@ private:
     char delim_;
     bool strip_quotes_;
     bool quoting_;
+    bool escapes_;           // backslash escapes (only without quoting)
     bool simple_;            // parse_simple applies: the delimiter is no quote or line break
     std::vector<char> buf_;  // capacity_ bytes + scan padding
     size_t capacity_;

@@ -2,21 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "google/report_text.hpp"
 #include "util/time_format.hpp"
 
 namespace gdx::google {
 namespace {
-
-std::chrono::microseconds between(std::chrono::system_clock::time_point a,
-                                  std::chrono::system_clock::time_point b) {
-    return std::chrono::duration_cast<std::chrono::microseconds>(b - a);
-}
-
-void append_list(std::string& out, const char* title, const std::vector<std::string>& items) {
-    if (items.empty()) return;
-    out += fmt::format("\n{}\n", title);
-    for (size_t i = 0; i < items.size(); ++i) out += fmt::format("{}: {}\n", i + 1, items[i]);
-}
 
 const char* dt_text(DerivedTable dt) {
     switch (dt) {
@@ -57,11 +47,13 @@ std::string format_search_report(const SearchReport& r) {
     out += fmt::format("Successful API calls: {}\n", r.retrieved);
     out += fmt::format("Failed API calls: {}\n", r.failed_api);
     out += fmt::format("Failed loads to RedShift: {}\n", r.failed_rs);
-    append_list(out, "Objects loaded to S3 and copied to RedShift:", r.processed);
-    append_list(out, "List of objects that failed to copy to Redshift:", r.failed_to_rs);
-    append_list(out, "List of sites that were not processed due to early exit:", r.not_processed);
-    append_list(out, "List of sites that were not processed because they are not verified:",
-                r.failed_verification);
+    append_numbered_list(out, "Objects loaded to S3 and copied to RedShift:", r.processed);
+    append_numbered_list(out, "List of objects that failed to copy to Redshift:", r.failed_to_rs);
+    append_numbered_list(
+        out, "List of sites that were not processed due to early exit:", r.not_processed);
+    append_numbered_list(out,
+                         "List of sites that were not processed because they are not verified:",
+                         r.failed_verification);
     return out;
 }
 

@@ -61,8 +61,12 @@ std::string iso_date(date::sys_days day) {
 GoogleSettings GoogleSettings::from_env() {
     GoogleSettings s;
     s.token_uri = util::env_string("GDX_TOKEN_URI");
-    if (auto base = util::env_string("GDX_SEARCHCONSOLE_BASE"); !base.empty())
-        s.searchconsole_base = without_trailing_slash(base);
+    for (auto [name, base] : {std::pair{"GDX_SEARCHCONSOLE_BASE", &s.searchconsole_base},
+                              std::pair{"GDX_GBP_ACCOUNTS_BASE", &s.gbp_accounts_base},
+                              std::pair{"GDX_GBP_INFO_BASE", &s.gbp_info_base},
+                              std::pair{"GDX_GBP_PERF_BASE", &s.gbp_perf_base}})
+        if (auto value = util::env_string(name); !value.empty())
+            *base = without_trailing_slash(value);
     if (auto today = util::env_string("GDX_TODAY"); !today.empty()) {
         auto day = parse_iso_date(today);
         if (!day) throw ConfigError(fmt::format("GDX_TODAY='{}' is not a date YYYY-MM-DD", today));

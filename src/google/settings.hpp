@@ -14,6 +14,13 @@ struct GoogleSettings {
     std::string token_uri;  // GDX_TOKEN_URI: overrides the credential file's token_uri
     std::string searchconsole_base =
         "https://searchconsole.googleapis.com";  // GDX_SEARCHCONSOLE_BASE
+    // The three Business Profile hosts: accounts, locations, daily metrics.
+    std::string gbp_accounts_base =
+        "https://mybusinessaccountmanagement.googleapis.com";  // GDX_GBP_ACCOUNTS_BASE
+    std::string gbp_info_base =
+        "https://mybusinessbusinessinformation.googleapis.com";  // GDX_GBP_INFO_BASE
+    std::string gbp_perf_base =
+        "https://businessprofileperformance.googleapis.com";  // GDX_GBP_PERF_BASE
     date::sys_days today;        // GDX_TODAY (YYYY-MM-DD), else the host's local date
     double backoff_scale = 1.0;  // GDX_BACKOFF_SCALE: 0 = never sleep, 1 = real waits
 

@@ -14,8 +14,9 @@
 #include "google/api_client.hpp"
 #include "google/search_console.hpp"
 #include "google/search_report.hpp"
+#include "google/session.hpp"
 #include "google/settings.hpp"
-#include "google/token_source.hpp"
+#include "jobs/api_load.hpp"
 #include "jobs/loader_run.hpp"
 #include "jobs/run_output.hpp"
 #include "jobs/search_window.hpp"
@@ -50,7 +51,7 @@ Plan plan_site(warehouse::Warehouse& wh, const config::GoogleSearchConfig& cfg,
                const config::GoogleSearchSite& site, date::sys_days today) {
     Plan plan;
     const date::sys_days latest = today - days(2);
-    plan.last = last_loaded_date(wh, cfg.dbtable, site.name);
+    plan.last = last_loaded_date(wh, cfg.dbtable, "site", site.name);
     date::sys_days start = plan.last ? *plan.last + days(1)
                            : site.start_date_default
                                ? *google::parse_iso_date(*site.start_date_default)
@@ -96,38 +97,24 @@ int run_google_search(const GoogleJobOptions& options) {
     // Everything that can be wrong with the input is checked before any network call.
     auto cfg = config::load_google_search_config(ro.config_path);
     for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
-    const auto settings = google::GoogleSettings::from_env();
     const std::string dml = read_dml(cfg);
-    const auto secrets = google::ClientSecrets::load(options.client_secrets);
-    google::BackoffPolicy backoff;
-    backoff.scale = settings.backoff_scale;
-    http::HttpClient http;
-    google::TokenSource tokens(http, options.credentials, secrets, kSearchScopes, settings,
-                               backoff);
+    google::GoogleSession session(options.client_secrets, options.credentials, kSearchScopes);
+    const auto& settings = session.settings;
 
     LoaderRun run(ro, "google-search");
     run.open_backends();
-    auto table = run.warehouse().describe_table(cfg.dbtable);
-    if (!table)
-        throw ConfigError(fmt::format(
-            "{}: table {} does not exist in {} (create it first, e.g. gdx sql -f <ddl file>)",
-            ro.config_path, cfg.dbtable, run.warehouse().describe()));
+    const auto table = existing_table(run, ro.config_path, cfg.dbtable);
     if (ro.dry_run) {
         print_plan(cfg, run.warehouse(), settings.today);
         return 0;
     }
-    const TransformSpec spec = search_object_spec(*table);
+    const TransformSpec spec = search_object_spec(table);
 
     // Objects a crashed run committed but never copied to good.
-    Selection leftovers =
-        select_objects(run.store(), run.warehouse(),
-                       SelectionRules{cfg.bucket, cfg.prefix(), "googlesearch.*\\.csv",
-                                      cfg.destination, 0, false});
-    for (const auto& c : leftovers.selected)
-        if (c.repair) run.repair(run.object_ref(cfg.bucket, cfg.destination, c.object.key));
+    repair_leftovers(run, cfg.bucket, cfg.prefix(), "googlesearch.*\\.csv", cfg.destination);
 
-    google::ApiClient api(http, tokens, backoff);
-    google::SearchConsole console(api, settings.searchconsole_base, settings.backoff_scale);
+    google::SearchConsole console(session.api(), settings.searchconsole_base,
+                                  settings.backoff_scale);
     report.sites = cfg.sites.size();
     report.retrieved = cfg.sites.size();
     for (const auto& site : cfg.sites) report.not_processed.push_back(site.name);
@@ -179,21 +166,10 @@ int run_google_search(const GoogleJobOptions& options) {
                 }
                 const std::string key =
                     search_object_key(cfg.prefix(), site.name, iso_date(w.start), spool.max_date());
-                const std::string url = "s3://" + cfg.bucket + "/" + key;
                 spool.upload(run.store(), cfg.bucket, key);
-                auto info = run.store().head(cfg.bucket, key);
-                if (!info) throw BackendError("the object just written is missing: " + url);
-                spdlog::info("wrote {}: {} rows, {} bytes", url, spool.rows(), info->size);
-                ObjectRef ref = run.object_ref(cfg.bucket, cfg.destination, key);
-                auto outcome = run.load_object(
-                    *info, ref,
-                    [&](store::ObjectWriter& out) {
-                        auto in = run.store().get(cfg.bucket, key);
-                        transform_object(spec, *in, out);
-                    },
-                    [&](warehouse::Transaction& tx, const warehouse::BatchRef& batch) {
-                        return tx.load(cfg.dbtable, batch, warehouse::LoadMode::Append);
-                    });
+                spdlog::info("{}: {} rows", key, spool.rows());
+                auto [outcome, url] =
+                    load_stored_object(run, cfg.bucket, cfg.destination, key, spec, cfg.dbtable);
                 if (outcome == ObjectOutcome::Bad) {
                     report.failed_rs++;
                     report.failed_to_rs.push_back(url);

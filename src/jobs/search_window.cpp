@@ -15,35 +15,7 @@ namespace {
 
 constexpr size_t kFlushBytes = 1 << 20;
 
-std::string sql_literal(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\\') throw ConfigError("a site name must not contain a backslash: " + text);
-        out += c;
-        if (c == '\'') out += '\'';
-    }
-    return out + "'";
-}
-
 }  // namespace
-
-std::optional<date::sys_days> last_loaded_date(warehouse::Warehouse& warehouse,
-                                               const std::string& table, const std::string& site) {
-    std::optional<date::sys_days> last;
-    std::string text;
-    warehouse.run_script(
-        fmt::format("SELECT MAX(date) FROM {} WHERE site = {}", table, sql_literal(site)),
-        [&](const warehouse::ResultRow& row) {
-            if (!row.values.empty() && std::holds_alternative<std::string>(row.values[0]))
-                text = std::get<std::string>(row.values[0]);
-        });
-    if (text.empty()) return std::nullopt;
-    last = google::parse_iso_date(std::string_view(text).substr(0, 10));
-    if (!last)
-        throw BackendError(
-            fmt::format("MAX(date) of {} for {} is not a date: {}", table, site, text));
-    return last;
-}
 
 std::string site_fqdn(const std::string& site) {
     std::string s = site;

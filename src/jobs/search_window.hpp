@@ -1,7 +1,7 @@
 #pragma once
-// The blocks of `gdx google-search` below the orchestration: the resume date a site has in
-// the warehouse, one window's object (fetched day by day into a spool file, then stored
-// under its final key), and how that object is read back into a batch by the shared loader.
+// The blocks of `gdx google-search` below the orchestration: one window's object (fetched day by
+// day into a spool file, then stored under its final key), and how that object is read back into a
+// batch by the shared loader.
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -16,11 +16,6 @@
 #include "warehouse/warehouse.hpp"
 
 namespace gdx::jobs {
-
-// SELECT MAX(date) of `site` in `table` (the site name as an escaped literal). nullopt when
-// the table holds nothing for it.
-std::optional<date::sys_days> last_loaded_date(warehouse::Warehouse& warehouse,
-                                               const std::string& table, const std::string& site);
 
 // The site's host part of the object key: one trailing '/' and a leading http(s):// removed.
 std::string site_fqdn(const std::string& site);

@@ -66,8 +66,9 @@ private:
 };
 
 // A scenario with one client ("cid"/"csecret"), refresh tokens "rt-good" and "rt-from-code"
-// (what the authorization-code grant hands out; search scope) and "rt-revoked", clock at 2026-05-20
-// noon Pacific; `sites` is the search_console.sites object.
+// (what the authorization-code grant hands out; search scope), "rt-business" (business.manage
+// scope) and "rt-revoked", clock at 2026-05-20 noon Pacific; `sites` is the
+// search_console.sites object.
 inline nlohmann::json google_scenario(const nlohmann::json& sites = nlohmann::json::object()) {
     return {{"now", "2026-05-20T12:00:00-07:00"},
             {"oauth",
@@ -79,6 +80,9 @@ inline nlohmann::json google_scenario(const nlohmann::json& sites = nlohmann::js
                 {{"token", "rt-from-code"},
                  {"client_id", "cid"},
                  {"scopes", {"https://www.googleapis.com/auth/webmasters.readonly"}}},
+                {{"token", "rt-business"},
+                 {"client_id", "cid"},
+                 {"scopes", {"https://www.googleapis.com/auth/business.manage"}}},
                 {{"token", "rt-revoked"}, {"revoked", true}}}}}},
             {"search_console",
              {{"sites", sites},
@@ -107,6 +111,18 @@ inline nlohmann::json stored_credentials(const FakeGoogle& fake,
             {"invalid", false},
             {"_class", "OAuth2Credentials"},
             {"_module", "oauth2client.client"}};
+}
+
+// google_scenario() with the Business Profile part: `accounts` (a personal account first, as
+// Google lists them), each account's `locations` (a list, or {"generate": {"count", "first_id"}}),
+// and the other members of the fake's "gbp" object merged in from `extra`.
+inline nlohmann::json business_scenario(const nlohmann::json& accounts,
+                                        const nlohmann::json& locations,
+                                        const nlohmann::json& extra = nlohmann::json::object()) {
+    nlohmann::json s = google_scenario();
+    s["gbp"] = {{"accounts", accounts}, {"locations", locations}};
+    s["gbp"].update(extra);
+    return s;
 }
 
 inline nlohmann::json client_secrets(const FakeGoogle& fake) {

@@ -4,20 +4,25 @@
 usage: fake_google.py --scenario FILE [--port N] [--port-file FILE]
 
 One HTTP/1.1 origin (keep-alive, chunked and gzip on request) plays every Google host: the
-OAuth token and authorization endpoints and the Search Console searchAnalytics query. Its
-behaviour comes from a scenario (JSON; documented in docs/testing-google.md) and can be
-replaced at run time. Every request is logged for the tests to read.
+OAuth token and authorization endpoints, the Search Console searchAnalytics query and the
+Business Profile account, location and performance APIs. Its behaviour comes from a scenario
+(JSON; documented in docs/google.md) and can be replaced at run time. Every request is logged
+for the tests to read.
 
 Endpoints
   POST /token                                  refresh_token, JWT bearer, authorization_code grants
   GET  /o/oauth2/v2/auth                       consent: 302 to redirect_uri?code=fake-code&state=...
   POST /webmasters/v3/sites/{site}/searchAnalytics/query
+  GET  /v1/accounts                             Business Profile accounts (pageSize <= 20, pageToken)
+  GET  /v1/accounts/{id}/locations             locations (readMask, pageSize 1..100, pageToken)
+  GET  /v1/locations/{id}:getDailyMetricsTimeSeries | :fetchMultiDailyMetricsTimeSeries
   POST /v4/accounts/{id}/locations:reportInsights   always 404 (the retired API)
   GET  /__admin/requests                       {"requests": [...]} since the last reset
+  GET  /__admin/gbp_values?location=&start=&end=   the daily values the fake serves
   POST /__admin/reset | /__admin/expire_tokens | /__admin/clock {"now"} | /__admin/scenario
        | /__admin/shutdown
 
-New API families (Business Profile) are added as one handler each in ROUTES.
+A new API family is one handler each in ROUTES.
 Only the standard library is used; JWT signatures are checked with the openssl CLI.
 """
 import argparse
@@ -347,6 +352,229 @@ def handle_search_query(req, match):
     return 200, out
 
 
+# ----------------------------------------------------------------------------- Business Profile
+
+GBP_SCOPES = ("https://www.googleapis.com/auth/business.manage",)
+DAILY_METRICS = ("BUSINESS_IMPRESSIONS_DESKTOP_MAPS", "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH",
+                 "BUSINESS_IMPRESSIONS_MOBILE_MAPS", "BUSINESS_IMPRESSIONS_MOBILE_SEARCH",
+                 "BUSINESS_CONVERSATIONS", "BUSINESS_DIRECTION_REQUESTS", "CALL_CLICKS",
+                 "WEBSITE_CLICKS", "BUSINESS_BOOKINGS", "BUSINESS_FOOD_ORDERS",
+                 "BUSINESS_FOOD_MENU_CLICKS")
+RANGE_PARTS = [(side, part) for side in ("start", "end") for part in ("year", "month", "day")]
+
+
+def gbp():
+    return STATE["scenario"].get("gbp", {})
+
+
+def gbp_error(status, message, status_text):
+    raise Reply(status, google_error(status, message, status_text))
+
+
+def page_token(offset):
+    return base64.urlsafe_b64encode(("offset:%d" % offset).encode()).decode()
+
+
+def page_offset(req):
+    """The offset a pageToken stands for (0 without one); 400 for a token we never gave out."""
+    token = req.query.get("pageToken", [""])[0]
+    if not token:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(token.encode()).decode()
+        assert text.startswith("offset:")
+        return int(text[len("offset:"):])
+    except (ValueError, AssertionError, UnicodeDecodeError):
+        gbp_error(400, "Invalid page token.", "INVALID_ARGUMENT")
+
+
+def page_size(req, default, maximum, clamp):
+    text = req.query.get("pageSize", [""])[0]
+    if not text:
+        return default
+    try:
+        size = int(text)
+    except ValueError:
+        gbp_error(400, "Invalid value at 'page_size' (TYPE_INT32), \"%s\"" % text,
+                  "INVALID_ARGUMENT")
+    if clamp:
+        return max(1, min(size, maximum))
+    if not 1 <= size <= maximum:
+        gbp_error(400, "Page size must be between 1 and %d." % maximum, "INVALID_ARGUMENT")
+    return size
+
+
+def paged(req, items, key, default, maximum, clamp, extra=None):
+    offset, size = page_offset(req), page_size(req, default, maximum, clamp)
+    out = dict(extra or {})
+    chunk = items[offset:offset + size]
+    if chunk:
+        out[key] = chunk
+    if offset + size < len(items):
+        out["nextPageToken"] = page_token(offset + size)
+    return out
+
+
+def handle_accounts(req, match):
+    require_token(req, GBP_SCOPES)
+    return 200, paged(req, gbp().get("accounts", []), "accounts", 20, 20, True)
+
+
+def account_locations(account):
+    """The stored locations of an account: listed, or generated ({"generate": {"count", "first_id"}})."""
+    spec = gbp().get("locations", {}).get(account)
+    if isinstance(spec, dict) and "generate" in spec:
+        g = spec["generate"]
+        first = int(g.get("first_id", 1000))
+        title = g.get("title", "Service BC Centre %d")
+        return [{"name": "locations/%d" % (first + i), "title": title % (first + i),
+                 "storefrontAddress": {"locality": "Victoria"}} for i in range(int(g["count"]))]
+    return spec
+
+
+def handle_locations(req, match):
+    require_token(req, GBP_SCOPES)
+    account = "accounts/" + match.group(1)
+    if "readMask" not in req.query:
+        gbp_error(400, "Request contains an invalid argument: read_mask is required.",
+                  "INVALID_ARGUMENT")
+    if account in gbp().get("hidden_accounts", []):
+        gbp_error(403, "The caller does not have permission", "PERMISSION_DENIED")
+    locations = account_locations(account)
+    if locations is None:
+        gbp_error(404, "Requested entity was not found.", "NOT_FOUND")
+    fields = [f.strip() for f in req.query["readMask"][0].split(",") if f.strip()]
+    masked = [{k: loc[k] for k in fields if k in loc} for loc in locations]
+    return 200, paged(req, masked, "locations", 10, 100, False, {"totalSize": len(locations)})
+
+
+def generated_value(location, day, metric):
+    """Deterministic daily values 0..36; about one in seven is 0 (left out of the answer)."""
+    number = int(re.sub(r"\D", "", location) or 0)
+    index = DAILY_METRICS.index(metric)
+    if (number + day.toordinal() + index) % 7 == 0:
+        return 0
+    return (number * 31 + day.toordinal() * 7 + index * 13) % 37
+
+
+def metric_value(location, day, metric):
+    explicit = gbp().get("metrics", {}).get(location)
+    if explicit is not None:
+        return int(explicit.get(day.isoformat(), {}).get(metric, 0))
+    if gbp().get("generate_metrics", True):
+        return generated_value(location, day, metric)
+    return 0
+
+
+def query_value(req, *spellings):
+    for name in spellings:
+        if name in req.query:
+            return req.query[name][0]
+    return None
+
+
+def daily_range(req):
+    """Both ends of dailyRange, in camelCase, snake_case or a mix of the two."""
+    parts = {}
+    for side, part in RANGE_PARTS:
+        names = ["%s.%s.%s" % (r, d, part) for r in ("dailyRange", "daily_range")
+                 for d in ("%sDate" % side, "%s_date" % side)]
+        text = query_value(req, *names)
+        if text is None:
+            gbp_error(400, "Request contains an invalid argument: daily_range.%s_date.%s is "
+                      "required." % (side, part), "INVALID_ARGUMENT")
+        try:
+            parts[(side, part)] = int(text)
+        except ValueError:
+            gbp_error(400, "Invalid value '%s'" % text, "INVALID_ARGUMENT")
+    try:
+        start = dt.date(parts[("start", "year")], parts[("start", "month")], parts[("start", "day")])
+        end = dt.date(parts[("end", "year")], parts[("end", "month")], parts[("end", "day")])
+    except ValueError:
+        gbp_error(400, "Request contains an invalid argument: invalid date.", "INVALID_ARGUMENT")
+    if start > end:
+        gbp_error(400, "Request contains an invalid argument: start date is after end date.",
+                  "INVALID_ARGUMENT")
+    if (end - start).days > int(gbp().get("max_range_days", 550)):
+        gbp_error(400, "Request contains an invalid argument: the range exceeds 18 months.",
+                  "INVALID_ARGUMENT")
+    return start, end
+
+
+def check_metric(name):
+    if name not in DAILY_METRICS:
+        gbp_error(400, "Invalid value at 'daily_metric' (type.googleapis.com/google.businessprofile"
+                  ".performance.v1.DailyMetric), \"%s\"" % name, "INVALID_ARGUMENT")
+
+
+def time_series(location, metric, start, end):
+    values = []
+    d = start
+    while d <= end:
+        entry = {"date": {"year": d.year, "month": d.month, "day": d.day}}
+        v = metric_value(location, d, metric)
+        if v:
+            entry["value"] = str(v)  # int64 as a string; left out when 0
+        values.append(entry)
+        d += dt.timedelta(days=1)
+    return {"datedValues": values}
+
+
+def performance_location(match):
+    location = "locations/" + match.group(1)
+    if location in gbp().get("not_found", []):
+        gbp_error(404, "Requested entity was not found.", "NOT_FOUND")
+    return location
+
+
+def handle_get_daily(req, match):
+    require_token(req, GBP_SCOPES)
+    location = performance_location(match)
+    metric = query_value(req, "dailyMetric", "daily_metric")
+    if metric is None:
+        gbp_error(400, "Request contains an invalid argument: daily_metric is required.",
+                  "INVALID_ARGUMENT")
+    check_metric(metric)
+    start, end = daily_range(req)
+    return 200, {"timeSeries": time_series(location, metric, start, end)}
+
+
+def handle_fetch_multi(req, match):
+    require_token(req, GBP_SCOPES)
+    location = performance_location(match)
+    metrics = req.query.get("dailyMetrics", []) + req.query.get("daily_metrics", [])
+    if not metrics:
+        gbp_error(400, "Request contains an invalid argument: daily_metrics is required.",
+                  "INVALID_ARGUMENT")
+    for m in metrics:
+        check_metric(m)
+    if len(set(metrics)) != len(metrics):
+        gbp_error(400, "Request contains an invalid argument: a daily metric is repeated.",
+                  "INVALID_ARGUMENT")
+    start, end = daily_range(req)
+    series = [{"dailyMetric": m, "timeSeries": time_series(location, m, start, end)}
+              for m in metrics]
+    split = gbp().get("split_outer", False)
+    if split is True or (isinstance(split, list) and location in split):
+        outer = [{"dailyMetricTimeSeries": [s]} for s in series]
+    else:
+        outer = [{"dailyMetricTimeSeries": series}]
+    return 200, {"multiDailyMetricTimeSeries": outer}
+
+
+def gbp_values(query):
+    """{date: {metric: value}} of a location over [start, end], as the API serves them."""
+    location = query["location"][0]
+    start = dt.date.fromisoformat(query["start"][0])
+    end = dt.date.fromisoformat(query["end"][0])
+    out = {}
+    d = start
+    while d <= end:
+        out[d.isoformat()] = {m: metric_value(location, d, m) for m in DAILY_METRICS}
+        d += dt.timedelta(days=1)
+    return out
+
+
 def handle_v4_insights(req, match):
     raise Reply(404, google_error(404, "Requested entity was not found.", "NOT_FOUND"))
 
@@ -404,6 +632,11 @@ ROUTES = [
     ("POST", re.compile(r"^/token$"), handle_token),
     ("GET", re.compile(r"^/o/oauth2/v2/auth$"), handle_authorize),
     ("POST", re.compile(r"^/webmasters/v3/sites/([^/]+)/searchAnalytics/query$"), handle_search_query),
+    ("GET", re.compile(r"^/v1/accounts$"), handle_accounts),
+    ("GET", re.compile(r"^/v1/accounts/([^/]+)/locations$"), handle_locations),
+    ("GET", re.compile(r"^/v1/locations/([^/:]+):getDailyMetricsTimeSeries$"), handle_get_daily),
+    ("GET", re.compile(r"^/v1/locations/([^/:]+):fetchMultiDailyMetricsTimeSeries$"),
+     handle_fetch_multi),
     ("POST", re.compile(r"^/v4/accounts/[^/]+/locations:reportInsights$"), handle_v4_insights),
 ]
 
@@ -523,6 +756,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             if name == "requests":
                 out = {"requests": STATE["log"]}
+            elif name == "gbp_values":
+                out = gbp_values(self.query)
             elif name == "reset":
                 STATE.update(log=[], fault_seen={}, fault_used={})
                 out = {}

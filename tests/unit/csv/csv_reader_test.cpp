@@ -1,4 +1,5 @@
-// CsvReader: pandas C-engine tokenizer rules (docs/semantics.md#parsing), buffer boundaries, errors.
+// CsvReader: pandas C-engine tokenizer rules (docs/semantics.md#parsing), buffer boundaries,
+// errors.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -122,6 +123,25 @@ TEST_P(CsvReaderBuffers, WithoutQuotingAQuoteIsAnOrdinaryCharacter) {
     opt.quoting = false;
     const Parsed got = parse_all("\"a|b\"c|\"\n\"x\"|y\"\"|\"\n", opt, GetParam().max_chunk);
     EXPECT_EQ(got.rows, (Rows{{"\"a", "b\"c", "\""}, {"\"x\"", "y\"\"", "\""}}));
+}
+
+TEST_P(CsvReaderBuffers, BackslashEscapesAsCopyEscapeReadsThem) {
+    CsvOptions opt;
+    opt.delimiter = '|';
+    opt.quoting = false;
+    opt.backslash_escapes = true;
+    opt.buffer_size = GetParam().buffer_size;
+    const std::string long_title = std::string(100, 't') + "\\|" + std::string(100, 'u');
+    const Parsed got =
+        parse_all("h|t\n1|a\\|b\\\\c\n2|line\\\none\n3|\"q\"\\n\n4|" + long_title + "\n5|end\\",
+                  opt, GetParam().max_chunk);
+    EXPECT_EQ(got.rows, (Rows{{"h", "t"},
+                              {"1", "a|b\\c"},
+                              {"2", "line\none"},
+                              {"3", "\"q\"n"},
+                              {"4", std::string(100, 't') + "|" + std::string(100, 'u')},
+                              {"5", "end\\"}}));
+    EXPECT_EQ(got.lines, (std::vector<uint64_t>{1, 2, 3, 5, 6, 7}));
 }
 
 TEST_P(CsvReaderBuffers, RecordSpanningManyBuffers) {

@@ -1,0 +1,82 @@
+#include "jobs/api_load.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "google/settings.hpp"
+#include "jobs/selection.hpp"
+#include "util/error.hpp"
+
+namespace gdx::jobs {
+namespace {
+
+std::string sql_literal(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\\')
+            throw ConfigError("a value compared in SQL must not contain a backslash: " + text);
+        out += c;
+        if (c == '\'') out += '\'';
+    }
+    return out + "'";
+}
+
+}  // namespace
+
+types::TableSchema existing_table(LoaderRun& run, const std::string& config_path,
+                                  const std::string& table) {
+    auto schema = run.warehouse().describe_table(table);
+    if (!schema)
+        throw ConfigError(fmt::format(
+            "{}: table {} does not exist in {} (create it first, e.g. gdx sql -f <ddl file>)",
+            config_path, table, run.warehouse().describe()));
+    return *schema;
+}
+
+std::optional<date::sys_days> last_loaded_date(warehouse::Warehouse& warehouse,
+                                               const std::string& table, const std::string& column,
+                                               const std::string& value) {
+    std::string text;
+    warehouse.run_script(
+        fmt::format("SELECT MAX(date) FROM {} WHERE {} = {}", table, column, sql_literal(value)),
+        [&](const warehouse::ResultRow& row) {
+            if (!row.values.empty() && std::holds_alternative<std::string>(row.values[0]))
+                text = std::get<std::string>(row.values[0]);
+        });
+    if (text.empty()) return std::nullopt;
+    auto last = google::parse_iso_date(std::string_view(text).substr(0, 10));
+    if (!last)
+        throw BackendError(
+            fmt::format("MAX(date) of {} for {} is not a date: {}", table, value, text));
+    return last;
+}
+
+void repair_leftovers(LoaderRun& run, const std::string& bucket, const std::string& prefix,
+                      const std::string& doc, const std::string& destination) {
+    Selection leftovers = select_objects(
+        run.store(), run.warehouse(), SelectionRules{bucket, prefix, doc, destination, 0, false});
+    for (const auto& c : leftovers.selected)
+        if (c.repair) run.repair(run.object_ref(bucket, destination, c.object.key));
+}
+
+StoredLoad load_stored_object(LoaderRun& run, const std::string& bucket,
+                              const std::string& destination, const std::string& key,
+                              const TransformSpec& spec, const std::string& table) {
+    StoredLoad out{ObjectOutcome::Bad, "s3://" + bucket + "/" + key};
+    auto info = run.store().head(bucket, key);
+    if (!info) throw BackendError("the object just written is missing: " + out.url);
+    spdlog::info("wrote {}: {} bytes", out.url, info->size);
+    ObjectRef ref = run.object_ref(bucket, destination, key);
+    out.outcome = run.load_object(
+        *info, ref,
+        [&](store::ObjectWriter& batch) {
+            auto in = run.store().get(bucket, key);
+            transform_object(spec, *in, batch);
+        },
+        [&](warehouse::Transaction& tx, const warehouse::BatchRef& batch) {
+            return tx.load(table, batch, warehouse::LoadMode::Append);
+        });
+    return out;
+}
+
+}  // namespace gdx::jobs

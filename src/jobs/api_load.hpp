@@ -1,0 +1,46 @@
+#pragma once
+// What the Google jobs share below their orchestration: where a source resumes (the
+// warehouse's MAX(date) for it), finishing objects a crashed run committed but never marked,
+// and loading an object the job has just stored through the shared loader (ledger, batch,
+// good/bad with sidecar), appended to the job's table.
+#include <optional>
+#include <string>
+
+#include <date/date.h>
+
+#include "jobs/loader_run.hpp"
+#include "jobs/transform_object.hpp"
+#include "types/column_type.hpp"
+#include "warehouse/warehouse.hpp"
+
+namespace gdx::jobs {
+
+// The job's table as the warehouse declares it; ConfigError (naming the config) when it does
+// not exist.
+types::TableSchema existing_table(LoaderRun& run, const std::string& config_path,
+                                  const std::string& table);
+
+// SELECT MAX(date) FROM table WHERE column = 'value'; nullopt when the table holds nothing for
+// it. `value` must not contain a backslash (Redshift reads one as an escape).
+std::optional<date::sys_days> last_loaded_date(warehouse::Warehouse& warehouse,
+                                               const std::string& table, const std::string& column,
+                                               const std::string& value);
+
+// Finishes the objects under `prefix` matching `doc` (a regex on the key) that have a ledger
+// row but no good copy: a run that crashed between COMMIT and the copy.
+void repair_leftovers(LoaderRun& run, const std::string& bucket, const std::string& prefix,
+                      const std::string& doc, const std::string& destination);
+
+struct StoredLoad {
+    ObjectOutcome outcome;
+    std::string url;  // s3://bucket/key, for the report
+};
+
+// Loads the object `key` just written to the store: read back through `spec` into a batch,
+// appended to `table` in one transaction with its ledger row, then copied to good (or to bad
+// with a sidecar). Throws BackendError when the object is not there.
+StoredLoad load_stored_object(LoaderRun& run, const std::string& bucket,
+                              const std::string& destination, const std::string& key,
+                              const TransformSpec& spec, const std::string& table);
+
+}  // namespace gdx::jobs

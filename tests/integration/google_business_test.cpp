@@ -1,0 +1,328 @@
+// End-to-end: gdx google-business against the fake Google server, on a directory + SQLite and
+// on S3 (moto) + PostgreSQL: accounts and locations over several pages, one metrics call per
+// location, rows equal to what the fake serves, objects in the bucket, what a second run does,
+// a failing location, bad input.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "../fakes/fake_google.hpp"
+#include "../support/original_configs.hpp"
+#include "harness.hpp"
+
+using gdx::test::Backend;
+using gdx::test::backend_name;
+using gdx::test::RunResult;
+using gdx::test::Workspace;
+using gdx::testing::FakeGoogle;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kMetrics = {"BUSINESS_IMPRESSIONS_DESKTOP_MAPS",
+                                           "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH",
+                                           "BUSINESS_IMPRESSIONS_MOBILE_MAPS",
+                                           "BUSINESS_IMPRESSIONS_MOBILE_SEARCH",
+                                           "BUSINESS_CONVERSATIONS",
+                                           "BUSINESS_DIRECTION_REQUESTS",
+                                           "CALL_CLICKS",
+                                           "WEBSITE_CLICKS",
+                                           "BUSINESS_BOOKINGS"};
+const std::string kGroup = "accounts/5448";  // Service BC: 150 generated locations
+const std::string kNorth = "accounts/300";   // one location with an awkward title
+const std::string kNorthTitle = "Fort St. John | North/East \\ Office";
+const std::string kMissing =
+    "locations/1007";  // listed, but the performance API has no such location
+const std::string kPrefix = "client/google_mybusiness/";
+
+FakeGoogle& fake() {
+    static FakeGoogle server(gdx::testing::google_scenario());
+    return server;
+}
+
+// 22 accounts, so the two groups are on the second page: the personal account first (with
+// the Service BC number, which must not match), then 19 others.
+json accounts() {
+    json out = json::array(
+        {{{"name", "accounts/100"}, {"type", "PERSONAL"}, {"accountNumber", "5448030039"}}});
+    for (int i = 1; i <= 19; ++i)
+        out.push_back({{"name", "accounts/" + std::to_string(900 + i)},
+                       {"accountNumber", std::to_string(7000 + i)},
+                       {"type", "LOCATION_GROUP"}});
+    out.push_back({{"name", kGroup}, {"accountNumber", "5448030039"}, {"type", "LOCATION_GROUP"}});
+    out.push_back({{"name", kNorth}, {"accountNumber", "1234"}, {"type", "LOCATION_GROUP"}});
+    return out;
+}
+
+json scenario() {
+    return gdx::testing::business_scenario(
+        accounts(),
+        {{kGroup, {{"generate", {{"count", 150}, {"first_id", 1000}}}}},
+         {kNorth, json::array({{{"name", "locations/77"}, {"title", kNorthTitle}}})}},
+        {{"not_found", {kMissing}}, {"split_outer", {"locations/1001", "locations/77"}}});
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+class GoogleBusiness : public ::testing::TestWithParam<Backend> {
+protected:
+    GoogleBusiness() : ws(GetParam()) {}
+
+    void SetUp() override {
+        fake().set_scenario(scenario());
+        ws.sql("CREATE SCHEMA IF NOT EXISTS google");
+        std::string ddl =
+            "CREATE TABLE google.mybusiness (date DATE, client VARCHAR(255) ENCODE ZSTD, "
+            "location VARCHAR(255) ENCODE ZSTD, location_id VARCHAR(255) ENCODE ZSTD";
+        for (const auto& m : kMetrics) ddl += ", " + lower(m) + " INTEGER";
+        ws.sql(ddl + ")");
+        ws.write_file("client_secrets.json", gdx::testing::client_secrets(fake()).dump());
+        ws.write_file("credentials.dat",
+                      gdx::testing::stored_credentials(fake(), "rt-business").dump());
+        config = {{"bucket", ws.bucket()},
+                  {"source", "client"},
+                  {"destination", "processed"},
+                  {"directory", "google_mybusiness"},
+                  {"dbtable", "google.mybusiness"},
+                  {"metrics", kMetrics},
+                  {"locations",
+                   {{{"client_shortname", "servicebc"},
+                     {"name", "Service BC Locations"},
+                     {"id", 5448030039},
+                     {"start_date", "2026-05-01"},
+                     {"end_date", ""}},
+                    {{"client_shortname", "north"},
+                     {"name", "North"},
+                     {"id", "1234"},
+                     {"start_date", "2026-05-10"},
+                     {"end_date", "2026-05-12"}}}}};
+    }
+
+    RunResult run(const std::vector<std::string>& extra = {}) {
+        std::filesystem::create_directories(ws.dir() / "config.d");
+        auto cfg = ws.write_file("config.d/mybusiness.json", config.dump(2));
+        std::vector<std::string> args{"--client-secrets",
+                                      (ws.dir() / "client_secrets.json").string(), "--credentials",
+                                      (ws.dir() / "credentials.dat").string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return ws.run_job("google-business", cfg, args, env());
+    }
+    std::map<std::string, std::string> env() const {
+        return {{"GDX_TODAY", "2026-05-20"},
+                {"GDX_BACKOFF_SCALE", "0"},
+                {"GDX_GBP_ACCOUNTS_BASE", fake().url()},
+                {"GDX_GBP_INFO_BASE", fake().url() + "/"},
+                {"GDX_GBP_PERF_BASE", fake().url()}};
+    }
+    int64_t count(const std::string& where = "1=1") {
+        return ws.query("SELECT count(*) AS c FROM google.mybusiness WHERE " + where)[0]["c"];
+    }
+    size_t metric_calls() { return fake().requests_to(":fetchMultiDailyMetricsTimeSeries").size(); }
+    json served(const std::string& location, const std::string& start, const std::string& end) {
+        return json::parse(gdx::testing::run_command("curl -sS '" + fake().url() +
+                                                     "/__admin/gbp_values?location=" + location +
+                                                     "&start=" + start + "&end=" + end + "'"));
+    }
+    void expect_no_retired_api() {
+        for (const auto& r : fake().requests())
+            EXPECT_EQ(r["path"].get<std::string>().find("/v4/"), std::string::npos) << r["path"];
+    }
+
+    Workspace ws;
+    json config;
+};
+INSTANTIATE_TEST_SUITE_P(Backends, GoogleBusiness,
+                         ::testing::Values(Backend::Embedded, Backend::S3Postgres),
+                         [](const auto& info) { return backend_name(info.param); });
+
+TEST_P(GoogleBusiness, LoadsEveryLocationThenASecondRunLoadsNothing) {
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    // Service BC: 150 locations (two pages), one of them unknown to the performance API;
+    // 2026-05-01 .. 2026-05-17 (today - 3). North: 2026-05-10 .. 2026-05-12.
+    EXPECT_EQ(count("client = 'servicebc'"), 149 * 17);
+    EXPECT_EQ(count("client = 'north'"), 3);
+    EXPECT_EQ(count("location_id = '" + kGroup + "/" + kMissing + "'"), 0);
+    EXPECT_EQ(metric_calls(), 151u);  // one call per location for all nine metrics
+    EXPECT_EQ(fake().requests_to(kMissing).size(), 1u);  // 404: not retried
+    EXPECT_EQ(fake().requests_to("/v1/accounts").size(),
+              2u + 2u + 1u);  // accounts, 2+1 location pages
+    expect_no_retired_api();
+
+    // Every row equals what the fake serves.
+    std::map<std::string, std::map<std::string, json>> loaded;  // location_id -> date -> row
+    for (const auto& row : ws.query("SELECT * FROM google.mybusiness"))
+        loaded[row["location_id"]][row["date"]] = row;
+    ASSERT_EQ(loaded.size(), 150u);
+    for (int id = 1000; id < 1150; ++id) {
+        const std::string location = "locations/" + std::to_string(id);
+        if (location == kMissing) continue;
+        const json want = served(location, "2026-05-01", "2026-05-17");
+        const auto& got = loaded[kGroup + "/" + location];
+        ASSERT_EQ(got.size(), 17u) << location;
+        for (const auto& [day, values] : want.items()) {
+            const json& row = got.at(day);
+            EXPECT_EQ(row["client"], "servicebc");
+            EXPECT_EQ(row["location"], "Service BC Centre " + std::to_string(id));
+            for (const auto& m : kMetrics)
+                ASSERT_EQ(row[lower(m)], values[m]) << location << " " << day << " " << m;
+        }
+    }
+    const auto& north = loaded[kNorth + "/locations/77"];
+    ASSERT_EQ(north.size(), 3u);
+    EXPECT_EQ(north.at("2026-05-10")["location"], kNorthTitle);  // | / and \ load as they are
+    EXPECT_EQ(north.at("2026-05-11")["call_clicks"],
+              served("locations/77", "2026-05-11", "2026-05-11")["2026-05-11"]["CALL_CLICKS"]);
+
+    // The objects: the original's key (spaces -> '-', and '/' -> '_' so no key level is added),
+    // escaped for COPY ... ESCAPE; their good copies.
+    const std::string first =
+        kPrefix + "servicebc/gmb_Service-BC-Centre-1000_2026-05-01_2026-05-17.csv";
+    const std::string awkward =
+        kPrefix + "north/gmb_Fort-St.-John-|-North_East-\\-Office_2026-05-10_2026-05-12.csv";
+    for (const auto& key : {first, awkward}) {
+        EXPECT_TRUE(ws.exists(ws.bucket(), key)) << key;
+        EXPECT_TRUE(ws.exists(ws.bucket(), "processed/good/" + key)) << key;
+    }
+    const std::string object = ws.read(ws.bucket(), first);
+    EXPECT_TRUE(object.starts_with(
+        "date|client|location|location_id|business_impressions_desktop_maps|"
+        "business_impressions_desktop_search|business_impressions_mobile_maps|"
+        "business_impressions_mobile_search|business_conversations|business_direction_requests|"
+        "call_clicks|website_clicks|business_bookings\n"
+        "2026-05-01|servicebc|Service BC Centre 1000|accounts/5448/locations/1000|"))
+        << object.substr(0, 400);
+    EXPECT_EQ(std::count(object.begin(), object.end(), '\n'), 18);
+    EXPECT_NE(
+        ws.read(ws.bucket(), awkward)
+            .find("|north|Fort St. John \\| North/East \\\\ Office|accounts/300/locations/77|"),
+        std::string::npos);
+
+    // The report: the failing location is named, the others count as successful calls.
+    EXPECT_NE(r.out.find("Locations to process: 151\nSuccessful API calls: 150\n"
+                         "Failed API calls: 1\nSuccessful loads to RedShift: 150\n"
+                         "Failed loads to RedShift: 0\n"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("could not be retrieved:\n1: Service BC Centre 1007\n"), std::string::npos)
+        << r.out;
+
+    // Second run: every location is current, so nothing is fetched or loaded but the failing
+    // one (still reported).
+    fake().reset();
+    auto again = run();
+    ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
+    EXPECT_EQ(metric_calls(), 1u);
+    EXPECT_EQ(fake().requests_to(kMissing).size(), 1u);
+    EXPECT_NE(again.out.find("Successful loads to RedShift: 0\n"), std::string::npos) << again.out;
+    EXPECT_EQ(count(), 149 * 17 + 3);
+    expect_no_retired_api();
+}
+
+TEST_P(GoogleBusiness, ALocationWhoseRetriesRunOutIsSkippedAndFetchedAgainNextRun) {
+    auto s = scenario();
+    s["faults"] = {{{"id", "down"},
+                    {"match", {{"path_regex", "locations/1010:fetchMulti"}}},
+                    {"respond", {{"status", 503}, {"json", {{"error", {{"code", 503}}}}}}}}};
+    fake().set_scenario(s);
+    config["locations"][0]["start_date"] = "2026-05-15";
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_EQ(fake().requests_to("locations/1010").size(), 8u);  // every attempt, then give up
+    EXPECT_EQ(count("location_id = '" + kGroup + "/locations/1010'"), 0);
+    EXPECT_EQ(count("client = 'servicebc'"), 148 * 3);
+    EXPECT_NE(r.out.find("Failed API calls: 2\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Service BC Centre 1010"), std::string::npos) << r.out;
+
+    fake().set_scenario(scenario());
+    auto again = run();
+    ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
+    EXPECT_EQ(count("location_id = '" + kGroup + "/locations/1010'"), 3);
+}
+
+TEST_P(GoogleBusiness, LocationsListingThatFailsForGoodStopsWithExitOne) {
+    auto s = scenario();
+    s["faults"] = {{{"id", "down"},
+                    {"match", {{"path_regex", "/locations$"}}},
+                    {"respond", {{"status", 500}, {"json", {{"error", {{"code", 500}}}}}}}}};
+    fake().set_scenario(s);
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+    EXPECT_NE(r.err.find("locations.list"), std::string::npos) << r.err;
+    EXPECT_EQ(metric_calls(), 0u);
+    EXPECT_EQ(count(), 0);
+}
+
+// Bad input is refused before any request, with exit 2 and a message naming the problem.
+class GoogleBusinessInput : public GoogleBusiness {};
+INSTANTIATE_TEST_SUITE_P(Embedded, GoogleBusinessInput, ::testing::Values(Backend::Embedded),
+                         [](const auto& info) { return backend_name(info.param); });
+
+TEST_P(GoogleBusinessInput, BadConfigsAreUsageErrors) {
+    auto expect_usage = [&](const std::string& what, const std::string& needle) {
+        fake().reset();
+        auto r = run();
+        EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.err << r.out;
+        EXPECT_NE(r.err.find(needle), std::string::npos) << what << "\n" << r.err;
+        EXPECT_EQ(fake().requests().size(), 0u) << what;
+    };
+    const json saved = config;
+    config["metrics"] = {"CALL_CLICKS", "NOT_A_METRIC"};
+    expect_usage("unknown metric", "NOT_A_METRIC");
+    config["metrics"] = {"CALL_CLICKS", "WEBSITE_CLICKS"};
+    expect_usage("columns and metrics disagree", "google.mybusiness");
+    config = saved;
+    config["locations"][0]["start_date"] = "May 1";
+    expect_usage("bad date", "start_date");
+    config = saved;
+    config.erase("locations");
+    expect_usage("no locations", "locations");
+    config = saved;
+    config["dbtable"] = "google.nosuchtable";
+    expect_usage("missing table", "google.nosuchtable");
+}
+
+TEST_P(GoogleBusinessInput, OriginalFlagsAndDryRun) {
+    std::filesystem::create_directories(ws.dir() / "config.d");
+    auto cfg = ws.write_file("config.d/mybusiness.json", config.dump());
+    auto r = gdx::test::run_gdx(
+        {"google-business", "-c", cfg.string(), "-o", (ws.dir() / "client_secrets.json").string(),
+         "-a", (ws.dir() / "credentials.dat").string(), "--store", ws.store_uri(), "--warehouse",
+         ws.warehouse_uri(), "--log-dir", (ws.dir() / "logs").string(), "--dry-run"},
+        env(), ws.dir());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("accounts/5448/locations/1149 Service BC Centre 1149: fetch 2026-05-01 .. "
+                         "2026-05-17"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(metric_calls(), 0u);
+    EXPECT_EQ(count(), 0);
+}
+
+// The original config, DDL and flags (skipped without GDX_ORIGINAL_CONFIGS).
+TEST_P(GoogleBusinessInput, OriginalConfigAndDdlLoad) {
+    auto originals = gdx::test::original_configs_dir();
+    if (!originals) GTEST_SKIP() << gdx::test::kNoOriginals;
+    const auto dir = *originals / "google_mybusiness";
+    ws.sql("DROP TABLE google.mybusiness");
+    auto ddl = gdx::test::run_gdx(
+        {"sql", "-f", (dir / "dml/google.mybusiness.sql").string(), "--warehouse",
+         ws.warehouse_uri(), "--log-dir", (ws.dir() / "logs").string()},
+        ws.env());
+    ASSERT_EQ(ddl.exit_code, 0) << ddl.err;
+    config = json::parse(gdx::test::read_text_file(dir / "config.d/config_mybusiness.json"));
+    config["bucket"] = ws.bucket();  // the one change: the test's bucket
+    fake().set_scenario(gdx::testing::business_scenario(
+        accounts(), {{kGroup, {{"generate", {{"count", 3}, {"first_id", 1000}}}}}}));
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    // start_date "" = today - 18 months + 1 day (2024-11-21), end_date "" = today - 3 days.
+    EXPECT_EQ(count(), 3 * 543);
+    EXPECT_EQ(ws.query("SELECT MIN(date) AS d FROM google.mybusiness")[0]["d"], "2024-11-21");
+    EXPECT_EQ(metric_calls(), 3u);
+}
+
+}  // namespace
