@@ -33,22 +33,46 @@ types::TableSchema existing_table(LoaderRun& run, const std::string& config_path
     return *schema;
 }
 
+namespace {
+
+date::sys_days loaded_date(const std::string& text, const std::string& table,
+                           const std::string& value) {
+    auto day = google::parse_iso_date(std::string_view(text).substr(0, 10));
+    if (!day)
+        throw BackendError(
+            fmt::format("MAX(date) of {} for {} is not a date: {}", table, value, text));
+    return *day;
+}
+
+std::string text_value(const warehouse::ResultRow& row, size_t i) {
+    return i < row.values.size() && std::holds_alternative<std::string>(row.values[i])
+               ? std::get<std::string>(row.values[i])
+               : std::string();
+}
+
+}  // namespace
+
 std::optional<date::sys_days> last_loaded_date(warehouse::Warehouse& warehouse,
                                                const std::string& table, const std::string& column,
                                                const std::string& value) {
     std::string text;
     warehouse.run_script(
         fmt::format("SELECT MAX(date) FROM {} WHERE {} = {}", table, column, sql_literal(value)),
-        [&](const warehouse::ResultRow& row) {
-            if (!row.values.empty() && std::holds_alternative<std::string>(row.values[0]))
-                text = std::get<std::string>(row.values[0]);
-        });
+        [&](const warehouse::ResultRow& row) { text = text_value(row, 0); });
     if (text.empty()) return std::nullopt;
-    auto last = google::parse_iso_date(std::string_view(text).substr(0, 10));
-    if (!last)
-        throw BackendError(
-            fmt::format("MAX(date) of {} for {} is not a date: {}", table, value, text));
-    return last;
+    return loaded_date(text, table, value);
+}
+
+std::map<std::string, date::sys_days> last_loaded_dates(warehouse::Warehouse& warehouse,
+                                                        const std::string& table,
+                                                        const std::string& column) {
+    std::map<std::string, date::sys_days> out;
+    warehouse.run_script(fmt::format("SELECT {0}, MAX(date) FROM {1} GROUP BY {0}", column, table),
+                         [&](const warehouse::ResultRow& row) {
+                             const std::string key = text_value(row, 0), text = text_value(row, 1);
+                             if (!text.empty()) out.emplace(key, loaded_date(text, table, key));
+                         });
+    return out;
 }
 
 void repair_leftovers(LoaderRun& run, const std::string& bucket, const std::string& prefix,

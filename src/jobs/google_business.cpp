@@ -75,7 +75,10 @@ public:
         if (util::interrupted()) throw Interrupted{};
         report_.locations++;
         const std::string location_id = account.name + "/" + loc.name;
-        auto last = last_loaded_date(run_.warehouse(), cfg_.dbtable, "location_id", location_id);
+        if (!resume_) resume_ = last_loaded_dates(run_.warehouse(), cfg_.dbtable, "location_id");
+        auto found = resume_->find(location_id);
+        const auto last =
+            found == resume_->end() ? std::nullopt : std::optional<date::sys_days>(found->second);
         if (!last) spdlog::info("first time loading {} ({})", loc.title, location_id);
         const LocationRange range = location_range(group, last, today_);
         const std::string key = business_object_key(cfg_.prefix(), group.client_shortname,
@@ -137,6 +140,8 @@ private:
     date::sys_days today_;
     google::BusinessReport& report_;
     std::vector<std::string> columns_;
+    // Every location's MAX(date), read once (one scan rather than one per location).
+    std::optional<std::map<std::string, date::sys_days>> resume_;
     int exit_code_ = 0;
 };
 

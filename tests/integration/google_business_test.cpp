@@ -4,10 +4,17 @@
 // a failing location, bad input.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "../fakes/fake_google.hpp"
 #include "../support/original_configs.hpp"
+#include "google_job.hpp"
 #include "harness.hpp"
 
 using gdx::test::Backend;
@@ -79,9 +86,7 @@ protected:
             "location VARCHAR(255) ENCODE ZSTD, location_id VARCHAR(255) ENCODE ZSTD";
         for (const auto& m : kMetrics) ddl += ", " + lower(m) + " INTEGER";
         ws.sql(ddl + ")");
-        ws.write_file("client_secrets.json", gdx::testing::client_secrets(fake()).dump());
-        ws.write_file("credentials.dat",
-                      gdx::testing::stored_credentials(fake(), "rt-business").dump());
+        gdx::test::write_google_files(ws, fake(), "rt-business");
         config = {{"bucket", ws.bucket()},
                   {"source", "client"},
                   {"destination", "processed"},
@@ -102,13 +107,8 @@ protected:
     }
 
     RunResult run(const std::vector<std::string>& extra = {}) {
-        std::filesystem::create_directories(ws.dir() / "config.d");
-        auto cfg = ws.write_file("config.d/mybusiness.json", config.dump(2));
-        std::vector<std::string> args{"--client-secrets",
-                                      (ws.dir() / "client_secrets.json").string(), "--credentials",
-                                      (ws.dir() / "credentials.dat").string()};
-        args.insert(args.end(), extra.begin(), extra.end());
-        return ws.run_job("google-business", cfg, args, env());
+        return gdx::test::run_google_job(ws, "google-business", "mybusiness.json", config, env(),
+                                         extra);
     }
     std::map<std::string, std::string> env() const {
         return {{"GDX_TODAY", "2026-05-20"},
@@ -300,6 +300,60 @@ TEST_P(GoogleBusinessInput, OriginalFlagsAndDryRun) {
         << r.out;
     EXPECT_EQ(metric_calls(), 0u);
     EXPECT_EQ(count(), 0);
+}
+
+TEST_P(GoogleBusinessInput, SigintStopsBeforeTheNextLocationPrintsTheReportAndExits130) {
+    auto s = scenario();
+    s["faults"] = {{{"id", "slow"},
+                    {"match", {{"path_regex", "locations/1003:fetchMulti"}}},
+                    {"respond", {{"delay_ms", 2000}}}}};
+    fake().set_scenario(s);
+    config["locations"][0]["start_date"] = "2026-05-15";
+    std::filesystem::create_directories(ws.dir() / "config.d");
+    const auto cfg = ws.write_file("config.d/mybusiness.json", config.dump());
+    const std::vector<std::string> args = {GDX_BINARY,
+                                           "google-business",
+                                           cfg.string(),
+                                           "--client-secrets",
+                                           (ws.dir() / "client_secrets.json").string(),
+                                           "--credentials",
+                                           (ws.dir() / "credentials.dat").string(),
+                                           "--store",
+                                           ws.store_uri(),
+                                           "--warehouse",
+                                           ws.warehouse_uri(),
+                                           "--log-dir",
+                                           (ws.dir() / "logs").string()};
+    const std::string out_file = (ws.dir() / "stdout.txt").string();
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        for (const auto& [k, v] : ws.env()) ::setenv(k.c_str(), v.c_str(), 1);
+        for (const auto& [k, v] : env()) ::setenv(k.c_str(), v.c_str(), 1);
+        if (!std::freopen(out_file.c_str(), "w", stdout)) ::_exit(99);
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(argv[0], argv.data());
+        ::_exit(98);
+    }
+    // Interrupt while the fourth location's metrics call is in flight.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (fake().requests_to("locations/1003").empty() &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(::kill(pid, SIGINT), 0);
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    const std::string out = gdx::test::read_text_file(out_file);
+    EXPECT_NE(out.find("interrupted (SIGINT)"), std::string::npos) << out;
+    // The location in flight is finished and loaded; the next ones are not started.
+    EXPECT_NE(out.find("Locations to process: 4\nSuccessful API calls: 4\n"), std::string::npos)
+        << out;
+    EXPECT_EQ(metric_calls(), 4u);
+    EXPECT_EQ(count(), 4 * 3);
 }
 
 // The original config, DDL and flags (skipped without GDX_ORIGINAL_CONFIGS).

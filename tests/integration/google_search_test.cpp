@@ -9,6 +9,7 @@
 
 #include "../fakes/fake_google.hpp"
 #include "../support/original_configs.hpp"
+#include "google_job.hpp"
 #include "harness.hpp"
 
 using gdx::test::Backend;
@@ -76,8 +77,7 @@ protected:
             << "BEGIN;\nDROP TABLE IF EXISTS cmslite.google_dt;\n"
                "CREATE TABLE cmslite.google_dt AS SELECT site, date, SUM(clicks) AS clicks "
                "FROM google.googlesearch GROUP BY site, date;\nCOMMIT;\n";
-        ws.write_file("client_secrets.json", gdx::testing::client_secrets(fake()).dump());
-        ws.write_file("credentials.dat", gdx::testing::stored_credentials(fake()).dump());
+        gdx::test::write_google_files(ws, fake(), "rt-good");
         config = {{"bucket", ws.bucket()},
                   {"source", "client"},
                   {"destination", "processed"},
@@ -90,13 +90,7 @@ protected:
     }
 
     RunResult run(const std::vector<std::string>& extra = {}) {
-        std::filesystem::create_directories(ws.dir() / "config.d");
-        auto cfg = ws.write_file("config.d/search.json", config.dump(2));
-        std::vector<std::string> args{"--client-secrets",
-                                      (ws.dir() / "client_secrets.json").string(), "--credentials",
-                                      (ws.dir() / "credentials.dat").string()};
-        args.insert(args.end(), extra.begin(), extra.end());
-        return ws.run_job("google-search", cfg, args, env());
+        return gdx::test::run_google_job(ws, "google-search", "search.json", config, env(), extra);
     }
     std::map<std::string, std::string> env() const {
         return {{"GDX_TODAY", "2026-05-20"},
