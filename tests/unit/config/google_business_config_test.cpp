@@ -1,0 +1,67 @@
+// The google-business config: the original's keys, "" dates, numeric ids, clear errors.
+#include <gtest/gtest.h>
+
+#include "config/google_business_config.hpp"
+#include "util/error.hpp"
+
+namespace gdx::config {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json original_shape() {
+    return ordered_json::parse(R"({
+      "bucket": "b", "source": "client", "destination": "processed",
+      "directory": "google_mybusiness", "dbtable": "google.mybusiness",
+      "metrics": ["CALL_CLICKS", "WEBSITE_CLICKS"],
+      "locations": [{"client_shortname": "servicebc", "name": "Service BC Locations",
+                     "id": 5448030039, "start_date": "", "end_date": ""},
+                    {"client_shortname": "north", "name": "North", "id": "77",
+                     "start_date": "2026-01-01", "end_date": "2026-02-01"}]})");
+}
+
+std::string error_of(const ordered_json& j) {
+    try {
+        parse_google_business_config(j, "cfg.json");
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(GoogleBusinessConfig, ReadsTheOriginalKeys) {
+    auto cfg = parse_google_business_config(original_shape(), "cfg.json");
+    EXPECT_EQ(cfg.prefix(), "client/google_mybusiness/");
+    EXPECT_EQ(cfg.metrics, (std::vector<std::string>{"CALL_CLICKS", "WEBSITE_CLICKS"}));
+    ASSERT_EQ(cfg.groups.size(), 2u);
+    EXPECT_EQ(cfg.groups[0].id, "5448030039");
+    EXPECT_FALSE(cfg.groups[0].start_date);
+    EXPECT_FALSE(cfg.groups[0].end_date);
+    EXPECT_EQ(cfg.groups[1].id, "77");
+    EXPECT_EQ(cfg.groups[1].start_date, "2026-01-01");
+    EXPECT_TRUE(cfg.warnings.empty());
+}
+
+TEST(GoogleBusinessConfig, BadValuesNameTheKey) {
+    auto j = original_shape();
+    j["metrics"] = {"CALL_CLICKS", "CALL_CLICKS"};
+    EXPECT_NE(error_of(j).find("metrics"), std::string::npos);
+    j = original_shape();
+    j["locations"][0]["client_shortname"] = "a/b";
+    EXPECT_NE(error_of(j).find("locations[0].client_shortname"), std::string::npos);
+    j = original_shape();
+    j["locations"][1]["end_date"] = "2026/02/01";
+    EXPECT_NE(error_of(j).find("locations[1].end_date"), std::string::npos);
+    j = original_shape();
+    j["locations"][0].erase("id");
+    EXPECT_NE(error_of(j).find("locations[0].id"), std::string::npos);
+    j = original_shape();
+    j["locations"] = ordered_json::array();
+    EXPECT_NE(error_of(j).find("locations"), std::string::npos);
+    j = original_shape();
+    j.erase("metrics");
+    EXPECT_NE(error_of(j).find("metrics"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gdx::config
