@@ -3,7 +3,8 @@
 #   scripts/install-deps.sh          what building and running gdx needs (scripts/demo.sh)
 #   scripts/install-deps.sh --test   that, plus what the test suite and the benchmarks need:
 #                                    GoogleTest, Google Benchmark, PostgreSQL, sshd, Python with
-#                                    pandas, Node.js and s3rver (scripts/test.sh)
+#                                    pandas, Node.js and s3rver (scripts/test.sh), and clang
+#                                    with libFuzzer (scripts/reliability.sh)
 # Safe to run again: apt and npm skip what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,7 @@ if ((with_tests)); then
         libgtest-dev libgmock-dev libbenchmark-dev
         postgresql openssh-server
         python3 python3-pandas time
+        clang libclang-rt-14-dev # the fuzz targets (-DGDX_FUZZ=ON, docs/reliability.md)
     )
 fi
 

@@ -1,7 +1,8 @@
 #include "csv/encoding.hpp"
 
 #include <array>
-#include <initializer_list>
+#include <string_view>
+#include <vector>
 
 #include "csv/decoders.hpp"
 #include "util/error.hpp"
@@ -11,8 +12,11 @@ namespace {
 
 struct Codec {
     const char* canonical;
-    const char* iconv;                           // "" = native UTF-8 validator
-    std::initializer_list<const char*> aliases;  // normalised Python names (encodings.aliases)
+    const char* iconv;  // "" = native UTF-8 validator
+    // Normalised Python names (encodings.aliases). A vector, not an initializer_list: clang
+    // 14 did not keep the array behind an initializer_list member of this static table
+    // alive, and the lookup read a null alias (the fuzz build, docs/reliability.md).
+    std::vector<std::string_view> aliases;
 };
 
 // A subset of Python's encodings.aliases covering what iconv also knows.
@@ -78,7 +82,7 @@ const std::array kCodecs = {
 
 const Codec* find_codec(std::string_view normalised) {
     for (const Codec& c : kCodecs)
-        for (const char* alias : c.aliases)
+        for (std::string_view alias : c.aliases)
             if (normalised == alias) return &c;
     return nullptr;
 }

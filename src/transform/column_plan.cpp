@@ -70,8 +70,11 @@ ColumnPlan compile_column_plan(const ColumnEdits& edits, const types::TableSchem
         std::erase_if(plan.outputs, [&](const ColumnProgram& p) { return p.name == name; });
     }
     for (const auto& [name, value] : edits.add) {
+        // Compared through a plain reference: clang before 16 cannot capture a structured
+        // binding (the fuzz build, docs/reliability.md, uses clang).
+        const std::string& added = name;
         auto it = std::find_if(plan.outputs.begin(), plan.outputs.end(),
-                               [&](const ColumnProgram& p) { return p.name == name; });
+                               [&](const ColumnProgram& p) { return p.name == added; });
         ColumnProgram p;
         p.name = name;
         p.constant = value;
@@ -96,10 +99,14 @@ ColumnPlan compile_column_plan(const ColumnEdits& edits, const types::TableSchem
     }
     for (const auto& d : edits.dates) {
         ColumnProgram* p = find_output(plan.outputs, d.field, "dateformat");
-        if (d.iso_input) {
-            p->iso_to_format = StrftimeFormat::compile(d.format);
-        } else {
-            p->date = StrptimeFormat::compile(d.format);
+        try {
+            if (d.iso_input) {
+                p->iso_to_format = StrftimeFormat::compile(d.format);
+            } else {
+                p->date = StrptimeFormat::compile(d.format);
+            }
+        } catch (const ConfigError& e) {
+            throw ConfigError(fmt::format("dateformat rule on column '{}': {}", d.field, e.what()));
         }
         p->date_format = d.format;
     }

@@ -28,16 +28,38 @@ namespace {
 
 using ascii::is_digit;
 
+// True when `p` at `i` (just after "(?") starts a PCRE2 recursion or subroutine call: (?R)
+// (?1) (?+1) (?-1) (?&name) (?P>name). Python's re has none of them.
+bool is_recursion(const std::string& p, size_t i) {
+    if (i >= p.size()) return false;
+    const char c = p[i];
+    if (c == 'R' || c == '&' || is_digit(c)) return true;
+    if ((c == '+' || c == '-') && i + 1 < p.size() && is_digit(p[i + 1])) return true;
+    return c == 'P' && i + 1 < p.size() && p[i + 1] == '>';
+}
+
 // Python's \Z is PCRE2's \z ("end of subject"); PCRE2's own \Z also allows a final newline.
+// PCRE2-only recursion (\g<…>, (?R), (?1), …), which Python refuses, is refused here too: it
+// could recurse without end and fail while matching, in the middle of a load.
 std::string translate_pattern(const std::string& p) {
     std::string out;
     out.reserve(p.size());
     for (size_t i = 0; i < p.size(); ++i) {
         if (p[i] == '\\' && i + 1 < p.size()) {
+            if (p[i + 1] == 'g')
+                throw ConfigError("invalid regular expression '" + p +
+                                  "': bad escape \\g at "
+                                  "offset " +
+                                  std::to_string(i) + " (as in Python)");
             out += '\\';
             out += p[i + 1] == 'Z' ? 'z' : p[i + 1];
             ++i;
         } else {
+            if (p[i] == '(' && i + 1 < p.size() && p[i + 1] == '?' && is_recursion(p, i + 2))
+                throw ConfigError("invalid regular expression '" + p +
+                                  "': unknown extension "
+                                  "at offset " +
+                                  std::to_string(i) + " (as in Python)");
             out += p[i];
         }
     }

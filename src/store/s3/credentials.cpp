@@ -120,7 +120,12 @@ std::optional<AwsCredentials> credentials_from_imds(const std::string& endpoint)
     if (role.empty()) return std::nullopt;
     auto doc = imds_request(roles_url + role, "GET", auth);
     if (!doc) return std::nullopt;
-    auto json = nlohmann::json::parse(*doc, nullptr, /*allow_exceptions=*/false);
+    return parse_imds_credentials(*doc, role);
+}
+
+std::optional<AwsCredentials> parse_imds_credentials(std::string_view document,
+                                                     const std::string& role) {
+    auto json = nlohmann::json::parse(document, nullptr, /*allow_exceptions=*/false);
     if (!json.is_object() || json.value("Code", "Success") != "Success") return std::nullopt;
     AwsCredentials c;
     c.access_key_id = json.value("AccessKeyId", "");

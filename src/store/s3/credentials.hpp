@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace gdx::store::s3 {
 
@@ -30,6 +31,11 @@ std::optional<AwsCredentials> credentials_from_shared_file();
 // IMDSv2 at `endpoint` (e.g. "http://169.254.169.254"); nullopt when the service does not
 // answer or has no role. Short timeouts so that a machine outside EC2 is not slowed down.
 std::optional<AwsCredentials> credentials_from_imds(const std::string& endpoint);
+
+// The role's credentials document as IMDS serves it (AccessKeyId, SecretAccessKey, Token,
+// Expiration, Code); nullopt when it is not a successful, complete one.
+std::optional<AwsCredentials> parse_imds_credentials(std::string_view document,
+                                                     const std::string& role);
 
 // The whole chain. IMDS is skipped when AWS_EC2_METADATA_DISABLED=true; its endpoint is
 // AWS_EC2_METADATA_SERVICE_ENDPOINT or http://169.254.169.254. Throws ConfigError when no

@@ -6,6 +6,14 @@
 #include <string>
 
 namespace gdx::store::s3 {
+namespace {
+
+// system_clock counts nanoseconds in 64 bits: 1677-09-21 .. 2262-04-11. A timestamp outside
+// (a server's garbage, a year 9999 sentinel) is refused rather than overflowing.
+constexpr int kFirstYear = 1678, kLastYear = 2261;
+constexpr time_t kFirstTime = -9'000'000'000, kLastTime = 9'000'000'000;
+
+}  // namespace
 
 std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text) {
     using namespace std::chrono;
@@ -16,7 +24,10 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
         return std::nullopt;
     }
     year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-    if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    // sscanf's %d takes a sign: "-1" must not pass as an hour.
+    if (y < kFirstYear || y > kLastYear || !ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+        sec < 0 || sec > 60)
+        return std::nullopt;
     auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec};
     std::string_view rest = text.substr(consumed);
     microseconds fraction{0};
@@ -35,7 +46,7 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
     std::string s(text);
     time_t t = curl_getdate(s.c_str(), nullptr);
-    if (t == -1) return std::nullopt;
+    if (t == -1 || t < kFirstTime || t > kLastTime) return std::nullopt;
     return std::chrono::system_clock::from_time_t(t);
 }
 

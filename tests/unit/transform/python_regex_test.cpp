@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "util/error.hpp"
+
 #include <string>
 #include <thread>
 #include <vector>
@@ -121,6 +123,18 @@ TEST(PyRegex, CopiesShareCodeAndWorkAcrossThreads) {
         });
     for (auto& th : threads) th.join();
     for (int v : ok) EXPECT_EQ(v, 2000);
+}
+
+// Found by fuzz/python_regex.cpp: PCRE2 took "()\g<0>" (a call of the whole pattern, which
+// Python refuses) and then failed while matching ("JIT stack limit reached"), mid-load.
+TEST(PyRegex, RecursionPythonRefusesIsAConfigError) {
+    for (const char* p : {"()\\g<0>", "(a)\\g<1>", "a(?R)?", "(a)(?1)", "(?<n>a)(?&n)",
+                          "(?P<n>a)(?P>n)", "(a)(?-1)", "(a)(?+1)(b)"}) {
+        SCOPED_TRACE(p);
+        EXPECT_THROW(PyRegex::compile(p), ConfigError);
+    }
+    // What Python accepts still compiles: named groups, inline flags on and off.
+    EXPECT_TRUE(PyRegex::compile("(?P<year>\\d{4})(?-i:x)(?i)y").search("2024xY"));
 }
 
 }  // namespace
