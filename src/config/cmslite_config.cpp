@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "config/config_object.hpp"
 #include "config/json_file.hpp"
 #include "util/contains.hpp"
@@ -70,6 +72,14 @@ CmsliteConfig parse_cmslite_config(const nlohmann::ordered_json& json,
                          rule_string(cfg, "rename", i, (*v)[i], "new")};
             if (r.new_name.empty())
                 cfg.fail("rename", fmt::format("entry {}: \"new\" is empty", i + 1));
+            // pandas' rename ignores a name it does not find, and so does gdx; say so.
+            if (!contains(c.columns, r.old_name) &&
+                std::none_of(c.rename.begin(), c.rename.end(),
+                             [&](const RenameRule& e) { return e.new_name == r.old_name; }))
+                cfg.warn(
+                    fmt::format("{}: key \"rename\" entry {}: column \"{}\" is not in "
+                                "\"columns\"; the entry renames nothing",
+                                source_name, i + 1, r.old_name));
             c.rename.push_back(std::move(r));
         }
     }

@@ -36,6 +36,9 @@ GoogleSearchConfig parse_google_search_config(const nlohmann::ordered_json& json
         if (name == s.end() || !name->is_string() || name->get<std::string>().empty())
             cfg.fail(where, "needs a non-empty string \"name\" (the Search Console property)");
         GoogleSearchSite site{name->get<std::string>(), std::nullopt};
+        // The name is quoted into the resume query as a SQL literal (search_window.cpp).
+        if (site.name.find('\\') != std::string::npos)
+            cfg.fail(where + ".name", "must not contain a backslash");
         if (!seen.insert(site.name).second)
             cfg.fail(where, fmt::format("lists \"{}\" a second time", site.name));
         if (auto d = s.find("start_date_default"); d != s.end() && !d->is_null()) {

@@ -5,6 +5,7 @@
 #include "config/config_object.hpp"
 #include "config/json_file.hpp"
 #include "util/error.hpp"
+#include "util/python_regex.hpp"
 
 namespace gdx::config {
 namespace {
@@ -56,6 +57,11 @@ S3ToSftsConfig parse_s3_to_sfts_config(const nlohmann::ordered_json& json,
     c.archive_client = cfg.required_string("archive_client");
     c.archive_directory = cfg.required_string("archive_directory");
     c.object_prefix = cfg.required_string("object_prefix", true);
+    try {
+        util::PyRegex::compile("^" + c.object_prefix);
+    } catch (const ConfigError& e) {
+        cfg.fail("object_prefix", fmt::format("is not a valid regular expression: {}", e.what()));
+    }
     c.sfts_path = cfg.required_string("sfts_path", true);
     c.extension = string_or(cfg, "extension", "");
     if (c.extension.find('/') != std::string::npos) cfg.fail("extension", "must not contain '/'");

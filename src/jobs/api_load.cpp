@@ -28,7 +28,8 @@ types::TableSchema existing_table(LoaderRun& run, const std::string& config_path
     auto schema = run.warehouse().describe_table(table);
     if (!schema)
         throw ConfigError(fmt::format(
-            "{}: table {} does not exist in {} (create it first, e.g. gdx sql -f <ddl file>)",
+            "{}: key \"dbtable\": table {} does not exist in {} (create it first, e.g. gdx sql "
+            "-f <ddl file>)",
             config_path, table, run.warehouse().describe()));
     return *schema;
 }

@@ -95,7 +95,13 @@ transform::ColumnPlan metadata_plan(const config::CmsliteConfig& cfg,
     for (const auto& d : cfg.dateformat)
         if (contains(cfg.columns_metadata, d.field))
             e.dates.push_back({d.field, d.format, /*iso_input=*/true});
-    auto plan = transform::compile_column_plan(e, nullptr);
+    auto plan = [&] {
+        try {
+            return transform::compile_column_plan(e, nullptr);
+        } catch (const ConfigError& err) {
+            throw ConfigError(cfg.source_path + ": " + err.what());  // which file's rule
+        }
+    }();
 
     // Output order = columns_metadata (COPY is positional), then bind the table's types.
     std::vector<transform::ColumnProgram> ordered;

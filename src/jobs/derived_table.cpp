@@ -16,6 +16,7 @@
 #include "util/error.hpp"
 #include "util/redact.hpp"
 #include "util/report.hpp"
+#include "util/warnings.hpp"
 #include "warehouse/warehouse.hpp"
 
 namespace gdx::jobs {
@@ -32,7 +33,7 @@ DerivedTableConfig read_config(const std::string& path) {
     config::ConfigObject cfg(root, path);
     DerivedTableConfig out{cfg.required_string("schema"), cfg.required_string("dbtable"),
                            cfg.required_string("dml")};
-    for (const auto& warning : cfg.finish_warnings()) spdlog::warn("{}", warning);
+    for (const auto& warning : cfg.finish_warnings()) util::warn(warning);
     return out;
 }
 

@@ -18,6 +18,7 @@
 #include "jobs/business_location.hpp"
 #include "jobs/loader_run.hpp"
 #include "jobs/run_output.hpp"
+#include "util/warnings.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/redact.hpp"
@@ -156,7 +157,7 @@ int run_google_business(const GoogleJobOptions& options) {
 
     // Everything that can be wrong with the input is checked before any network call.
     auto cfg = config::load_google_business_config(ro.config_path);
-    for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
+    for (const auto& w : cfg.warnings) util::warn(w);
     google::GoogleSession session(options.client_secrets, options.credentials, kBusinessScopes);
     const auto& settings = session.settings;
 

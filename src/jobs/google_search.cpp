@@ -24,6 +24,7 @@
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/redact.hpp"
+#include "util/warnings.hpp"
 
 namespace gdx::jobs {
 namespace {
@@ -96,7 +97,7 @@ int run_google_search(const GoogleJobOptions& options) {
 
     // Everything that can be wrong with the input is checked before any network call.
     auto cfg = config::load_google_search_config(ro.config_path);
-    for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
+    for (const auto& w : cfg.warnings) util::warn(w);
     const std::string dml = read_dml(cfg);
     google::GoogleSession session(options.client_secrets, options.credentials, kSearchScopes);
     const auto& settings = session.settings;

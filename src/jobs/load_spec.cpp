@@ -1,5 +1,7 @@
 #include "jobs/load_spec.hpp"
 
+#include "util/error.hpp"
+
 namespace gdx::jobs {
 
 transform::ColumnEdits column_edits(const config::S3ToRedshiftConfig& cfg) {
@@ -26,7 +28,11 @@ TransformSpec transform_spec(const config::S3ToRedshiftConfig& cfg,
     spec.csv.delimiter = cfg.delim;
     spec.csv.strip_quotes = cfg.strip_quotes;
     spec.has_header = !cfg.no_header;
-    spec.plan = transform::compile_column_plan(column_edits(cfg), target);
+    try {
+        spec.plan = transform::compile_column_plan(column_edits(cfg), target);
+    } catch (const ConfigError& e) {
+        throw ConfigError(cfg.source_path + ": " + e.what());  // which file's rule is wrong
+    }
     return spec;
 }
 

@@ -22,6 +22,7 @@
 #include "jobs/sql_file.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
+#include "util/warnings.hpp"
 #include "warehouse/redshift/redshift_sql.hpp"
 #include "warehouse/sql/unload_literal.hpp"
 
@@ -149,7 +150,7 @@ int run_redshift_to_s3(const RunOptions& options) {
 
     // Everything that can be wrong with the config or the DML is found before anything runs.
     const RedshiftToS3Config cfg = config::load_redshift_to_s3_config(options.config_path);
-    for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
+    for (const auto& w : cfg.warnings) util::warn(w);
     report.dml = cfg.dml;
     const std::string dml = read_dml(cfg, options.config_path);
     const exports::RunClock clock = exports::run_clock();

@@ -83,7 +83,8 @@ int run_s3_to_redshift(const RunOptions& options) {
     auto table = run.warehouse().describe_table(cfg.dbtable);
     if (!table)
         throw ConfigError(fmt::format(
-            "{}: table {} does not exist in {} (create it first, e.g. gdx sql -f <ddl file>)",
+            "{}: key \"dbtable\": table {} does not exist in {} (create it first, e.g. gdx sql "
+            "-f <ddl file>)",
             options.config_path, cfg.dbtable, run.warehouse().describe()));
     TransformSpec spec = transform_spec(cfg, &*table);
 

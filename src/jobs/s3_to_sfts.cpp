@@ -13,12 +13,14 @@
 #include "jobs/run_output.hpp"
 #include "jobs/sfts_delivery.hpp"
 #include "jobs/sfts_report.hpp"
+#include "transfer/sftp_options.hpp"
 #include "transfer/sftp_session.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
 #include "util/run_lock.hpp"
+#include "util/warnings.hpp"
 
 namespace gdx::jobs {
 namespace {
@@ -42,6 +44,9 @@ transfer::SftpOptions sftp_options(const config::S3ToSftsConfig& cfg,
     o.password = util::env_string("sfts_pass");
     o.identity_file = options.identity.empty() ? cfg.sfts_identity : options.identity;
     o.host_key_sha256 = cfg.sfts_host_key_sha256;
+    if (!o.host_key_sha256.empty())  // checked here too, to name the file and the key
+        transfer::normalize_sha256_fingerprint(o.host_key_sha256,
+                                               cfg.source_path + ": key \"sfts_host_key_sha256\"");
     o.known_hosts = cfg.sfts_known_hosts;
     return o;
 }
@@ -77,9 +82,9 @@ int run_s3_to_sfts(const S3ToSftsOptions& options) {
     report.start = std::chrono::system_clock::now();
 
     auto cfg = config::load_s3_to_sfts_config(options.common.config_path);
-    for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
+    for (const auto& w : cfg.warnings) util::warn(w);
     if (!util::env_string("xfer_path").empty())
-        spdlog::warn("the xfer_path environment variable is ignored: gdx speaks SFTP itself");
+        util::warn("the xfer_path environment variable is ignored: gdx speaks SFTP itself");
     auto session_options = sftp_options(cfg, options);
     transfer::SftpSession session(session_options);  // validates credentials and the pin
 

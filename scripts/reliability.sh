@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# The reliability campaign (docs/reliability.md): one script, one section per kind of proof.
+#   scripts/reliability.sh [options]            the full campaign (long: fuzzing runs 10^6
+#                                               executions per target)
+#   scripts/reliability.sh --short [options]    what CI runs (ctest reliability_short, < 3 min)
+# Options:
+#   --gdx PATH          the gdx binary                       [build/gdx]
+#   --fuzz-dir DIR      where the fuzz_<target> executables are: libFuzzer ones for the full
+#                       campaign (cmake -DGDX_FUZZ=ON, clang), the corpus replayers of the
+#                       normal build for --short      [build-fuzz/fuzz, --short: build/fuzz]
+#   --runs N            fuzz executions per target             [1000000]
+#   --only A,B          only these sections (names below)
+#   --results FILE      also write the results (markdown) to FILE
+# Sections run in the order of the table below; a section a later item of the campaign adds is
+# one row there and one function section_<name>. Exit status: 1 when any section failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+# name             | in --short | what it proves
+SECTIONS=(
+    "crash          | no  | crash matrix: SIGKILL at every step of every job, then a re-run"
+    "faults         | no  | S3 and PostgreSQL faults: loaded-or-pending, nothing lost or doubled"
+    "fuzz           | yes | libFuzzer targets under ASan+UBSan (--short: the corpora replayed)"
+    "csv_diff       | yes | the CSV reader against pandas' C engine on the same bytes"
+    "secrets        | yes | no secret in anything gdx writes, on every job's error paths"
+    "bad_input      | yes | every config key's bad values: exit 2, key and file named, nothing touched"
+    "load           | no  | 10,000 objects, concurrent runs, a 10 GB object"
+)
+
+short=0
+gdx=$ROOT/build/gdx
+fuzz_dir=""
+runs=1000000
+only=""
+results=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+    --short) short=1 ;;
+    --gdx) gdx=$2; shift ;;
+    --fuzz-dir) fuzz_dir=$2; shift ;;
+    --runs) runs=$2; shift ;;
+    --only) only=$2; shift ;;
+    --results) results=$2; shift ;;
+    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+    esac
+    shift
+done
+[[ -n "$fuzz_dir" ]] || fuzz_dir=$ROOT/$( ((short)) && echo build/fuzz || echo build-fuzz/fuzz)
+fuzz_dir=$(realpath -m "$fuzz_dir") gdx=$(realpath -m "$gdx")
+work=$(mktemp -d /tmp/gdx-reliability.XXXXXX)
+out=$work/results.md
+trap 'rm -rf "$work"' EXIT
+PY=python3                  # boto3 and moto
+PANDAS_PY=/usr/bin/python3  # Debian's python3-pandas
+
+row() { printf '%s\n' "$*" | tee -a "$out"; }
+
+not_yet() {
+    row "Not yet measured."
+    row ""
+}
+
+section_crash() { not_yet; }
+section_faults() { not_yet; }
+section_load() { not_yet; }
+
+# Full: each target for $runs executions from its seed corpus (fuzz/corpus/<target>/) plus
+# what earlier runs found, one worker, one target at a time (the machine is shared). Short:
+# every seed input once through the replay executable of the normal build.
+section_fuzz() {
+    local failed=0 dir name bin log n secs
+    if ((short)); then
+        row "| target | seed inputs replayed | result |"
+        row "|---|---:|---|"
+    else
+        row "| target | executions | seconds | exec/s | crashes, leaks, timeouts | corpus |"
+        row "|---|---:|---:|---:|---|---:|"
+    fi
+    for dir in "$ROOT"/fuzz/corpus/*/; do
+        name=$(basename "$dir")
+        # GDX_FUZZ_TARGETS=a,b: only these targets (e.g. to resume a long campaign)
+        [[ -z "${GDX_FUZZ_TARGETS:-}" || ",$GDX_FUZZ_TARGETS," == *",$name,"* ]] || continue
+        bin=$fuzz_dir/fuzz_$name
+        if [[ ! -x "$bin" ]]; then
+            row "| $name | — | missing: $bin (see docs/reliability.md to build it) |"
+            failed=1
+            continue
+        fi
+        log=$work/fuzz-$name.log
+        if ((short)); then
+            if "$bin" "$dir"/* >"$log" 2>&1; then
+                row "| $name | $(find "$dir" -type f | wc -l) | ok |"
+            else
+                row "| $name | — | FAILED (tail: $(tail -n 3 "$log" | tr '\n' ' ')) |"
+                failed=1
+            fi
+            continue
+        fi
+        local corpus=${GDX_FUZZ_CORPUS:-$ROOT/build-fuzz/corpus}/$name
+        mkdir -p "$corpus" "$work/artifacts"
+        local start=$SECONDS status=ok
+        # From $work: with -jobs libFuzzer writes fuzz-<job>.log into the current directory.
+        (cd "$work" && "$bin" -runs="$runs" -workers=1 -jobs=1 -timeout=10 -rss_limit_mb=2048 \
+            -max_len=4096 -print_final_stats=1 -artifact_prefix="$work/artifacts/$name-" \
+            "$corpus" "$dir") >"$log" 2>&1 || status="FAILED: $(grep -m1 -E 'ERROR|SUMMARY' "$log")"
+        secs=$((SECONDS - start))
+        n=$(grep -oE '^Done [0-9]+ runs' "$log" | grep -oE '[0-9]+' || echo 0)
+        [[ "$status" == ok && "$n" -lt "$runs" ]] && status="FAILED: only $n runs"
+        [[ "$status" == ok ]] && status="0" || failed=1
+        row "| $name | $n | $secs | $((n / (secs > 0 ? secs : 1))) | $status | $(find "$corpus" -type f | wc -l) |"
+        if [[ "$status" != 0 ]]; then
+            mkdir -p "$ROOT/build-fuzz/artifacts" && cp "$work"/artifacts/"$name"-* "$ROOT/build-fuzz/artifacts/" 2>/dev/null
+            tail -n 30 "$log" >&2
+        fi
+    done
+    row ""
+    return $failed
+}
+
+section_csv_diff() {
+    local dump=${GDX_CSV_DUMP:-$(dirname "$gdx")/fuzz/gdx_csv_dump}
+    if ! "$PANDAS_PY" -c 'import pandas' 2>/dev/null || [[ ! -x "$dump" ]]; then
+        row "Skipped: needs $PANDAS_PY with pandas and $dump."
+        row ""
+        return 0
+    fi
+    local cases=$( ((short)) && echo 150 || echo 5000)
+    local line status=0
+    line=$("$PANDAS_PY" tests/reliability/csv_differential.py "$dump" "$cases" 2>&1) || status=1
+    printf '%s\n' "$line" | head -n 20 | while IFS= read -r l; do row "$l"; done
+    if ((!short)); then
+        # Known, untriaged: a bare CR as a line break, and quoting off. Reported, not failed.
+        "$PANDAS_PY" tests/reliability/csv_differential.py --wide "$dump" 500 2>&1 | head -n 1 |
+            while read -r l; do row "$l"; done
+    fi
+    row ""
+    return $status
+}
+
+section_secrets() {
+    local status=0
+    "$PY" tests/reliability/secrets_test.py "$gdx" >"$work/secrets.log" 2>&1 || status=1
+    row '```'
+    grep -E '^(secrets:|LEAK|FAILED)' "$work/secrets.log" | tee -a "$out"
+    row '```'
+    row ""
+    ((status == 0)) || tail -n 40 "$work/secrets.log" >&2
+    return $status
+}
+
+section_bad_input() {
+    local status=0
+    "$PY" tests/reliability/bad_config_test.py "$gdx" >"$work/bad_input.log" 2>&1 || status=1
+    row '```'
+    grep -E '^(bad config:|not checked:|FAILED)' "$work/bad_input.log" | tee -a "$out"
+    row '```'
+    row ""
+    ((status == 0)) || tail -n 40 "$work/bad_input.log" >&2
+    return $status
+}
+
+overall=0
+row "# gdx reliability: $( ((short)) && echo short || echo full) run, $(date -u '+%Y-%m-%d %H:%M UTC'), $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)"
+row ""
+for entry in "${SECTIONS[@]}"; do
+    IFS='|' read -r name in_short what <<<"$entry"
+    name=${name// /} in_short=${in_short// /}
+    what=${what#"${what%%[![:space:]]*}"}
+    if [[ -n "$only" && ",$only," != *",$name,"* ]]; then continue; fi
+    if ((short)) && [[ "$in_short" != yes ]]; then continue; fi
+    row "## $name: $what"
+    row ""
+    start=$SECONDS
+    if "section_$name"; then
+        echo "[$name: ok, $((SECONDS - start)) s]" >&2
+    else
+        echo "[$name: FAILED, $((SECONDS - start)) s]" >&2
+        overall=1
+    fi
+done
+[[ -n "$results" ]] && cp "$out" "$results"
+exit $overall
