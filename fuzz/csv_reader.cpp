@@ -1,4 +1,5 @@
-// The CSV reader with every option (delimiter, strip_quotes, quoting, buffer size, chunking)
+// The CSV reader with every option (delimiter, strip_quotes, quoting, backslash escapes,
+// buffer size, chunking)
 // over a decoder of any supported encoding. The same bytes are read twice, with a large
 // buffer in one chunk and with a tiny buffer fed in small chunks: both must give the same
 // records and lines, or the same error at the same line, so buffer refills and chunk
@@ -66,6 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     opt.delimiter = delim;
     opt.strip_quotes = flags & 1;
     opt.quoting = !(flags & 2);
+    opt.backslash_escapes = !opt.quoting && (flags & 0x80);  // only meaningful without quoting
     const csv::Encoding enc =
         csv::resolve_encoding(kEncodings[(flags >> 2) % std::size(kEncodings)]);
 

@@ -53,6 +53,12 @@ BASE = {
         "dml": "dt.sql", "sites": [{"name": "https://www.example.ca/",
                                     "start_date_default": "2024-01-01"}],
     },
+    "google-business": {
+        "bucket": "demo-bucket", "source": "client", "directory": "gmb",
+        "dbtable": "google.business", "metrics": ["BUSINESS_IMPRESSIONS_DESKTOP_MAPS"],
+        "locations": [{"client_shortname": "sbc", "name": "Service BC", "id": 123,
+                       "start_date": "", "end_date": ""}],
+    },
     "s3-to-sfts": {
         "bucket": "demo-bucket", "source": "client", "source_client": "c", "source_directory": "d",
         "archive": "processed", "archive_client": "c", "archive_directory": "d",
@@ -69,7 +75,9 @@ SETUP_SQL = (
     "CREATE TABLE microservice.metadata_tags (node_id VARCHAR(10), id INTEGER); "
     "CREATE SCHEMA google; CREATE TABLE google.search (site VARCHAR(255), date DATE, "
     "query VARCHAR(2048), country VARCHAR(255), device VARCHAR(255), page VARCHAR(2047), "
-    "position FLOAT, clicks INTEGER, ctr FLOAT, impressions INTEGER)")
+    "position FLOAT, clicks INTEGER, ctr FLOAT, impressions INTEGER); "
+    "CREATE TABLE google.business (date DATE, client VARCHAR(255), location VARCHAR(255), "
+    "location_id VARCHAR(255), business_impressions_desktop_maps INTEGER)")
 
 # What the type column of the reference means for the bad values: (wrong type, out of range).
 # None: the type has no such value (e.g. a flag takes every JSON value).
@@ -119,6 +127,9 @@ OVERRIDES = {
     ("redshift-to-s3", "delimiter"): {"range": "'"},
     ("google-search", "sites"): {"wrong": "x", "range": []},
     ("google-search", "sites[].name"): {"wrong": 5, "range": "https://x\\y/"},
+    ("google-business", "metrics"): {"range": ["NO_SUCH_METRIC"]},
+    ("google-business", "locations[].client_shortname"): {"range": "a/b"},
+    ("google-business", "locations[].id"): {"wrong": [1]},
     ("s3-to-sfts", "object_prefix"): {"range": "(unclosed"},
     ("s3-to-sfts", "sfts_port"): {"range": 70000},
     ("s3-to-sfts", "max_attempts"): {"range": -1},
@@ -183,15 +194,17 @@ def bad_values(job, key, typ):
 
 
 def set_key(cfg, key, value):
-    if key.startswith("sites[]."):
-        cfg["sites"][0][key.split(".", 1)[1]] = value
+    if "[]." in key:  # a member of the first entry of a list, e.g. sites[].name
+        parent, member = key.split("[].", 1)
+        cfg[parent][0][member] = value
     else:
         cfg[key] = value
 
 
 def drop_key(cfg, key):
-    if key.startswith("sites[]."):
-        del cfg["sites"][0][key.split(".", 1)[1]]
+    if "[]." in key:
+        parent, member = key.split("[].", 1)
+        del cfg[parent][0][member]
     else:
         del cfg[key]
 
@@ -229,7 +242,7 @@ class Workspace:
                 "--log-dir", "logs"] + list(extra)
         if job == "derived-table":
             args.remove("--store"), args.remove("file:store")
-        if job == "google-search":
+        if job in ("google-search", "google-business"):
             args += ["--client-secrets", "secrets.json", "--credentials", "credentials.dat"]
         env = support.base_env({"sfts_user": "u", "sfts_pass": "sfts-password-1", "GDX_TOKEN_URI": "http://127.0.0.1:9/token",
                                 "GDX_TODAY": "2024-02-01"})
@@ -305,7 +318,7 @@ def main():
                 strict = case == "range" and OVERRIDES.get((job, key), {}).get("strict")
                 runs.append((case + (" --strict" if strict else ""), cfg,
                              ("--strict",) if strict else ()))
-            if req == "yes" and (key in BASE[job] or key.startswith("sites[].")):
+            if req.startswith("yes") and (key in BASE[job] or "[]." in key):
                 cfg = json.loads(json.dumps(BASE[job]))
                 drop_key(cfg, key)
                 runs.append(("missing", cfg, ()))

@@ -45,7 +45,9 @@ def scenario():
                       "refresh_tokens": [{"token": SECRETS["Google refresh token"],
                                           "client_id": "cid",
                                           "scopes": ["https://www.googleapis.com/auth/"
-                                                     "webmasters.readonly"]},
+                                                     "webmasters.readonly",
+                                                     "https://www.googleapis.com/auth/"
+                                                     "business.manage"]},
                                          {"token": "rt-revoked", "revoked": True}]},
             "search_console": {"sites": {SITE: {"every_day": {"generate": {"count": 3}}},
                                          SITE2: {"every_day": {"generate": {"count": 3}}},
@@ -53,6 +55,10 @@ def scenario():
                                              {"permission": "none"}},
                                "max_rows_per_day": 50000, "retention_days": 486,
                                "final_lag_days": 2},
+            "gbp": {"accounts": [{"name": "accounts/300", "type": "LOCATION_GROUP",
+                                  "accountNumber": "300"}],
+                    "locations": {"accounts/300": [{"name": "locations/77",
+                                                    "title": "North"}]}},
             "faults": []}
 
 
@@ -128,6 +134,8 @@ class SecretsRun:
             "sfts_user": "root", "sfts_pass": SECRETS["sfts_pass"],
             "GDX_NOW": "2024-02-16T06:00:01", "GDX_TODAY": "2026-05-20",
             "GDX_SEARCHCONSOLE_BASE": self.google,
+            "GDX_GBP_ACCOUNTS_BASE": self.google, "GDX_GBP_INFO_BASE": self.google + "/",
+            "GDX_GBP_PERF_BASE": self.google,
         })
         e.update(extra)
         return e
@@ -287,6 +295,27 @@ class SecretsRun:
         self.run(job, "unreachable warehouse", 1, [other] + files,
                  warehouse=self.unreachable_pg())
 
+    def google_business_runs(self):
+        job = "google-business"
+        self.run("sql", "create business table", 0, ["-c",
+                 "CREATE TABLE IF NOT EXISTS google.business (date DATE, client VARCHAR(255), "
+                 "location VARCHAR(255), location_id VARCHAR(255), call_clicks INTEGER)"])
+        self.write("dml/business_dt.sql", "SELECT 1")
+        cfg = self.config("business.json", bucket="demo-bucket", source="client",
+                          directory="gmb", dbtable="google.business", metrics=["CALL_CLICKS"],
+                          locations=[{"client_shortname": "north", "name": "North", "id": "300",
+                                      "start_date": "2026-05-01", "end_date": ""}])
+        files = ["--client-secrets", os.path.join(self.work, "secrets/client_secrets.json"),
+                 "--credentials", os.path.join(self.work, "secrets/credentials.dat")]
+        self.stored_credentials("rt-revoked")
+        self.run(job, "revoked refresh token", 1, [cfg] + files)
+        self.stored_credentials(SECRETS["Google refresh token"])
+        self.run(job, "unreachable token server", 1, [cfg] + files,
+                 env=self.env(GDX_TOKEN_URI="http://127.0.0.1:%s/token" % self.dead_port))
+        self.run(job, "unreachable API", 1, [cfg] + files,
+                 env=self.env(GDX_GBP_ACCOUNTS_BASE="http://127.0.0.1:" + self.dead_port))
+        self.run(job, "loaded", 0, [cfg] + files)
+
     # --- the search ------------------------------------------------------------------------
     def written(self):
         """(where, bytes) of everything gdx wrote."""
@@ -331,7 +360,8 @@ def main():
     try:
         t.start()
         for part in (t.sql_runs, t.s3_to_redshift_runs, t.cmslite_runs, t.derived_table_runs,
-                     t.redshift_to_s3_runs, t.s3_to_sfts_runs, t.google_runs):
+                     t.redshift_to_s3_runs, t.s3_to_sfts_runs, t.google_runs,
+                     t.google_business_runs):
             part()
         written, leaks = t.check()
     finally:
