@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config/cmslite_config.hpp"
+#include "config/google_business_config.hpp"
 #include "config/google_search_config.hpp"
 #include "config/json_file.hpp"
 #include "config/redshift_to_s3_config.hpp"
@@ -40,6 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     });
     expect_config_or_error([&] { config::parse_cmslite_config(doc, name); });
     expect_config_or_error([&] { config::parse_google_search_config(doc, name); });
+    expect_config_or_error([&] { config::parse_google_business_config(doc, name); });
     expect_config_or_error([&] { config::parse_redshift_to_s3_config(doc, name); });
     expect_config_or_error([&] { config::parse_s3_to_sfts_config(doc, name); });
     return 0;
