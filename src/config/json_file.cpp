@@ -148,6 +148,11 @@ nlohmann::ordered_json parse_json_text(std::string_view text, const std::string&
             off >= text.size() ? "end of file" : describe_char(decode_utf8_at(text, off));
         throw ConfigError(fmt::format("{}:{}:{}: {}, found {}", source_name, line, column,
                                       what_is_wrong(e.what()), found));
+    } catch (const nlohmann::json::out_of_range& e) {
+        // A number too large for a double (1E400): nlohmann reports it apart from syntax errors
+        // (found by fuzz/config.cpp; it used to escape as an unexpected exception).
+        throw ConfigError(
+            fmt::format("{}: a number is out of range: {}", source_name, what_is_wrong(e.what())));
     }
 }
 

@@ -125,3 +125,22 @@ TEST(JsonFile, DeepNestingIsAnErrorNotACrash) {
     const std::string ok = std::string(60, '[') + std::string(60, ']');
     EXPECT_EQ(error_of(ok), "(no error)");
 }
+
+namespace gdx::config {
+namespace {
+
+// Found by fuzz/config.cpp: a number beyond a double escaped as nlohmann's out_of_range
+// instead of a config error (exit 2) naming the file.
+TEST(JsonFile, NumberOutOfRangeIsAConfigErrorNamingTheFile) {
+    try {
+        parse_json_text(R"({"file_limit": 1E400})", "big.json");
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("big.json: a number is out of range"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace gdx::config
