@@ -157,7 +157,7 @@ ObjectOutcome LoaderRun::load_object(
         });
     }
     try {
-        auto out = store_->put(ref.bucket, ref.keys.batch);
+        auto out = warehouse_->open_batch(*store_, ref.bucket, ref.keys.batch, object.size);
         write(*out);
         out->commit();
     } catch (...) {

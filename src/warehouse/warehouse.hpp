@@ -7,8 +7,8 @@
 #include <optional>
 #include <span>
 #include <stdexcept>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -129,6 +129,17 @@ public:
     // True when load() reads the batch's bytes itself (BatchInput), so they can stream in while
     // the batch is written; false when the server fetches the stored object (Redshift COPY).
     virtual bool loads_while_writing() const { return false; }
+    // Opens the writer of the batch object (bucket, key), whose source object is about
+    // `expected_bytes` long. The batch is one object unless the warehouse stores it otherwise
+    // (Redshift: compressed parts and a manifest, docs/redshift.md#parallel-copy); load() of the
+    // same (bucket, key) then reads it as stored.
+    virtual std::unique_ptr<store::ObjectWriter> open_batch(store::ObjectStore& store,
+                                                            const std::string& bucket,
+                                                            const std::string& key,
+                                                            uint64_t expected_bytes) {
+        (void)expected_bytes;
+        return store.put(bucket, key);
+    }
     // Ledger row of an object, outside any transaction (selection).
     virtual std::optional<LedgerEntry> ledger_lookup(const std::string& bucket,
                                                      const std::string& key) = 0;

@@ -65,13 +65,26 @@ std::string manifest_json(std::string_view bucket, std::string_view key) {
     return manifest.dump();
 }
 
+std::string manifest_json(std::string_view bucket, const std::vector<std::string>& keys) {
+    nlohmann::json entries = nlohmann::json::array();
+    for (const std::string& key : keys)
+        entries.push_back({{"url", fmt::format("s3://{}/{}", bucket, key)}, {"mandatory", true}});
+    return nlohmann::json{{"entries", entries}}.dump();
+}
+
 std::string copy_sql(const pg::QualifiedName& table, const std::vector<std::string>& columns,
-                     std::string_view bucket, std::string_view manifest_key, const CopyAuth& auth) {
+                     std::string_view bucket, std::string_view manifest_key, const CopyAuth& auth,
+                     CopyCompression compression) {
     return fmt::format(
-        "COPY {} {} FROM {} {} MANIFEST DELIMITER '|' ESCAPE NULL AS '\\\\N' IGNOREHEADER 1 "
+        "COPY {} {} FROM {} {} MANIFEST {}DELIMITER '|' ESCAPE NULL AS '\\\\N' IGNOREHEADER 1 "
         "MAXERROR 0 ENCODING UTF8",
         table.sql(), pg::column_list_sql(columns),
-        quote_literal(fmt::format("s3://{}/{}", bucket, manifest_key)), auth.sql());
+        quote_literal(fmt::format("s3://{}/{}", bucket, manifest_key)), auth.sql(),
+        compression == CopyCompression::Zstd ? "ZSTD " : "");
+}
+
+std::string slice_count_sql() {
+    return "SELECT COUNT(*) FROM stv_slices";
 }
 
 std::string describe_table_sql() {
@@ -88,10 +101,12 @@ std::string describe_table_sql() {
 std::vector<std::string> load_error_queries() {
     return {
         "SELECT line_number, TRIM(column_name), TRIM(error_message), TRIM(raw_field_value), "
-        "error_code FROM sys_load_error_detail WHERE query_id = pg_last_copy_id() "
+        "error_code, TRIM(file_name) FROM sys_load_error_detail WHERE query_id = "
+        "pg_last_copy_id() "
         "ORDER BY line_number LIMIT 1",
-        "SELECT line_number, TRIM(colname), TRIM(err_reason), TRIM(raw_field_value), err_code "
-        "FROM stl_load_errors WHERE query = pg_last_copy_id() ORDER BY line_number LIMIT 1",
+        "SELECT line_number, TRIM(colname), TRIM(err_reason), TRIM(raw_field_value), err_code, "
+        "TRIM(filename) FROM stl_load_errors WHERE query = pg_last_copy_id() ORDER BY line_number "
+        "LIMIT 1",
     };
 }
 

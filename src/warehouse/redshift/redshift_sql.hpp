@@ -34,17 +34,27 @@ std::string quote_literal(std::string_view text);
 // The manifest that names exactly one batch object (COPY FROM a plain S3 URL would load
 // every object whose key starts with the batch key).
 std::string manifest_json(std::string_view bucket, std::string_view key);
+// The manifest of a batch in parts: every part, in order, each mandatory.
+std::string manifest_json(std::string_view bucket, const std::vector<std::string>& keys);
+
+// How the files a COPY reads are compressed.
+enum class CopyCompression { None, Zstd };
 
 // COPY t (cols) FROM 's3://bucket/manifest_key' <auth> MANIFEST DELIMITER '|' ESCAPE
-// NULL AS '\\N' IGNOREHEADER 1 MAXERROR 0 ENCODING UTF8
+// NULL AS '\\N' IGNOREHEADER 1 MAXERROR 0 ENCODING UTF8; with Zstd, MANIFEST ZSTD DELIMITER …
 std::string copy_sql(const pg::QualifiedName& table, const std::vector<std::string>& columns,
-                     std::string_view bucket, std::string_view manifest_key, const CopyAuth& auth);
+                     std::string_view bucket, std::string_view manifest_key, const CopyAuth& auth,
+                     CopyCompression compression = CopyCompression::None);
+
+// The cluster's slice count (how many files one COPY reads at a time).
+std::string slice_count_sql();
 
 // Catalog query behind describe_table on Redshift (identity columns from pg_attrdef).
 std::string describe_table_sql();
 
 // Where a failed COPY's first rejected row is described, newest view first; each returns
-// line_number, column_name, error_message, raw_field_value, error_code.
+// line_number, column_name, error_message, raw_field_value, error_code, file_name (the
+// rejected row's line is counted within that file).
 std::vector<std::string> load_error_queries();
 
 }  // namespace gdx::warehouse::redshift
