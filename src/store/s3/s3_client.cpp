@@ -51,6 +51,12 @@ S3Config S3Config::from_env() {
         util::env_integer("GDX_S3_PART_SIZE", static_cast<long>(c.part_size), 1));
     c.copy_part_size = static_cast<uint64_t>(
         util::env_integer("GDX_S3_COPY_PART_SIZE", static_cast<long>(c.copy_part_size), 1));
+    c.upload_concurrency = static_cast<int>(
+        util::env_integer("GDX_S3_UPLOAD_CONCURRENCY", c.upload_concurrency, 1, 64));
+    c.get_concurrency =
+        static_cast<int>(util::env_integer("GDX_S3_GET_CONCURRENCY", c.get_concurrency, 1, 64));
+    c.get_range_size = static_cast<size_t>(
+        util::env_integer("GDX_S3_GET_RANGE_SIZE", static_cast<long>(c.get_range_size), 64 * 1024));
     c.stall_timeout_s = util::env_integer("GDX_S3_STALL_SECONDS", c.stall_timeout_s, 1);
     c.retry = util::RetryPolicy::from_env();
     return c;

@@ -26,6 +26,13 @@ struct S3Config {
     // a time (CopyObject cannot copy more than 5 GiB, and parts in parallel copy faster).
     uint64_t copy_part_size = 256ull * 1024 * 1024;
     int copy_concurrency = 4;
+    // Multipart upload parts sent at once (each on its own connection); memory: this many
+    // parts plus the one filling.
+    int upload_concurrency = 2;
+    // Objects larger than two ranges are read with this many ranged GETs at once (own
+    // connections), reassembled in order; memory: at most this many ranges.
+    int get_concurrency = 4;
+    size_t get_range_size = 4 * 1024 * 1024;
     int list_page_size = 0;  // ListObjectsV2 max-keys; 0 = the server's default (1000)
     long connect_timeout_s = 10;
     long stall_timeout_s = 60;  // a transfer slower than 1 byte/s for this long is aborted
@@ -33,7 +40,8 @@ struct S3Config {
     std::optional<AwsCredentials> credentials;  // fixed; when empty the AWS chain is used
 
     // AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, the region variables, GDX_S3_PART_SIZE,
-    // GDX_S3_COPY_PART_SIZE, GDX_S3_STALL_SECONDS and the GDX_RETRY_* variables. Throws
+    // GDX_S3_COPY_PART_SIZE, GDX_S3_UPLOAD_CONCURRENCY, GDX_S3_GET_CONCURRENCY,
+    // GDX_S3_GET_RANGE_SIZE, GDX_S3_STALL_SECONDS and the GDX_RETRY_* variables. Throws
     // ConfigError.
     static S3Config from_env();
 };

@@ -1,5 +1,6 @@
 #include "store/s3/s3_reader.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -131,6 +132,11 @@ void S3Reader::finish(CURLcode rc) {
         ++attempt_;
         start();
     }
+}
+
+uint64_t S3Reader::object_size() const {
+    const std::string length = transfer_.response.header("content-length");
+    return std::strtoull(length.c_str(), nullptr, 10);
 }
 
 size_t S3Reader::read(char* dst, size_t capacity) {

@@ -12,7 +12,7 @@
 namespace gdx::store::s3 {
 
 class S3Reader : public ObjectReader {
-  public:
+public:
     // Starts the transfer and waits for the response status, so that a missing object or
     // a denied request throws here rather than on the first read().
     S3Reader(S3Client& client, std::string bucket, std::string key);
@@ -22,7 +22,11 @@ class S3Reader : public ObjectReader {
 
     size_t read(char* dst, size_t capacity) override;
 
-  private:
+    // The object's size from the response's Content-Length (0 when not given) and its ETag.
+    uint64_t object_size() const;
+    const std::string& etag() const { return etag_; }
+
+private:
     static size_t on_data(char* data, size_t size, size_t n, void* self);
     size_t accept(const char* data, size_t len);
     void start();

@@ -5,6 +5,7 @@
 
 #include "store/s3/s3_codec.hpp"
 #include "store/s3/s3_copy.hpp"
+#include "store/s3/s3_range_reader.hpp"
 #include "store/s3/s3_reader.hpp"
 #include "store/s3/s3_time.hpp"
 #include "store/s3/s3_writer.hpp"
@@ -62,7 +63,17 @@ std::optional<ObjectInfo> S3Store::head(const std::string& bucket, const std::st
 }
 
 std::unique_ptr<ObjectReader> S3Store::get(const std::string& bucket, const std::string& key) {
-    return std::make_unique<s3::S3Reader>(*client_, bucket, key);
+    auto reader = std::make_unique<s3::S3Reader>(*client_, bucket, key);
+    // A large object: the first response gave its size and ETag; that GET is dropped (a few
+    // hundred KiB in flight at most) and ranged GETs on several connections take over.
+    const auto& config = client_->config();
+    const uint64_t size = reader->object_size();
+    if (config.get_concurrency > 1 && size > 2 * config.get_range_size) {
+        std::string etag = reader->etag();
+        reader.reset();
+        return std::make_unique<s3::S3RangeReader>(*client_, bucket, key, size, std::move(etag));
+    }
+    return reader;
 }
 
 std::unique_ptr<ObjectWriter> S3Store::put(const std::string& bucket, const std::string& key) {

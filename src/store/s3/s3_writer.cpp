@@ -16,7 +16,8 @@ S3Writer::S3Writer(S3Client& client, std::string bucket, std::string key)
 }
 
 S3Writer::~S3Writer() {
-    if (in_flight_.valid()) in_flight_.wait();  // its thread uses sending_ and part_client_
+    for (auto& part : in_flight_)  // their threads use the parts' bytes and clients
+        if (part.etag.valid()) part.etag.wait();
     if (!committed_ && !upload_id_.empty()) abort_upload();
 }
 
@@ -33,32 +34,59 @@ void S3Writer::write(std::string_view bytes) {
 }
 
 void S3Writer::upload_part() {
-    if (upload_id_.empty()) {
-        upload_id_ = create_multipart(client_, bucket_, key_);
-        part_client_ = std::make_unique<S3Client>(config_for_worker(client_));
-    }
-    finish_part_in_flight();
-    sending_.swap(buffer_);
+    if (upload_id_.empty()) upload_id_ = create_multipart(client_, bucket_, key_);
+    const size_t slots = static_cast<size_t>(std::max(client_.config().upload_concurrency, 1));
+    while (in_flight_.size() >= slots) finish_oldest_part();
+
+    PartInFlight part;
+    part.number = ++parts_started_;
+    part.bytes.swap(buffer_);
     buffer_.clear();
-    // Exactly one part: grown by doubling from its first write, the second buffer would end
-    // at up to twice the part size.
+    // Exactly one part: grown by doubling from its first write, it would end at up to twice
+    // the part size.
     buffer_.reserve(part_size_);
-    std::string query = part_query(part_etags_.size() + 1, upload_id_);
-    in_flight_ = std::async(std::launch::async, [this, query = std::move(query)] {
-        S3Request part{"UploadPart", "PUT", bucket_, key_, query, {}, sending_};
-        S3Response res = part_client_->perform(part);
-        std::string etag = res.header("etag");
-        if (etag.empty()) {
-            throw BackendError("S3 UploadPart " + s3_url_for_message(bucket_, key_) +
-                               " failed: no ETag in the response");
-        }
-        return etag;
-    });
+    if (idle_clients_.empty()) {
+        part.client = std::make_unique<S3Client>(config_for_worker(client_));
+    } else {
+        part.client = std::move(idle_clients_.back());
+        idle_clients_.pop_back();
+    }
+    in_flight_.push_back(std::move(part));
+    PartInFlight& p = in_flight_.back();
+    // The thread uses the element's bytes and client: std::deque keeps them in place while
+    // elements are added at the back, and finish_oldest_part waits for it before moving them.
+    S3Client* client = p.client.get();
+    std::string_view bytes = p.bytes;
+    p.etag = std::async(
+        std::launch::async, [this, client, bytes, query = part_query(p.number, upload_id_)] {
+            S3Request request{"UploadPart", "PUT", bucket_, key_, query, {}, bytes};
+            S3Response res = client->perform(request);
+            std::string etag = res.header("etag");
+            if (etag.empty()) {
+                throw BackendError("S3 UploadPart " + s3_url_for_message(bucket_, key_) +
+                                   " failed: no ETag in the response");
+            }
+            return etag;
+        });
 }
 
-void S3Writer::finish_part_in_flight() {
-    if (!in_flight_.valid()) return;
-    part_etags_.push_back(in_flight_.get());
+void S3Writer::finish_oldest_part() {
+    in_flight_.front().etag.wait();
+    PartInFlight part = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    std::string etag;
+    try {
+        etag = part.etag.get();
+    } catch (...) {
+        // The others are still sending: wait for them before the upload is aborted.
+        for (auto& other : in_flight_)
+            if (other.etag.valid()) other.etag.wait();
+        in_flight_.clear();
+        throw;
+    }
+    if (part_etags_.size() < part.number) part_etags_.resize(part.number);
+    part_etags_[part.number - 1] = std::move(etag);
+    idle_clients_.push_back(std::move(part.client));
 }
 
 void S3Writer::commit() {
@@ -67,14 +95,13 @@ void S3Writer::commit() {
         client_.perform({"PutObject", "PUT", bucket_, key_, "", {}, buffer_});
     } else {
         if (!buffer_.empty()) upload_part();
-        finish_part_in_flight();
+        while (!in_flight_.empty()) finish_oldest_part();
         complete_multipart(client_, bucket_, key_, upload_id_, part_etags_);
     }
     committed_ = true;
     buffer_.clear();
     buffer_.shrink_to_fit();
-    sending_.clear();
-    sending_.shrink_to_fit();
+    idle_clients_.clear();
 }
 
 void S3Writer::abort_upload() noexcept {

@@ -1,9 +1,11 @@
 #pragma once
 // Streamed PutObject: bytes are buffered up to the part size. An object that fits in one
 // part is a single PutObject at commit(); a larger one becomes a multipart upload, completed at
-// commit() and aborted if the writer is destroyed uncommitted. While one part uploads (on its
-// own thread and connection) the next one fills, so the producer rarely waits for the network;
-// at most two parts are in memory. Each request retries on its own, re-sending its part.
+// commit() and aborted if the writer is destroyed uncommitted. Up to S3Config::upload_concurrency
+// parts upload at once, each on its own thread and connection, while the next one fills, so the
+// producer rarely waits for the network; at most that many parts plus one are in memory. Each
+// request retries on its own, re-sending its part.
+#include <deque>
 #include <future>
 #include <memory>
 #include <string>
@@ -25,10 +27,19 @@ public:
     void commit() override;
 
 private:
-    // Starts sending buffer_ as the next part (after the previous one is done) and empties it.
+    // One part on its way: its bytes, its connection, its ETag to come.
+    struct PartInFlight {
+        size_t number = 0;  // 1-based
+        std::string bytes;
+        std::unique_ptr<S3Client> client;
+        std::future<std::string> etag;
+    };
+
+    // Starts sending buffer_ as the next part (once a slot is free) and empties it.
     void upload_part();
-    // Waits for the part in flight, if any, and records its ETag; rethrows its failure.
-    void finish_part_in_flight();
+    // Waits for the oldest part in flight and records its ETag; rethrows its failure. Its
+    // connection goes back to the pool.
+    void finish_oldest_part();
     void abort_upload() noexcept;
 
     S3Client& client_;
@@ -36,11 +47,11 @@ private:
     std::string key_;
     size_t part_size_;
     std::string buffer_;
-    std::string upload_id_;  // empty until the object outgrows one part
-    std::vector<std::string> part_etags_;
-    std::unique_ptr<S3Client> part_client_;  // the uploads' own connection
-    std::string sending_;                    // the part in flight
-    std::future<std::string> in_flight_;     // its ETag
+    std::string upload_id_;                // empty until the object outgrows one part
+    std::vector<std::string> part_etags_;  // by part number - 1
+    size_t parts_started_ = 0;
+    std::deque<PartInFlight> in_flight_;                   // oldest first
+    std::vector<std::unique_ptr<S3Client>> idle_clients_;  // connections of finished parts
     bool committed_ = false;
 };
 
