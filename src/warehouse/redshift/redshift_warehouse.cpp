@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "util/env_integer.hpp"
+#include "util/env.hpp"
 
 #include "warehouse/postgres/batch_text.hpp"
 #include "warehouse/sql/statements.hpp"
