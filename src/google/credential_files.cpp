@@ -121,7 +121,8 @@ std::optional<std::string> StoredCredentials::usable_access_token(
     std::string expiry = field("token_expiry");
     if (token.empty() || expiry.empty() || invalid()) return std::nullopt;
     auto t = parse_utc_timestamp(expiry);
-    if (!t || now + margin >= *t) return std::nullopt;
+    // In seconds: a far expiry (year 8845) overflowed nanoseconds (found by fuzzing).
+    if (!t || std::chrono::floor<std::chrono::seconds>(now) + margin >= *t) return std::nullopt;
     return token;
 }
 
