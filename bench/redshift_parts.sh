@@ -13,7 +13,7 @@ MB=500
 SLICES=4
 SEED=20240105
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD="$ROOT/build-bench"
+BUILD="${GDX_BENCH_BUILD:-$ROOT/build-bench}"  # a build with -DGDX_BENCH=ON
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --mb) MB=$2; shift 2 ;;
@@ -27,6 +27,7 @@ OUT="$BENCH/out/redshift_parts"
 mkdir -p "$OUT"
 die() { echo "redshift_parts: $*" >&2; exit 2; }
 
+[[ -x "$BUILD/bench/redshift_parts_throughput" && -x "$BUILD/bench/transform_throughput" ]] ||
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGDX_TESTS=OFF -DGDX_BENCH=ON \
     -DCMAKE_CXX_FLAGS=-Wno-error=restrict >"$OUT/build.log" 2>&1 &&
     cmake --build "$BUILD" --target transform_throughput redshift_parts_throughput -j2 \

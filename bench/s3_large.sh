@@ -66,8 +66,7 @@ use_server() {
         s3rver) export AWS_ENDPOINT_URL="http://127.0.0.1:$S3RVER_PORT" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER ;;
     esac
 }
-boto() {
-    "$PY" - "$@" <<'PYEOF'
+cat >"$OUT/boto.py" <<'PYEOF'
 import sys, boto3
 cmd, bucket, key, path = sys.argv[1:5]
 s3 = boto3.client("s3")
@@ -80,7 +79,7 @@ elif cmd == "upload":
 else:
     s3.download_file(bucket, key, path)
 PYEOF
-}
+boto() { "$PY" "$OUT/boto.py" "$@"; }
 # timed NAME CMD...: wall seconds and peak RSS (KiB) into $OUT/NAME.time
 timed() {
     local name=$1; shift
@@ -98,13 +97,13 @@ for server in s3rver moto; do
     use_server "$server"
     boto bucket large x x || die "bucket on $server"
     timed "$server-put-gdx" "$TOOL" put "$DATA" large gdx.bin
-    timed "$server-put-boto" boto upload large boto.bin "$DATA"
+    timed "$server-put-boto" "$PY" "$OUT/boto.py" upload large boto.bin "$DATA"
     boto delete large boto.bin x
     sync
     timed "$server-get-gdx" "$TOOL" get large gdx.bin "$OUT/gdx.dl"
     cmp -s "$DATA" "$OUT/gdx.dl" || { echo "$server: gdx's download differs from the file"; status=1; }
     rm -f "$OUT/gdx.dl"
-    timed "$server-get-boto" boto download large gdx.bin "$OUT/boto.dl"
+    timed "$server-get-boto" "$PY" "$OUT/boto.py" download large gdx.bin "$OUT/boto.dl"
     rm -f "$OUT/boto.dl"
     boto delete large gdx.bin x
     for op in put get; do

@@ -150,7 +150,9 @@ void PartedBatchWriter::write(std::string_view bytes) {
         if (escaped_at(d, p, carried)) continue;  // a line feed inside a field
         if (!part_) open_part();
         layout_.parts.back().rows++;
-        if (part_->bytes_in() + (pos - seg) >= plan_.part_bytes) {
+        // Rows only: the header each part repeats does not count, so that a batch of the
+        // planned size makes exactly the planned parts.
+        if (part_->bytes_in() - header_.size() + (pos - seg) >= plan_.part_bytes) {
             emit(bytes.substr(seg, pos - seg));
             close_part();
             seg = pos;
