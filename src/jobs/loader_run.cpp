@@ -34,8 +34,10 @@ LoaderRun::LoaderRun(const RunOptions& options, std::string job_name)
 
 void LoaderRun::open_backends(const warehouse::WarehouseOptions& wopts) {
     spool_bytes_ = spool_bytes_from_env();  // a malformed value stops the run before anything
+    const std::string wh_uri = warehouse_uri(options_);
     store_ = store::open_store(store_uri(options_));
-    warehouse_ = warehouse::open_warehouse(warehouse_uri(options_), wopts);
+    warehouse_ = warehouse::open_warehouse(wh_uri, wopts);
+    report_.warehouse = wh_uri.substr(0, wh_uri.find(':'));
     spdlog::info("store {}, warehouse {}", store_->describe(), warehouse_->describe());
 }
 
@@ -44,6 +46,8 @@ void LoaderRun::use_backends(std::unique_ptr<store::ObjectStore> store,
     spool_bytes_ = spool_bytes_from_env();
     store_ = std::move(store);
     warehouse_ = std::move(warehouse);
+    const std::string described = warehouse_->describe();
+    report_.warehouse = described.substr(0, described.find(':'));
 }
 
 ObjectRef LoaderRun::object_ref(const std::string& bucket, const std::string& destination,
@@ -55,6 +59,9 @@ void LoaderRun::begin_objects(const Selection& selection) {
     util::start_log_file();  // the run starts work: from here on it has a log file
     for (const auto& key : selection.already_processed)
         spdlog::info("{} was processed already", key);
+    const std::string summary = selection_summary(selection);
+    spdlog::info("{}", summary);
+    if (!options_.quiet) std::cerr << "gdx: " << summary << "\n";
     report_.objects = selection.selected.size();
     for (const auto& c : selection.selected) report_.incomplete_list.push_back(c.object.key);
 }
@@ -86,6 +93,8 @@ void LoaderRun::mark_bad(const ObjectRef& ref, const Failure& failure, bool empt
     report_.failed++;
     report_.bad++;
     report_.bad_list.push_back(ref.key);
+    report_.bad_objects.push_back(
+        {ref.key, failure.error, failure.line, failure.column, ref.keys.sidecar});
     if (empty) {
         report_.empty++;
         report_.empty_list.push_back(ref.key);
@@ -113,6 +122,7 @@ ObjectOutcome LoaderRun::commit_object(
         spdlog::info("{} was loaded by a concurrent run; skipping", ref.key);
         tx.reset();
         forget_incomplete(ref.key);
+        report_.skipped_list.push_back(ref.key);
         return ObjectOutcome::LoadedElsewhere;
     }
     uint64_t rows = 0;

@@ -80,17 +80,19 @@ int run_s3_to_redshift(const RunOptions& options) {
     if (cfg.iam_role) wopts.iam_role = *cfg.iam_role;
     run.open_backends(wopts);
 
+    const auto rules = SelectionRules::at(cfg, cfg.truncate ? 0 : cfg.file_limit, cfg.truncate);
     auto table = run.warehouse().describe_table(cfg.dbtable);
-    if (!table)
+    if (!table) {
+        // A dry run still shows what would be selected before it stops on the missing table.
+        if (options.dry_run) print_plan(cfg, select_objects(run.store(), run.warehouse(), rules));
         throw ConfigError(fmt::format(
             "{}: key \"dbtable\": table {} does not exist in {} (create it first, e.g. gdx sql "
             "-f <ddl file>)",
             options.config_path, cfg.dbtable, run.warehouse().describe()));
+    }
     TransformSpec spec = transform_spec(cfg, &*table);
 
-    Selection sel =
-        select_objects(run.store(), run.warehouse(),
-                       SelectionRules::at(cfg, cfg.truncate ? 0 : cfg.file_limit, cfg.truncate));
+    Selection sel = select_objects(run.store(), run.warehouse(), rules);
     if (options.dry_run) {
         print_plan(cfg, sel);
         return 0;
@@ -106,7 +108,7 @@ int run_s3_to_redshift(const RunOptions& options) {
                              true);
                 return ObjectOutcome::Bad;
             }
-            return run.load_object(
+            const auto outcome = run.load_object(
                 object, ref,
                 [&](store::ObjectWriter& out) { write_batch(run, cfg, spec, ref, object, out); },
                 [&](warehouse::Transaction& tx, const warehouse::BatchRef& batch) {
@@ -114,6 +116,9 @@ int run_s3_to_redshift(const RunOptions& options) {
                     if (!post_load_sql.empty()) execute_in_load(tx, post_load_sql, "post-load SQL");
                     return rows;
                 });
+            if (outcome == ObjectOutcome::Good && run.report().tables.empty())
+                run.report().tables.push_back(cfg.dbtable);
+            return outcome;
         });
 }
 

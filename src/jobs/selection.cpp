@@ -42,6 +42,7 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
     std::sort(matching.begin(), matching.end(), older);
 
     Selection sel;
+    sel.rules = rules;
     for (auto& o : matching) sel.matching.push_back(o.key);
     const auto good = processed_keys(store, rules, "good");
     const auto bad = processed_keys(store, rules, "bad");
@@ -50,6 +51,7 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
     auto consider = [&](store::ObjectInfo& o) {
         if (processed(o.key)) {
             sel.already_processed.push_back(o.key);
+            if (!good.count(o.key)) sel.in_bad++;
             return;
         }
         bool loaded = warehouse.ledger_lookup(rules.bucket, o.key).has_value();
@@ -63,7 +65,10 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
         while (newest != matching.begin() && (newest - 1)->last_modified == newest->last_modified)
             --newest;
         for (auto& o : matching)
-            if (&o != &*newest && processed(o.key)) sel.already_processed.push_back(o.key);
+            if (&o != &*newest && processed(o.key)) {
+                sel.already_processed.push_back(o.key);
+                if (!good.count(o.key)) sel.in_bad++;
+            }
         consider(*newest);
         return sel;
     }
@@ -73,6 +78,14 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
         consider(o);
     }
     return sel;
+}
+
+std::string selection_summary(const Selection& s) {
+    const size_t n = s.selected.size();
+    const size_t done = s.already_processed.size() - s.in_bad;
+    return std::to_string(n) + (n == 1 ? " new object" : " new objects") + " under " +
+           s.rules.prefix + " matching " + s.rules.doc + " (" + std::to_string(done) +
+           " already processed, " + std::to_string(s.in_bad) + " in bad)";
 }
 
 }  // namespace gdx::jobs

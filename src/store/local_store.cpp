@@ -134,6 +134,14 @@ fs::path LocalStore::object_path(const std::string& bucket, const std::string& k
 std::vector<ObjectInfo> LocalStore::list(const std::string& bucket, const std::string& prefix) {
     std::vector<ObjectInfo> out;
     fs::path bucket_dir = root_ / bucket;
+    // A store or bucket that does not exist is a mistake in the settings, not an empty listing.
+    std::error_code missing;
+    if (!fs::is_directory(root_, missing))
+        throw ConfigError(fmt::format("store directory {} does not exist (--store file:DIR)",
+                                      root_.string()));
+    if (!fs::is_directory(bucket_dir, missing))
+        throw ConfigError(fmt::format("bucket {} does not exist in file:{} (no directory {})",
+                                      bucket, root_.string(), bucket_dir.string()));
     // Walk only the deepest directory the prefix names, then filter by the full prefix.
     std::string dir_part = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/'));
     fs::path start = dir_part.empty() ? bucket_dir : bucket_dir / dir_part;

@@ -36,14 +36,20 @@ std::string format_report_text(const RunReport& r, const std::string& log_path) 
     out += fmt::format("Objects that failed to process: {}\n", r.failed);
     out += fmt::format("Objects output to 'processed/good': {}\n", r.good);
     out += fmt::format("Objects output to 'processed/bad': {}\n", r.bad);
-    out += fmt::format("Objects loaded to Redshift: {}\n", r.loaded);
+    const std::string target = r.warehouse == "redshift"
+                                   ? std::string("Redshift")
+                                   : fmt::format("the warehouse ({})", r.warehouse);
+    out += fmt::format("Objects loaded to {}: {}\n", target, r.loaded);
     out += fmt::format("Empty Objects: {}\n", r.empty);
     if (r.repaired > 0)
         out += fmt::format("Objects repaired (already loaded, copy finished): {}\n", r.repaired);
+    if (!r.skipped_list.empty())
+        out += fmt::format("Objects skipped (claimed by another run): {}\n", r.skipped_list.size());
     out += "\n";
     append_list(out,
                 "List of objects successfully fully ingested from S3, processed, loaded to S3 "
-                "('good'), and copied to Redshift:",
+                "('good'), and copied to " +
+                    target + ":",
                 r.good_list);
     append_list(out, "List of objects that failed to process:", r.bad_list);
     append_list(out,
@@ -51,11 +57,19 @@ std::string format_report_text(const RunReport& r, const std::string& log_path) 
     append_list(out, "List of empty objects:", r.empty_list);
     append_list(out, "List of objects repaired (already loaded, copy to 'good' finished):",
                 r.repaired_list);
+    append_list(out, "List of objects skipped (claimed by another run):", r.skipped_list);
     return out;
 }
 
 nlohmann::json report_to_json(const RunReport& r) {
     const auto us = elapsed(r);
+    nlohmann::json bad_objects = nlohmann::json::array();
+    for (const auto& b : r.bad_objects)
+        bad_objects.push_back({{"key", b.key},
+                               {"error", b.error},
+                               {"line", b.line},
+                               {"column", b.column},
+                               {"sidecar", b.sidecar}});
     return nlohmann::json{
         {"job", r.job},
         {"config", r.config_path},
@@ -79,6 +93,9 @@ nlohmann::json report_to_json(const RunReport& r) {
         {"empty_list", r.empty_list},
         {"repaired_list", r.repaired_list},
         {"tables", r.tables},
+        {"skipped_list", r.skipped_list},
+        {"bad_objects", bad_objects},
+        {"warehouse", r.warehouse},
     };
 }
 

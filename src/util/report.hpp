@@ -12,6 +12,15 @@
 
 namespace gdx::util {
 
+// A bad object as --report-json lists it: what failed, where, and the sidecar that says more.
+struct BadObject {
+    std::string key;
+    std::string error;
+    uint64_t line = 0;  // 0: not applicable
+    uint32_t column = 0;
+    std::string sidecar;
+};
+
 struct RunReport {
     std::string job;          // subcommand, e.g. "s3-to-redshift"
     std::string config_path;  // as given on the command line
@@ -26,6 +35,10 @@ struct RunReport {
     uint64_t repaired = 0;  // committed earlier, good copy finished now (docs/semantics.md)
     std::vector<std::string> good_list, bad_list, incomplete_list, empty_list, repaired_list;
     std::vector<std::string> tables;  // tables loaded (JSON only)
+    std::vector<std::string> skipped_list;  // selected, but claimed by a concurrent run
+    std::vector<BadObject> bad_objects;     // JSON only
+    // The warehouse's URI scheme: the text report says "Redshift" only when it is Redshift.
+    std::string warehouse = "redshift";
 };
 
 // The original layout, with "Report: gdx <job>", the real `log_path` in the ATTN line

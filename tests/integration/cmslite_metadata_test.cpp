@@ -94,7 +94,9 @@ TEST_P(CmsliteMetadata, WorkedExampleTableByTable) {
     ws.put(kBucket, kPrefix + "cmslite.csv.2021-06-02", kExample, 10s);
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-    EXPECT_NE(r.out.find("Objects loaded to Redshift: 1"), std::string::npos) << r.out;
+    const std::string scheme = GetParam() == Backend::Embedded ? "sqlite" : "postgresql";
+    EXPECT_NE(r.out.find("Objects loaded to the warehouse (" + scheme + "): 1"), std::string::npos)
+        << r.out;
 
     auto m = table(
         "SELECT node_id, parent_node_id, title, folder_name, dcterms_creator, modified_date FROM "

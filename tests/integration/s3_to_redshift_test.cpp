@@ -61,7 +61,9 @@ TEST_P(S3ToRedshift, LoadsRowsAndCopiesOriginalToGood) {
            kHeader + "1|Ann|007|20240105|True|1.5\n2||NA|20240106|False|\n", 20s);
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("Objects loaded to Redshift: 1"), std::string::npos) << r.out;
+    const std::string scheme = GetParam() == Backend::Embedded ? "sqlite" : "postgresql";
+    EXPECT_NE(r.out.find("Objects loaded to the warehouse (" + scheme + "): 1"), std::string::npos)
+        << r.out;
     auto rows = ws.query("SELECT id, name, n, day, flag, amount FROM t.calls ORDER BY id");
     ASSERT_EQ(rows.size(), 2u);
     EXPECT_EQ(rows[0]["n"], 7);

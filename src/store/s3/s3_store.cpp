@@ -30,7 +30,11 @@ std::vector<ObjectInfo> S3Store::list(const std::string& bucket, const std::stri
         }
         query += "prefix=" + s3::uri_encode(prefix, false);
         s3::S3Request req{"ListObjectsV2", "GET", bucket, "", query, {}, {}};
-        s3::ListPage page = s3::parse_list_page(client_->perform(req).body);
+        s3::S3Response res = client_->perform(req, {404});
+        if (res.status == 404)  // NoSuchBucket: a mistake in the config, not an empty listing
+            throw ConfigError("bucket " + bucket + " does not exist (S3 ListObjectsV2 " +
+                              s3::s3_url_for_message(bucket, prefix) + ": 404)");
+        s3::ListPage page = s3::parse_list_page(res.body);
         for (auto& o : page.objects) all.push_back(std::move(o));
         if (page.truncated && page.next_token.empty()) {
             throw BackendError("S3 ListObjectsV2 " + s3::s3_url_for_message(bucket, prefix) +

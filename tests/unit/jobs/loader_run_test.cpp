@@ -179,6 +179,48 @@ TEST_F(LoadObjectWriteFirst, ARejectedObjectIsBadAndCountedEmpty) {
     EXPECT_EQ(sidecar()["stage"], "empty");
 }
 
+// Another run committed the object between our selection and our claim: nothing is loaded
+// twice, and the report lists the object as skipped.
+TEST_F(LoadObjectWriteFirst, AnObjectClaimedByAnotherRunIsReportedSkipped) {
+    {
+        auto tx = wh_->begin();
+        ASSERT_FALSE(tx->claim("bkt", "in/x.csv"));
+        warehouse::LedgerEntry other;
+        other.job = "s3-to-redshift";
+        other.bucket = "bkt";
+        other.key = "in/x.csv";
+        other.status = "good";
+        tx->record(other);
+        tx->commit();
+    }
+    EXPECT_EQ(load([&](store::ObjectWriter& out) { out.write("a|b\n1|x\n"); }),
+              jobs::ObjectOutcome::LoadedElsewhere);
+    EXPECT_EQ(rows(), 0u);
+    EXPECT_EQ(run->report().skipped_list, std::vector<std::string>{"in/x.csv"});
+    EXPECT_NE(util::format_report_text(run->report(), "x.log")
+                  .find("List of objects skipped (claimed by another run):\n1: in/x.csv\n"),
+              std::string::npos);
+}
+
+// --report-json's bad objects: the error, where it was, and the sidecar that says more.
+TEST_F(LoadObjectWriteFirst, ABadObjectIsListedWithLineColumnAndSidecar) {
+    load([&](store::ObjectWriter&) {
+        DataErrorInfo info;
+        info.what = "cannot parse 'zz' as an integer";
+        info.line = 3;
+        info.column = 1;
+        info.value = "zz";
+        throw DataError(info);
+    });
+    ASSERT_EQ(run->report().bad_objects.size(), 1u);
+    const auto& bad = run->report().bad_objects[0];
+    EXPECT_EQ(bad.key, "in/x.csv");
+    EXPECT_EQ(bad.line, 3u);
+    EXPECT_EQ(bad.column, 1u);
+    EXPECT_EQ(bad.sidecar, "processed/bad/in/x.csv.error.json");
+    EXPECT_NE(bad.error.find("zz"), std::string::npos) << bad.error;
+}
+
 TEST_F(LoadObjectWriteFirst, ARejectedLoadRollsBackAndNamesTheBatchLine) {
     auto outcome = load([&](store::ObjectWriter& out) { out.write("a|b\n1|x\n2|toolong\n"); });
     EXPECT_EQ(outcome, jobs::ObjectOutcome::Bad);

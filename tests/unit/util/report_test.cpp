@@ -94,6 +94,33 @@ TEST(Report, SuccessHasNoAttnAndRepairedLineOnlyWhenNeeded) {
     EXPECT_TRUE(text.ends_with("copy to 'good' finished):\n1: client/r.csv\n")) << text;
 }
 
+// Redshift keeps the original's wording; any other warehouse is named by its scheme. Objects a
+// concurrent run claimed are listed as skipped.
+TEST(Report, NamesTheWarehouseAndListsObjectsClaimedByAnotherRun) {
+    RunReport r = spec_example();
+    EXPECT_NE(format_report_text(r, "x.log").find("Objects loaded to Redshift: 1\n"),
+              std::string::npos);
+    r.warehouse = "sqlite";
+    r.skipped_list = {"client/c.csv"};
+    const std::string text = format_report_text(r, "x.log");
+    EXPECT_NE(text.find("Objects loaded to the warehouse (sqlite): 1\n"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("and copied to the warehouse (sqlite):\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("Redshift"), std::string::npos) << text;
+    EXPECT_NE(text.find("Objects skipped (claimed by another run): 1\n"), std::string::npos)
+        << text;
+    EXPECT_TRUE(text.ends_with("List of objects skipped (claimed by another run):\n"
+                               "1: client/c.csv\n"))
+        << text;
+    r.bad_objects = {{"client/b.csv", "cannot parse 'x'", 3, 2, "processed/bad/client/b.csv.error.json"}};
+    const auto j = report_to_json(r);
+    EXPECT_EQ(j["skipped_list"], nlohmann::json::array({"client/c.csv"}));
+    EXPECT_EQ(j["warehouse"], "sqlite");
+    EXPECT_EQ(j["bad_objects"][0]["line"], 3);
+    EXPECT_EQ(j["bad_objects"][0]["column"], 2);
+    EXPECT_EQ(j["bad_objects"][0]["sidecar"], "processed/bad/client/b.csv.error.json");
+}
+
 TEST(Report, Json) {
     const auto j = report_to_json(spec_example());
     EXPECT_EQ(j["job"], "s3-to-redshift");
