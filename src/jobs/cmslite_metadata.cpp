@@ -319,7 +319,7 @@ void print_plan(const config::CmsliteConfig& cfg, const Targets& t, const Select
     std::cout << "\nThen: post-load SQL " << cfg.sql_query << ", " << cfg.dbschema
               << ".microservice_log row\n";
     for (const auto& key : sel.already_processed)
-        std::cout << "  skip (processed): " << key << "\n";
+        std::cout << "  " << skip_line(sel, cfg.destination, key) << "\n";
     for (const auto& c : sel.selected) {
         auto keys = object_keys(cfg.destination, c.object.key);
         std::cout << (c.repair ? "  repair: " : "  load: ") << c.object.key << " -> batch "
@@ -338,6 +338,7 @@ int run_cmslite_metadata(const RunOptions& options) {
     const Targets targets = describe_targets(run.warehouse(), cfg);
     Splitter splitter(cfg, targets);  // compiles the plan: config errors surface before work
 
+    run.store().require_bucket(cfg.bucket);  // its input: missing is a setting's mistake (exit 2)
     Selection sel = select_objects(run.store(), run.warehouse(),
                                    SelectionRules::at(cfg, /*file_limit=*/0, cfg.truncate));
     if (options.dry_run) {

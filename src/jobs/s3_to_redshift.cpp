@@ -25,7 +25,7 @@ void print_plan(const config::S3ToRedshiftConfig& cfg, const Selection& sel) {
     std::cout << "Table: " << cfg.dbtable
               << (cfg.truncate ? " (replaced by the newest object)\n" : " (append)\n");
     for (const auto& key : sel.already_processed)
-        std::cout << "  skip (processed): " << key << "\n";
+        std::cout << "  " << skip_line(sel, cfg.destination, key) << "\n";
     for (const auto& c : sel.selected) {
         auto keys = object_keys(cfg.destination, c.object.key);
         if (c.repair)
@@ -80,6 +80,7 @@ int run_s3_to_redshift(const RunOptions& options) {
     if (cfg.iam_role) wopts.iam_role = *cfg.iam_role;
     run.open_backends(wopts);
 
+    run.store().require_bucket(cfg.bucket);  // its input: missing is a setting's mistake (exit 2)
     const auto rules = SelectionRules::at(cfg, cfg.truncate ? 0 : cfg.file_limit, cfg.truncate);
     auto table = run.warehouse().describe_table(cfg.dbtable);
     if (!table) {

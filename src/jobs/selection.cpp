@@ -51,7 +51,7 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
     auto consider = [&](store::ObjectInfo& o) {
         if (processed(o.key)) {
             sel.already_processed.push_back(o.key);
-            if (!good.count(o.key)) sel.in_bad++;
+            if (!good.count(o.key)) sel.in_bad.push_back(o.key);
             return;
         }
         bool loaded = warehouse.ledger_lookup(rules.bucket, o.key).has_value();
@@ -67,7 +67,7 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
         for (auto& o : matching)
             if (&o != &*newest && processed(o.key)) {
                 sel.already_processed.push_back(o.key);
-                if (!good.count(o.key)) sel.in_bad++;
+                if (!good.count(o.key)) sel.in_bad.push_back(o.key);
             }
         consider(*newest);
         return sel;
@@ -80,12 +80,18 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
     return sel;
 }
 
+std::string skip_line(const Selection& s, const std::string& destination, const std::string& key) {
+    if (std::find(s.in_bad.begin(), s.in_bad.end(), key) == s.in_bad.end())
+        return "skip (processed): " + key;
+    return "skip (bad, see " + object_keys(destination, key).sidecar + "): " + key;
+}
+
 std::string selection_summary(const Selection& s) {
     const size_t n = s.selected.size();
-    const size_t done = s.already_processed.size() - s.in_bad;
+    const size_t done = s.already_processed.size() - s.in_bad.size();
     return std::to_string(n) + (n == 1 ? " new object" : " new objects") + " under " +
            s.rules.prefix + " matching " + s.rules.doc + " (" + std::to_string(done) +
-           " already processed, " + std::to_string(s.in_bad) + " in bad)";
+           " already processed, " + std::to_string(s.in_bad.size()) + " in bad)";
 }
 
 }  // namespace gdx::jobs

@@ -37,13 +37,19 @@ struct Selection {
     std::vector<Candidate> selected;             // in processing order
     std::vector<std::string> already_processed;  // matching keys skipped (good/bad copy exists)
     std::vector<std::string> matching;           // every key that passed doc + archive filters
-    size_t in_bad = 0;                           // of already_processed: with a copy in bad
+    std::vector<std::string> in_bad;             // of already_processed: with a copy in bad
     SelectionRules rules;                        // what was selected by
 };
 
 // One line for stderr on every run, e.g. "0 new objects under client/x/ matching x-.* (2
 // already processed, 1 in bad)": a run that selects nothing prints no report, as the original.
 std::string selection_summary(const Selection& selection);
+
+// The dry run's line for a key the selection skipped: "skip (processed): KEY", or for a key
+// with a copy in bad "skip (bad, see <sidecar key>): KEY" (docs/semantics.md#retrying-a-bad-object
+// says how to retry it).
+std::string skip_line(const Selection& selection, const std::string& destination,
+                      const std::string& key);
 
 Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& warehouse,
                          const SelectionRules& rules);

@@ -4,11 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <random>
 
 #include "util/error.hpp"
@@ -21,7 +21,9 @@ namespace {
 // Temp files live next to their target so the final rename stays on one file system.
 constexpr std::string_view kTempMarker = ".gdx-tmp-";
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+    return std::strerror(err);
+}
 
 // Rejects keys that would escape the bucket directory.
 void validate_key(const std::string& bucket, const std::string& key) {
@@ -36,7 +38,8 @@ void validate_key(const std::string& bucket, const std::string& key) {
 }
 
 std::chrono::system_clock::time_point to_system(const struct stat& st) {
-    auto ns = std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec);
+    auto ns =
+        std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec);
     return std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(ns));
 }
@@ -52,7 +55,7 @@ ObjectInfo info_from_stat(std::string key, const struct stat& st) {
     return info;
 }
 
-std::string temp_suffix() {
+std::string temp_name() {
     static std::atomic<uint64_t> counter{0};
     thread_local std::mt19937_64 rng{std::random_device{}()};
     return fmt::format("{}{}-{}-{:x}", kTempMarker, getpid(), counter++, rng());
@@ -66,7 +69,8 @@ public:
         for (;;) {
             ssize_t n = ::read(fd_, dst, capacity);
             if (n >= 0) return static_cast<size_t>(n);
-            if (errno != EINTR) throw BackendError(fmt::format("read {}: {}", name_, errno_text(errno)));
+            if (errno != EINTR)
+                throw BackendError(fmt::format("read {}: {}", name_, errno_text(errno)));
         }
     }
 
@@ -80,11 +84,15 @@ public:
     explicit FileWriter(fs::path target) : target_(std::move(target)) {
         std::error_code ec;
         fs::create_directories(target_.parent_path(), ec);
-        if (ec) throw BackendError(fmt::format("create {}: {}", target_.parent_path().string(), ec.message()));
-        temp_ = target_;
-        temp_ += temp_suffix();
+        if (ec)
+            throw BackendError(
+                fmt::format("create {}: {}", target_.parent_path().string(), ec.message()));
+        // Beside the target (rename stays within one directory) but named without the key, so
+        // that a key near the file-name limit (255 bytes on ext4) still gets a temp file.
+        temp_ = target_.parent_path() / temp_name();
         fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd_ < 0) throw BackendError(fmt::format("create {}: {}", temp_.string(), errno_text(errno)));
+        if (fd_ < 0)
+            throw BackendError(fmt::format("create {}: {}", temp_.string(), errno_text(errno)));
     }
     ~FileWriter() override {
         if (fd_ >= 0) ::close(fd_);
@@ -97,7 +105,8 @@ public:
             ssize_t n = ::write(fd_, p, left);
             if (n < 0) {
                 if (errno == EINTR) continue;
-                throw BackendError(fmt::format("write {}: {}", target_.string(), errno_text(errno)));
+                throw BackendError(
+                    fmt::format("write {}: {}", target_.string(), errno_text(errno)));
             }
             p += n;
             left -= static_cast<size_t>(n);
@@ -111,7 +120,8 @@ public:
         }
         fd_ = -1;
         if (::rename(temp_.c_str(), target_.c_str()) != 0)
-            throw BackendError(fmt::format("rename to {}: {}", target_.string(), errno_text(errno)));
+            throw BackendError(
+                fmt::format("rename to {}: {}", target_.string(), errno_text(errno)));
         committed_ = true;
     }
 
@@ -134,20 +144,14 @@ fs::path LocalStore::object_path(const std::string& bucket, const std::string& k
 std::vector<ObjectInfo> LocalStore::list(const std::string& bucket, const std::string& prefix) {
     std::vector<ObjectInfo> out;
     fs::path bucket_dir = root_ / bucket;
-    // A store or bucket that does not exist is a mistake in the settings, not an empty listing.
-    std::error_code missing;
-    if (!fs::is_directory(root_, missing))
-        throw ConfigError(fmt::format("store directory {} does not exist (--store file:DIR)",
-                                      root_.string()));
-    if (!fs::is_directory(bucket_dir, missing))
-        throw ConfigError(fmt::format("bucket {} does not exist in file:{} (no directory {})",
-                                      bucket, root_.string(), bucket_dir.string()));
     // Walk only the deepest directory the prefix names, then filter by the full prefix.
-    std::string dir_part = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/'));
+    std::string dir_part =
+        prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/'));
     fs::path start = dir_part.empty() ? bucket_dir : bucket_dir / dir_part;
     std::error_code ec;
     if (!fs::is_directory(start, ec)) return out;
-    fs::recursive_directory_iterator it(start, fs::directory_options::skip_permission_denied, ec), end;
+    fs::recursive_directory_iterator it(start, fs::directory_options::skip_permission_denied, ec),
+        end;
     if (ec) throw BackendError(fmt::format("list {}: {}", start.string(), ec.message()));
     for (; it != end; it.increment(ec)) {
         if (ec) throw BackendError(fmt::format("list {}: {}", start.string(), ec.message()));
@@ -159,8 +163,19 @@ std::vector<ObjectInfo> LocalStore::list(const std::string& bucket, const std::s
         if (::stat(it->path().c_str(), &st) != 0) continue;  // vanished while listing
         out.push_back(info_from_stat(std::move(key), st));
     }
-    std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+    std::sort(out.begin(), out.end(),
+              [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
     return out;
+}
+
+void LocalStore::require_bucket(const std::string& bucket) {
+    std::error_code ec;
+    if (!fs::is_directory(root_, ec))
+        throw ConfigError(
+            fmt::format("store directory {} does not exist (--store file:DIR)", root_.string()));
+    if (!fs::is_directory(root_ / bucket, ec))
+        throw ConfigError(fmt::format("bucket {} does not exist in file:{} (no directory {})",
+                                      bucket, root_.string(), (root_ / bucket).string()));
 }
 
 std::optional<ObjectInfo> LocalStore::head(const std::string& bucket, const std::string& key) {
@@ -199,6 +214,8 @@ void LocalStore::remove(const std::string& bucket, const std::string& key) {
         throw BackendError(fmt::format("delete {}/{}: {}", bucket, key, errno_text(errno)));
 }
 
-std::string LocalStore::describe() const { return "file:" + root_.string(); }
+std::string LocalStore::describe() const {
+    return "file:" + root_.string();
+}
 
 }  // namespace gdx::store

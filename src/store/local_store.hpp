@@ -19,6 +19,7 @@ public:
     void copy(const std::string& src_bucket, const std::string& src_key,
               const std::string& dst_bucket, const std::string& dst_key) override;
     void remove(const std::string& bucket, const std::string& key) override;
+    void require_bucket(const std::string& bucket) override;
     std::string describe() const override;
 
     const std::filesystem::path& root() const { return root_; }

@@ -49,6 +49,10 @@ public:
     virtual void copy(const std::string& src_bucket, const std::string& src_key,
                       const std::string& dst_bucket, const std::string& dst_key) = 0;
     virtual void remove(const std::string& bucket, const std::string& key) = 0;
+    // Throws ConfigError naming the bucket (and the store directory) when `bucket` does not
+    // exist: a job that reads its input from it stops on a mistaken setting instead of finding
+    // nothing. Writers need not call it (a directory store creates a bucket on first write).
+    virtual void require_bucket(const std::string& bucket) = 0;
     // Human description for logs (never contains a secret), e.g. "file:/data" or "s3://".
     virtual std::string describe() const = 0;
 

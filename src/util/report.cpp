@@ -1,12 +1,14 @@
 #include "util/report.hpp"
 
 #include <date/date.h>
+#include <string_view>
+
 #include <fmt/format.h>
 
 namespace gdx::util {
 namespace {
 
-void append_list(std::string& out, const char* title, const std::vector<std::string>& keys) {
+void append_list(std::string& out, std::string_view title, const std::vector<std::string>& keys) {
     if (keys.empty()) return;
     out += fmt::format("\n{}\n", title);
     for (size_t i = 0; i < keys.size(); ++i) out += fmt::format("{}: {}\n", i + 1, keys[i]);

@@ -48,6 +48,13 @@ std::vector<ObjectInfo> S3Store::list(const std::string& bucket, const std::stri
     return all;
 }
 
+void S3Store::require_bucket(const std::string& bucket) {
+    s3::S3Request req{"HeadBucket", "HEAD", bucket, "", "", {}, {}};
+    if (client_->perform(req, {404}).status == 404)
+        throw ConfigError("bucket " + bucket + " does not exist (S3 HeadBucket " +
+                          s3::s3_url_for_message(bucket, "") + ": 404)");
+}
+
 std::optional<ObjectInfo> S3Store::head(const std::string& bucket, const std::string& key) {
     s3::S3Request req{"HeadObject", "HEAD", bucket, key, "", {}, {}};
     s3::S3Response res = client_->perform(req, {404});

@@ -10,7 +10,7 @@ namespace gdx::store {
 
 // Readers and writers borrow the store: they must not outlive it. Not thread-safe.
 class S3Store : public ObjectStore {
-  public:
+public:
     explicit S3Store(s3::S3Config config = s3::S3Config::from_env());
 
     std::vector<ObjectInfo> list(const std::string& bucket, const std::string& prefix) override;
@@ -20,9 +20,10 @@ class S3Store : public ObjectStore {
     void copy(const std::string& src_bucket, const std::string& src_key,
               const std::string& dst_bucket, const std::string& dst_key) override;
     void remove(const std::string& bucket, const std::string& key) override;
+    void require_bucket(const std::string& bucket) override;
     std::string describe() const override;
 
-  private:
+private:
     std::unique_ptr<s3::S3Client> client_;
 };
 
