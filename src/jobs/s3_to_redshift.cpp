@@ -80,7 +80,6 @@ int run_s3_to_redshift(const RunOptions& options) {
     if (cfg.iam_role) wopts.iam_role = *cfg.iam_role;
     run.open_backends(wopts);
 
-    run.store().require_bucket(cfg.bucket);  // its input: missing is a setting's mistake (exit 2)
     const auto rules = SelectionRules::at(cfg, cfg.truncate ? 0 : cfg.file_limit, cfg.truncate);
     auto table = run.warehouse().describe_table(cfg.dbtable);
     if (!table) {
@@ -91,6 +90,7 @@ int run_s3_to_redshift(const RunOptions& options) {
             "-f <ddl file>)",
             options.config_path, cfg.dbtable, run.warehouse().describe()));
     }
+    run.store().require_bucket(cfg.bucket);  // its input: missing is a setting's mistake (exit 2)
     TransformSpec spec = transform_spec(cfg, &*table);
 
     Selection sel = select_objects(run.store(), run.warehouse(), rules);

@@ -203,7 +203,7 @@ class SecretsRun:
         bad = self.config("bad_columns.json", "call_centre_demo.json", column_count=99)
         self.run(job, "bad config", 2, [bad])
         nobucket = self.config("no_bucket.json", "call_centre_demo.json", bucket="no-such-bucket")
-        self.run(job, "no such bucket", 1, [nobucket])
+        self.run(job, "no such bucket", 2, [nobucket])  # a mistaken setting: exit 2
         dead_s3 = self.env(AWS_ENDPOINT_URL="http://127.0.0.1:" + self.dead_port)
         self.run(job, "unreachable S3", 1, [cfg], env=dead_s3)
 

@@ -243,7 +243,10 @@ TEST_P(S3StoreTest, MissingObjectIsAPermanentErrorNamingTheObject) {
         EXPECT_NE(msg.find("NoSuchKey"), std::string::npos) << msg;
     }
     EXPECT_THROW(s.copy(bucket_, "no/such key", bucket_, "x"), BackendError);
-    EXPECT_THROW(s.list("gdx-no-such-bucket-here", ""), BackendError);
+    // A missing bucket is a mistaken setting (exit 2), named in the message.
+    EXPECT_THROW(s.list("gdx-no-such-bucket-here", ""), ConfigError);
+    EXPECT_THROW(s.require_bucket("gdx-no-such-bucket-here"), ConfigError);
+    EXPECT_NO_THROW(s.require_bucket(bucket_));
 }
 
 TEST_P(S3StoreTest, UnknownAccessKeyIsRejectedWithoutLeakingTheSecret) {
