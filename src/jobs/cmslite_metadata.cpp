@@ -318,8 +318,7 @@ void print_plan(const config::CmsliteConfig& cfg, const Targets& t, const Select
     for (const auto& l : t.lookups) std::cout << ", " << l.name;
     std::cout << "\nThen: post-load SQL " << cfg.sql_query << ", " << cfg.dbschema
               << ".microservice_log row\n";
-    for (const auto& key : sel.already_processed)
-        std::cout << "  " << skip_line(sel, cfg.destination, key) << "\n";
+    for (const auto& key : sel.already_processed) std::cout << "  " << skip_line(sel, key) << "\n";
     for (const auto& c : sel.selected) {
         auto keys = object_keys(cfg.destination, c.object.key);
         std::cout << (c.repair ? "  repair: " : "  load: ") << c.object.key << " -> batch "

@@ -24,8 +24,7 @@ void print_plan(const config::S3ToRedshiftConfig& cfg, const Selection& sel) {
     std::cout << "Plan for " << cfg.source_path << " (dry run: nothing is changed)\n";
     std::cout << "Table: " << cfg.dbtable
               << (cfg.truncate ? " (replaced by the newest object)\n" : " (append)\n");
-    for (const auto& key : sel.already_processed)
-        std::cout << "  " << skip_line(sel, cfg.destination, key) << "\n";
+    for (const auto& key : sel.already_processed) std::cout << "  " << skip_line(sel, key) << "\n";
     for (const auto& c : sel.selected) {
         auto keys = object_keys(cfg.destination, c.object.key);
         if (c.repair)

@@ -48,10 +48,13 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
     const auto bad = processed_keys(store, rules, "bad");
     auto processed = [&](const std::string& key) { return good.count(key) || bad.count(key); };
 
+    auto skip_processed = [&](const std::string& key) {
+        sel.already_processed.push_back(key);
+        if (!good.count(key)) sel.in_bad.insert(key);
+    };
     auto consider = [&](store::ObjectInfo& o) {
         if (processed(o.key)) {
-            sel.already_processed.push_back(o.key);
-            if (!good.count(o.key)) sel.in_bad.push_back(o.key);
+            skip_processed(o.key);
             return;
         }
         bool loaded = warehouse.ledger_lookup(rules.bucket, o.key).has_value();
@@ -65,10 +68,7 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
         while (newest != matching.begin() && (newest - 1)->last_modified == newest->last_modified)
             --newest;
         for (auto& o : matching)
-            if (&o != &*newest && processed(o.key)) {
-                sel.already_processed.push_back(o.key);
-                if (!good.count(o.key)) sel.in_bad.push_back(o.key);
-            }
+            if (&o != &*newest && processed(o.key)) skip_processed(o.key);
         consider(*newest);
         return sel;
     }
@@ -80,10 +80,9 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
     return sel;
 }
 
-std::string skip_line(const Selection& s, const std::string& destination, const std::string& key) {
-    if (std::find(s.in_bad.begin(), s.in_bad.end(), key) == s.in_bad.end())
-        return "skip (processed): " + key;
-    return "skip (bad, see " + object_keys(destination, key).sidecar + "): " + key;
+std::string skip_line(const Selection& s, const std::string& key) {
+    if (!s.in_bad.count(key)) return "skip (processed): " + key;
+    return "skip (bad, see " + object_keys(s.rules.destination, key).sidecar + "): " + key;
 }
 
 std::string selection_summary(const Selection& s) {

@@ -2,6 +2,7 @@
 // Which objects a run takes (docs/semantics.md#selection): list, filter by the `doc` regex and the
 // /archive rule, drop what is processed, order by last-modified then key, cap.
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,7 @@ struct Selection {
     std::vector<Candidate> selected;             // in processing order
     std::vector<std::string> already_processed;  // matching keys skipped (good/bad copy exists)
     std::vector<std::string> matching;           // every key that passed doc + archive filters
-    std::vector<std::string> in_bad;             // of already_processed: with a copy in bad
+    std::set<std::string> in_bad;                // of already_processed: with a copy in bad
     SelectionRules rules;                        // what was selected by
 };
 
@@ -48,8 +49,7 @@ std::string selection_summary(const Selection& selection);
 // The dry run's line for a key the selection skipped: "skip (processed): KEY", or for a key
 // with a copy in bad "skip (bad, see <sidecar key>): KEY" (docs/semantics.md#retrying-a-bad-object
 // says how to retry it).
-std::string skip_line(const Selection& selection, const std::string& destination,
-                      const std::string& key);
+std::string skip_line(const Selection& selection, const std::string& key);
 
 Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& warehouse,
                          const SelectionRules& rules);
