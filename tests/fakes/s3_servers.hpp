@@ -12,16 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "../support/test_paths.hpp"
 #include "server_process.hpp"
 
 namespace gdx::testing {
 
 inline constexpr const char* kS3AccessKey = "S3RVER";  // s3rver's fixed pair; moto takes any
 inline constexpr const char* kS3SecretKey = "S3RVER";
-
-inline std::string source_dir() {
-    return GDX_SOURCE_DIR;
-}
 
 // Paths this test process created under /tmp: deleted when it exits with every test passed,
 // kept (with the servers' logs and data) for inspection when one failed. Constructed after

@@ -1,6 +1,7 @@
 // The command line itself: help, usage errors, and backends chosen by environment variables.
 #include <gtest/gtest.h>
 
+#include "../support/test_paths.hpp"
 #include "harness.hpp"
 
 using gdx::test::base_config;
@@ -46,7 +47,8 @@ TEST(Cli, BackendsComeFromTheEnvironment) {
 // The README's demo (scripts/demo.sh) on the shipped examples, so that it cannot rot.
 TEST(Demo, ExamplesLoadAsTheReadmeShows) {
     Workspace ws;
-    const std::filesystem::path examples = std::filesystem::path(GDX_SOURCE_DIR) / "examples";
+    const std::filesystem::path examples =
+        std::filesystem::path(gdx::testing::source_dir()) / "examples";
     std::filesystem::copy(examples / "data", ws.dir() / "store",
                           std::filesystem::copy_options::recursive);
     for (const char* ddl : {"demo.call_centre.sql", "demo_cms.sql"}) {

@@ -14,6 +14,7 @@
 
 #include "../fakes/fake_google.hpp"
 #include "../support/original_configs.hpp"
+#include "../support/test_paths.hpp"
 #include "google_job.hpp"
 #include "harness.hpp"
 
@@ -311,7 +312,7 @@ TEST_P(GoogleBusinessInput, SigintStopsBeforeTheNextLocationPrintsTheReportAndEx
     config["locations"][0]["start_date"] = "2026-05-15";
     std::filesystem::create_directories(ws.dir() / "config.d");
     const auto cfg = ws.write_file("config.d/mybusiness.json", config.dump());
-    const std::vector<std::string> args = {GDX_BINARY,
+    const std::vector<std::string> args = {gdx::testing::gdx_binary(),
                                            "google-business",
                                            cfg.string(),
                                            "--client-secrets",

@@ -9,6 +9,7 @@
 
 #include "../fakes/fake_google.hpp"
 #include "../support/original_configs.hpp"
+#include "../support/test_paths.hpp"
 #include "google_job.hpp"
 #include "harness.hpp"
 
@@ -345,7 +346,7 @@ TEST_P(GoogleSearchInput, OriginalFlagsAreAccepted) {
 
 TEST_P(GoogleSearchInput, GoogleAuthWritesCredentialsTheJobCanUse) {
     const auto creds = ws.dir() / "new_credentials.dat";
-    std::string cmd = std::string(GDX_BINARY) + " google-auth --no-browser --scope search" +
+    std::string cmd = gdx::testing::gdx_binary() + " google-auth --no-browser --scope search" +
                       " --client-secrets " + (ws.dir() / "client_secrets.json").string() +
                       " --credentials " + creds.string() + " 2>&1";
     FILE* p = ::popen(cmd.c_str(), "r");

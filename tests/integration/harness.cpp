@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "../fakes/s3_servers.hpp"
+#include "../support/test_paths.hpp"
 #include "store/s3/s3_client.hpp"
 #include "store/s3/s3_store.hpp"
 
@@ -41,7 +42,7 @@ RunResult run_gdx(const std::vector<std::string>& args,
                    ("gdx-run-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
     fs::path out = tmp.string() + ".out", err = tmp.string() + ".err";
 
-    std::vector<std::string> argv_s{GDX_BINARY};
+    std::vector<std::string> argv_s{gdx::testing::gdx_binary()};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
@@ -104,13 +105,13 @@ const std::string& postgres_admin_url() {
             return true;
         }
         cluster_dir = gdx::testing::make_temp_dir("it-pg");
-        url = gdx::testing::run_command(std::string(GDX_SOURCE_DIR) +
-                                        "/scripts/pg-cluster.sh start " + cluster_dir + " " +
-                                        std::to_string(::getpid()));
+        url =
+            gdx::testing::run_command(gdx::testing::source_dir() + "/scripts/pg-cluster.sh start " +
+                                      cluster_dir + " " + std::to_string(::getpid()));
         while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
         std::atexit([] {
-            std::system((std::string(GDX_SOURCE_DIR) + "/scripts/pg-cluster.sh stop " +
-                         cluster_dir + " >/dev/null 2>&1")
+            std::system((gdx::testing::source_dir() + "/scripts/pg-cluster.sh stop " + cluster_dir +
+                         " >/dev/null 2>&1")
                             .c_str());
             std::error_code ec;
             std::filesystem::remove_all(cluster_dir, ec);

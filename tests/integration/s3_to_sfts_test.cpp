@@ -12,6 +12,7 @@
 #include "../fakes/server_process.hpp"
 #include "../fakes/sshd_server.hpp"
 #include "../support/original_configs.hpp"
+#include "../support/test_paths.hpp"
 #include "harness.hpp"
 
 #include <fmt/format.h>
@@ -287,7 +288,7 @@ TEST_P(SftsTest, ConnectionDroppedMidUploadIsRetried) {
     auto data = put("pmrp_1", 4'000'000);
     int port = gdx::testing::free_port();
     gdx::testing::ServerProcess proxy(
-        {"python3", std::string(GDX_SOURCE_DIR) + "/tests/fakes/tcp_cut_proxy.py",
+        {"python3", gdx::testing::source_dir() + "/tests/fakes/tcp_cut_proxy.py",
          std::to_string(port), std::to_string(sshd.port()), "1000000", "1"},
         port, (ws.dir() / "proxy.log").string());
     auto cfg = config();

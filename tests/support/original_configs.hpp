@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include "test_paths.hpp"
 
 namespace gdx::test {
 
@@ -21,7 +22,7 @@ namespace gdx::test {
 inline std::filesystem::path original_configs_location() {
     const char* env = std::getenv("GDX_ORIGINAL_CONFIGS");
     if (env != nullptr && *env != '\0') return env;
-    return GDX_ORIGINAL_CONFIGS_DEFAULT;
+    return gdx::testing::original_configs_default();
 }
 
 // The folder, or nothing when it is absent.

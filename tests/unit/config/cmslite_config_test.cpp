@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "../../support/original_configs.hpp"
+#include "../support/test_paths.hpp"
 #include "util/error.hpp"
 
 namespace fs = std::filesystem;
@@ -18,7 +19,7 @@ namespace {
 
 // The repository's demo config: the base that the validation tests break one key of.
 json demo() {
-    std::ifstream in(fs::path(GDX_SOURCE_DIR) / "examples/config.d/cmslite_demo.json");
+    std::ifstream in(fs::path(gdx::testing::source_dir()) / "examples/config.d/cmslite_demo.json");
     return json::parse(in);
 }
 

@@ -1,4 +1,5 @@
 #include "pg_test_support.hpp"
+#include "../support/test_paths.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -54,7 +55,7 @@ public:
                 char tmpl[] = "/tmp/gdx-pg-test-XXXXXX";
                 if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
                 dir_ = tmpl;
-                url_ = run(std::string(GDX_SOURCE_DIR) + "/scripts/pg-cluster.sh start " + dir_ +
+                url_ = run(gdx::testing::source_dir() + "/scripts/pg-cluster.sh start " + dir_ +
                            " " + std::to_string(::getpid()));
                 while (!url_.empty() && url_.back() == '\n') url_.pop_back();
             }
@@ -63,7 +64,7 @@ public:
     }
     void TearDown() override {
         if (dir_.empty()) return;
-        std::system((std::string(GDX_SOURCE_DIR) + "/scripts/pg-cluster.sh stop " + dir_ +
+        std::system((gdx::testing::source_dir() + "/scripts/pg-cluster.sh stop " + dir_ +
                      " >/dev/null 2>&1")
                         .c_str());
         std::filesystem::remove_all(dir_);
