@@ -1,6 +1,7 @@
 #include "google/search_console.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "google/settings.hpp"
 #include "http/http_client.hpp"
@@ -32,7 +33,14 @@ uint64_t SearchConsole::fetch_day(const std::string& site, const std::string& da
             api_.call("POST", url, search_analytics_body(day, start_row),
                       fmt::format("search analytics {} {} (startRow {})", site, day, start_row));
         auto rows = answer.find("rows");
-        if (rows == answer.end()) return total;
+        if (rows == answer.end()) {
+            if (total >= kSearchDailyRowCap)
+                spdlog::warn(
+                    "{} {}: {} rows, Search Console's daily cap; Google does not serve the "
+                    "rest of that day",
+                    site, day, total);
+            return total;
+        }
         if (!rows->is_array())
             throw ApiError(fmt::format("search analytics {} {}: `rows` is not an array", site, day),
                            200, false);

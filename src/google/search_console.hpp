@@ -13,6 +13,9 @@
 namespace gdx::google {
 
 inline constexpr int kSearchRowLimit = 25000;
+// Search Console serves at most this many rows per property, day and search type: a day that
+// reaches it is probably cut by Google (logged; nothing to page for).
+inline constexpr uint64_t kSearchDailyRowCap = 50000;
 
 // POST URL of the query for `site` (percent-encoded entirely, ':' and '/' included).
 std::string search_analytics_url(const std::string& base, const std::string& site);

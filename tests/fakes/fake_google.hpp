@@ -1,11 +1,14 @@
 #pragma once
 // Test helper: the fake Google server (tests/fakes/fake_google.py) on a free loopback port,
 // with a scenario written to a fresh directory, and its request log.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
+#include <date/date.h>
 #include <nlohmann/json.hpp>
 
 #include "s3_servers.hpp"
@@ -45,6 +48,11 @@ public:
     }
     void reset() const { admin("POST", "reset"); }
     void expire_tokens() const { admin("POST", "expire_tokens"); }
+    // Moves the fake clock to `now` (ISO 8601 with an offset or Z).
+    void set_clock(const std::string& now) const {
+        write_file("clock.json", nlohmann::json{{"now", now}}.dump());
+        admin("POST", "clock", "clock.json");
+    }
     void set_scenario(const nlohmann::json& scenario) const {
         write_file("posted.json", scenario.dump());
         admin("POST", "scenario", "posted.json");
@@ -123,6 +131,49 @@ inline nlohmann::json business_scenario(const nlohmann::json& accounts,
     s["gbp"] = {{"accounts", accounts}, {"locations", locations}};
     s["gbp"].update(extra);
     return s;
+}
+
+inline constexpr const char* kServiceAccountEmail = "sa@p.iam.gserviceaccount.com";
+
+// The current time as the fake's clock text: a JWT's iat/exp are real time, so a scenario that
+// checks them needs this "now".
+inline std::string fake_clock_now(std::chrono::seconds offset = std::chrono::seconds(0)) {
+    auto t = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + offset;
+    return date::format("%FT%TZ", t);
+}
+
+// `scenario` with the service account kServiceAccountEmail registered (public key sa_pub.pem in
+// the fake's directory) and the clock at the real time.
+inline nlohmann::json with_service_account(nlohmann::json scenario) {
+    scenario["now"] = fake_clock_now();
+    scenario["oauth"]["service_accounts"] = {
+        {{"client_email", kServiceAccountEmail}, {"public_key_pem_file", "sa_pub.pem"}}};
+    return scenario;
+}
+
+// A new RSA key in the fake's directory: sa.pem (private) and, when `registered`, its public half
+// in sa_pub.pem, the key the fake checks signatures with. Returns the private key PEM.
+inline std::string new_service_account_key(const FakeGoogle& fake, bool registered = true) {
+    run_command("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
+                fake.path("sa.pem") + " 2>/dev/null");
+    if (registered)
+        run_command("openssl pkey -in " + fake.path("sa.pem") + " -pubout -out " +
+                    fake.path("sa_pub.pem"));
+    std::ifstream in(fake.path("sa.pem"));
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// A Google service-account key file (JSON) for `email` with `private_key_pem`.
+inline nlohmann::json service_account_key(const FakeGoogle& fake, const std::string& email,
+                                          const std::string& private_key_pem) {
+    return {{"type", "service_account"},
+            {"project_id", "p"},
+            {"private_key_id", "k1"},
+            {"private_key", private_key_pem},
+            {"client_email", email},
+            {"client_id", "1"},
+            {"auth_uri", fake.url() + "/o/oauth2/v2/auth"},
+            {"token_uri", fake.token_uri()}};
 }
 
 inline nlohmann::json client_secrets(const FakeGoogle& fake) {

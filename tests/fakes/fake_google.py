@@ -694,7 +694,7 @@ class Handler(BaseHTTPRequestHandler):
         data = body if isinstance(body, bytes) else (
             body.encode() if isinstance(body, str) else json.dumps(body).encode())
         entry["status"], entry["response_bytes"] = status, len(data)
-        self.send(status, data, headers, respond)
+        entry["response_framing"] = self.send(status, data, headers, respond)
 
     def route(self):
         for method, pattern, handler in ROUTES:
@@ -709,22 +709,25 @@ class Handler(BaseHTTPRequestHandler):
                                  "NOT_FOUND"), {}
 
     def send(self, status, data, headers, respond):
+        """Sends the answer; returns how it was framed ({"content-encoding", "transfer-encoding"})."""
         content_type = respond.get("content_type", "application/json; charset=UTF-8")
+        framing = {}
         if respond.get("gzip") and "gzip" in self.headers.get("Accept-Encoding", ""):
             data = gzip.compress(data)
-            headers["Content-Encoding"] = "gzip"
+            headers["Content-Encoding"] = framing["content-encoding"] = "gzip"
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         for k, v in headers.items():
             self.send_header(k, v)
         if respond.get("chunked"):
+            framing["transfer-encoding"] = "chunked"
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             for i in range(0, len(data), 4096):
                 chunk = data[i:i + 4096]
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
             self.wfile.write(b"0\r\n\r\n")
-            return
+            return framing
         cut = respond.get("truncate_after_bytes")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -733,8 +736,9 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
-            return
+            return framing
         self.wfile.write(data)
+        return framing
 
     def log_entry(self, fault_id):
         auth = self.headers.get("Authorization", "")
@@ -745,7 +749,7 @@ class Handler(BaseHTTPRequestHandler):
                              "accept-encoding": self.headers.get("Accept-Encoding", ""),
                              "user-agent": self.headers.get("User-Agent", "")},
                  "body": self.body.decode("utf-8", "replace"), "matched_fault": fault_id,
-                 "status": None, "response_bytes": 0}
+                 "status": None, "response_bytes": 0, "response_framing": {}}
         if not STATE["scenario"].get("log_bodies", True):
             entry["body"] = ""
         STATE["log"].append(entry)

@@ -4,10 +4,6 @@
 // a failing location, bad input.
 #include <gtest/gtest.h>
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -107,9 +103,10 @@ protected:
                      {"end_date", "2026-05-12"}}}}};
     }
 
-    RunResult run(const std::vector<std::string>& extra = {}) {
+    RunResult run(const std::vector<std::string>& extra = {},
+                  const gdx::test::WhileRunning& while_running = {}) {
         return gdx::test::run_google_job(ws, "google-business", "mybusiness.json", config, env(),
-                                         extra);
+                                         extra, while_running);
     }
     std::map<std::string, std::string> env() const {
         return {{"GDX_TODAY", "2026-05-20"},
@@ -310,45 +307,11 @@ TEST_P(GoogleBusinessInput, SigintStopsBeforeTheNextLocationPrintsTheReportAndEx
                     {"respond", {{"delay_ms", 2000}}}}};
     fake().set_scenario(s);
     config["locations"][0]["start_date"] = "2026-05-15";
-    std::filesystem::create_directories(ws.dir() / "config.d");
-    const auto cfg = ws.write_file("config.d/mybusiness.json", config.dump());
-    const std::vector<std::string> args = {gdx::testing::gdx_binary(),
-                                           "google-business",
-                                           cfg.string(),
-                                           "--client-secrets",
-                                           (ws.dir() / "client_secrets.json").string(),
-                                           "--credentials",
-                                           (ws.dir() / "credentials.dat").string(),
-                                           "--store",
-                                           ws.store_uri(),
-                                           "--warehouse",
-                                           ws.warehouse_uri(),
-                                           "--log-dir",
-                                           (ws.dir() / "logs").string()};
-    const std::string out_file = (ws.dir() / "stdout.txt").string();
-    const pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        for (const auto& [k, v] : ws.env()) ::setenv(k.c_str(), v.c_str(), 1);
-        for (const auto& [k, v] : env()) ::setenv(k.c_str(), v.c_str(), 1);
-        if (!std::freopen(out_file.c_str(), "w", stdout)) ::_exit(99);
-        std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
-        ::_exit(98);
-    }
     // Interrupt while the fourth location's metrics call is in flight.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (fake().requests_to("locations/1003").empty() &&
-           std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    ASSERT_EQ(::kill(pid, SIGINT), 0);
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 130);
-    const std::string out = gdx::test::read_text_file(out_file);
+    auto r = run({}, gdx::test::interrupt_when(
+                         [] { return !fake().requests_to("locations/1003").empty(); }));
+    EXPECT_EQ(r.exit_code, 130) << r.err;
+    const std::string& out = r.out;
     EXPECT_NE(out.find("interrupted (SIGINT)"), std::string::npos) << out;
     // The location in flight is finished and loaded; the next ones are not started.
     EXPECT_NE(out.find("Locations to process: 4\nSuccessful API calls: 4\n"), std::string::npos)

@@ -22,13 +22,14 @@ inline void write_google_files(const Workspace& ws, const testing::FakeGoogle& f
 inline RunResult run_google_job(const Workspace& ws, const std::string& job,
                                 const std::string& name, const nlohmann::json& config,
                                 const std::map<std::string, std::string>& env,
-                                const std::vector<std::string>& extra = {}) {
+                                const std::vector<std::string>& extra = {},
+                                const WhileRunning& while_running = {}) {
     std::filesystem::create_directories(ws.dir() / "config.d");
     auto cfg = ws.write_file("config.d/" + name, config.dump(2));
     std::vector<std::string> args{"--client-secrets", (ws.dir() / "client_secrets.json").string(),
                                   "--credentials", (ws.dir() / "credentials.dat").string()};
     args.insert(args.end(), extra.begin(), extra.end());
-    return ws.run_job(job, cfg, args, env);
+    return ws.run_job(job, cfg, args, env, while_running);
 }
 
 }  // namespace gdx::test

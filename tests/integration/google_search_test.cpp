@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "../fakes/fake_google.hpp"
@@ -90,8 +91,10 @@ protected:
                     {{"name", kDomain}, {"start_date_default", "2026-05-08"}}}}};
     }
 
-    RunResult run(const std::vector<std::string>& extra = {}) {
-        return gdx::test::run_google_job(ws, "google-search", "search.json", config, env(), extra);
+    RunResult run(const std::vector<std::string>& extra = {},
+                  const gdx::test::WhileRunning& while_running = {}) {
+        return gdx::test::run_google_job(ws, "google-search", "search.json", config, env(), extra,
+                                         while_running);
     }
     std::map<std::string, std::string> env() const {
         return {{"GDX_TODAY", "2026-05-20"},
@@ -106,6 +109,16 @@ protected:
         for (const auto& r : fake().requests_to("searchAnalytics"))
             if (r["path"].get<std::string>().find(site_part) != std::string::npos) ++n;
         return n;
+    }
+    // The search requests for `day`, in order.
+    std::vector<json> day_calls(const std::string& day) {
+        std::vector<json> out;
+        for (const auto& r : fake().requests_to("searchAnalytics"))
+            if (json::parse(r["body"].get<std::string>())["startDate"] == day) out.push_back(r);
+        return out;
+    }
+    std::string log_text() const {
+        return gdx::test::read_text_file(ws.dir() / "logs" / "google-search.log");
     }
 
     Workspace ws;
@@ -202,7 +215,8 @@ TEST_P(GoogleSearch, AFailingSiteLeavesTheOthersLoaded) {
 }
 
 TEST_P(GoogleSearch, AWindowThatFailsMidWayIsNotLoadedAndIsFetchedAgain) {
-    config["sites"] = {{{"name", kWww2}, {"start_date_default", "2026-04-01"}}};
+    config["sites"] = {{{"name", kWww2}, {"start_date_default", "2026-04-01"}},
+                       {{"name", kDomain}, {"start_date_default", "2026-05-10"}}};
     scenario["faults"] = {
         {{"id", "down"},
          {"match", {{"path_regex", "query$"}, {"body_contains", {{"startDate", "2026-05-05"}}}}},
@@ -210,15 +224,20 @@ TEST_P(GoogleSearch, AWindowThatFailsMidWayIsNotLoadedAndIsFetchedAgain) {
     fake().set_scenario(scenario);
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-    EXPECT_EQ(ws.query("SELECT MAX(date) AS d FROM google.googlesearch")[0]["d"], "2026-05-01");
-    EXPECT_EQ(count(), 31 * 20);
-    EXPECT_EQ(search_calls(), 31u * 2 + 3 * 2 + 8);  // 8 attempts at 2026-05-05, then give up
+    EXPECT_EQ(ws.query("SELECT MAX(date) AS d FROM google.googlesearch WHERE site = '" + kWww2 +
+                       "'")[0]["d"],
+              "2026-05-01");
+    EXPECT_EQ(count("site = '" + kWww2 + "'"), 31 * 20);
+    // 8 attempts at 2026-05-05, then give up on www2; the next site still runs.
+    EXPECT_EQ(search_calls("www2"), 31u * 2 + 3 * 2 + 8);
+    EXPECT_EQ(count("site = '" + kDomain + "'"), 3);
     EXPECT_NE(r.out.find("not verified:\n1: " + kWww2), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Derived table build started at:"), std::string::npos) << r.out;
 
     fake().set_scenario(gdx::testing::google_scenario(sites()));
     auto again = run();
     ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
-    EXPECT_EQ(count(), 48 * 20);
+    EXPECT_EQ(count("site = '" + kWww2 + "'"), 48 * 20);
     EXPECT_EQ(count("date = '2026-05-05'"), 20);
 }
 
@@ -237,6 +256,55 @@ TEST_P(GoogleSearch, RevokedRefreshTokenStopsTheRunAndSaysWhatToDo) {
     std::string text((std::istreambuf_iterator<char>(log)), {});
     EXPECT_EQ(text.find("csecret"), std::string::npos);
     EXPECT_EQ(text.find("rt-revoked"), std::string::npos);
+}
+
+// A service-account key instead of a user's stored credentials: one JWT bearer grant for the
+// run, the rows loaded, the key file left as it was; a key the endpoint does not know stops the
+// run before any API call.
+TEST_P(GoogleSearch, ServiceAccountKeyLoadsTheRowsWithOneJwtGrant) {
+    const std::string pem = gdx::testing::new_service_account_key(fake());
+    fake().set_scenario(gdx::testing::with_service_account(scenario));
+    const std::string key =
+        gdx::testing::service_account_key(fake(), gdx::testing::kServiceAccountEmail, pem).dump(2);
+    const auto key_file = ws.write_file("sa.json", key);
+    config["sites"] = {{{"name", kWww2}, {"start_date_default", "2026-05-15"}},
+                       {{"name", kDomain}, {"start_date_default", "2026-05-10"}}};
+    const auto cfg = ws.write_file("config.d/search.json", config.dump());
+    auto run_with_key = [&] {
+        return ws.run_job("google-search", cfg,
+                          {"--client-secrets", (ws.dir() / "client_secrets.json").string(),
+                           "--credentials", key_file.string()},
+                          env());
+    };
+    auto r = run_with_key();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_EQ(count("site = '" + kWww2 + "'"), 4 * 20);
+    EXPECT_EQ(count("site = '" + kDomain + "'"), 3);
+    auto grants = fake().requests_to("/token");
+    ASSERT_EQ(grants.size(), 1u);
+    EXPECT_NE(grants[0]["body"].get<std::string>().find(
+                  "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion="),
+              std::string::npos);
+    EXPECT_EQ(grants[0]["status"], 200);
+    for (const auto& call : fake().requests_to("searchAnalytics"))
+        EXPECT_EQ(call["headers"]["authorization"], "fake-at-1");
+    EXPECT_EQ(gdx::test::read_text_file(key_file), key);  // nothing is written back to a key
+    EXPECT_EQ(ws.query("SELECT count(*) AS c FROM cmslite.google_dt")[0]["c"], 4 + 1);
+
+    // A key the token endpoint does not know (its public half is not registered).
+    fake().reset();
+    const std::string stranger = gdx::testing::new_service_account_key(fake(), false);
+    ws.write_file("sa.json", gdx::testing::service_account_key(
+                                 fake(), gdx::testing::kServiceAccountEmail, stranger)
+                                 .dump());
+    config["sites"] = {{{"name", kDomain}, {"start_date_default", "2026-05-10"}}};
+    ws.write_file("config.d/search.json", config.dump());
+    auto refused = run_with_key();  // 2026-05-11 .. 2026-05-18 are still to fetch
+    EXPECT_EQ(refused.exit_code, 1) << refused.err;
+    EXPECT_NE(refused.err.find("Invalid JWT Signature"), std::string::npos) << refused.err;
+    EXPECT_EQ(refused.err.find("PRIVATE KEY"), std::string::npos) << refused.err;
+    EXPECT_EQ(search_calls(), 0u);
+    EXPECT_EQ(count("site = '" + kDomain + "'"), 3);
 }
 
 // The original post-load DML (cmslite.google_dt rebuilt from google.googlesearch, the
@@ -331,6 +399,7 @@ TEST_P(GoogleSearchInput, BadFilesAndConfigsAreUsageErrors) {
 }
 
 TEST_P(GoogleSearchInput, OriginalFlagsAreAccepted) {
+    config["sites"].push_back({{"name", "sc-domain:new.example"}});
     std::filesystem::create_directories(ws.dir() / "config.d");
     auto cfg = ws.write_file("config.d/search.json", config.dump());
     auto r = gdx::test::run_gdx(
@@ -341,6 +410,11 @@ TEST_P(GoogleSearchInput, OriginalFlagsAreAccepted) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("fetch 2026-04-01 .. 2026-05-01"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("fetch 2026-05-02 .. 2026-05-18"), std::string::npos) << r.out;
+    // A site without start_date_default and without rows starts at today - 480 days.
+    EXPECT_NE(r.out.find("sc-domain:new.example: last loaded never\n"
+                         "    fetch 2025-01-25 .. 2025-02-24"),
+              std::string::npos)
+        << r.out;
     EXPECT_EQ(fake().requests().size(), 0u);
 }
 
@@ -382,6 +456,153 @@ TEST_P(GoogleSearchInput, GoogleAuthWritesCredentialsTheJobCanUse) {
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     EXPECT_EQ(count(), 3);
+}
+
+// SIGINT while a day of the second window is being fetched: the report is printed, exit 130,
+// the first window stays loaded, nothing of the second is stored or loaded, the next site is not
+// started; the next run fetches the interrupted window again.
+TEST_P(GoogleSearchInput, SigintLeavesTheWindowInFlightUnloadedAndTheNextRunFetchesIt) {
+    config["sites"] = {{{"name", kWww2}, {"start_date_default", "2026-04-01"}},
+                       {{"name", kDomain}, {"start_date_default", "2026-05-08"}}};
+    scenario["faults"] = {{{"id", "slow"},
+                           {"match",
+                            {{"path_regex", "query$"},
+                             {"body_contains", {{"startDate", "2026-05-05"}}},
+                             {"nth", {1}}}},
+                           {"respond", {{"delay_ms", 1000}}}}};
+    fake().set_scenario(scenario);
+    auto r =
+        run({}, gdx::test::interrupt_when([this] { return !day_calls("2026-05-05").empty(); }));
+    EXPECT_EQ(r.exit_code, 130) << r.err << r.out;
+    EXPECT_NE(r.out.find("*** The run was interrupted (SIGINT) ***"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Derived table build not attempted."), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("not processed due to early exit:\n1: " + kWww2 + "\n2: " + kDomain),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(count(), 31 * 20);
+    EXPECT_EQ(ws.query("SELECT MAX(date) AS d FROM google.googlesearch")[0]["d"], "2026-05-01");
+    EXPECT_TRUE(day_calls("2026-05-06").empty());  // stopped before the next day
+    EXPECT_EQ(search_calls("sc-domain"), 0u);
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(ws.dir()))
+        EXPECT_EQ(entry.path().filename().string().find("2026-05-02"), std::string::npos)
+            << entry.path();
+
+    fake().set_scenario(gdx::testing::google_scenario(sites()));
+    auto again = run();
+    ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
+    // Fetched again: both pages answered (a new scenario forgot the stored token: one 401 first).
+    auto refetched = day_calls("2026-05-02");
+    EXPECT_EQ(std::count_if(refetched.begin(), refetched.end(),
+                            [](const json& c) { return c["status"] == 200; }),
+              2);
+    EXPECT_EQ(count("site = '" + kWww2 + "'"), 48 * 20);
+    EXPECT_EQ(count("site = '" + kDomain + "'"), 3);
+}
+
+// A token that expires mid-run (the fake expires every token before the 5th and the 20th query):
+// each expiry costs one 401, one refresh and one replay; the run completes. Without expiry a
+// run makes one grant (LoadsEveryWindowThenASecondRunFetchesNothing).
+TEST_P(GoogleSearchInput, ATokenThatExpiresMidRunIsRefreshedOncePerExpiry) {
+    config["sites"] = {{{"name", kWww2}, {"start_date_default", "2026-05-01"}}};
+    scenario["faults"] = {{{"id", "expire"},
+                           {"match", {{"path_regex", "query$"}, {"nth", {5, 20}}}},
+                           {"respond", {{"expire_tokens", true}}}}};
+    fake().set_scenario(scenario);
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_EQ(count(), 18 * 20);
+    auto grants = fake().requests_to("/token");
+    ASSERT_EQ(grants.size(), 3u);  // the first grant and one refresh per expiry
+    for (const auto& g : grants) {
+        EXPECT_EQ(g["status"], 200);
+        EXPECT_NE(g["body"].get<std::string>().find("grant_type=refresh_token"), std::string::npos);
+    }
+    auto calls = fake().requests_to("searchAnalytics");
+    ASSERT_EQ(calls.size(), 18u * 2 + 2);
+    for (size_t i : {4u, 19u}) {
+        EXPECT_EQ(calls[i]["status"], 401);
+        EXPECT_EQ(calls[i + 1]["body"], calls[i]["body"]);  // the same request, replayed
+        EXPECT_EQ(calls[i + 1]["status"], 200);
+    }
+    EXPECT_EQ(calls[5]["headers"]["authorization"], "fake-at-2");
+    EXPECT_EQ(calls.back()["headers"]["authorization"], "fake-at-3");
+    auto saved = json::parse(std::ifstream(ws.dir() / "credentials.dat"));
+    EXPECT_EQ(saved["access_token"], "fake-at-3");
+}
+
+// Answers compressed (Content-Encoding: gzip), chunked, or both give exactly the rows of a
+// plain answer: each day's lines equal the plain day's lines but for the date.
+TEST_P(GoogleSearchInput, GzipAndChunkedAnswersGiveTheSameRowsAsPlainOnes) {
+    config["sites"] = {{{"name", kWww2}, {"start_date_default", "2026-05-15"}}};
+    scenario["search_console"]["sites"][kWww2] = {{"every_day", {{"generate", {{"count", 500}}}}}};
+    const std::map<std::string, json> framing = {
+        {"2026-05-15", {{"gzip", true}}},
+        {"2026-05-16", {{"chunked", true}}},
+        {"2026-05-17", {{"gzip", true}, {"chunked", true}}}};  // 2026-05-18: plain
+    for (const auto& [day, respond] : framing)
+        scenario["faults"].push_back(
+            {{"id", day},
+             {"match", {{"path_regex", "query$"}, {"body_contains", {{"startDate", day}}}}},
+             {"respond", respond}});
+    fake().set_scenario(scenario);
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_EQ(count(), 4 * 500);
+    for (const auto& [day, respond] : framing) {
+        auto calls = day_calls(day);
+        ASSERT_EQ(calls.size(), 2u) << day;
+        json sent = json::object();
+        if (respond.contains("gzip")) sent["content-encoding"] = "gzip";
+        if (respond.contains("chunked")) sent["transfer-encoding"] = "chunked";
+        EXPECT_EQ(calls[0]["response_framing"], sent) << day;
+    }
+    const std::string object =
+        ws.read(ws.bucket(), kPrefix + "googlesearch-www2.gov.bc.ca-2026-05-15-2026-05-18.csv");
+    std::map<std::string, std::vector<std::string>> lines_of_day;
+    std::istringstream in(object);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+        const std::string day = line.substr(kWww2.size() + 1, 10);
+        line.replace(kWww2.size() + 1, 10, "DAY");
+        lines_of_day[day].push_back(line);
+    }
+    ASSERT_EQ(lines_of_day["2026-05-18"].size(), 500u);
+    for (const auto& [day, respond] : framing)
+        EXPECT_EQ(lines_of_day[day], lines_of_day["2026-05-18"]) << day;
+}
+
+// Google's cap of 50,000 rows per day: a day with more is served (and loaded) up to the cap, in
+// pages of 25,000, and the log says the day was cut; a day of exactly 25,000 rows costs two
+// requests, one of exactly 50,000 three.
+TEST_P(GoogleSearchInput, ADayStopsAtTheDailyCapAndPagesBy25000Rows) {
+    config["sites"] = {{{"name", kWww2}, {"start_date_default", "2026-05-16"}}};
+    auto generate = [](int n) { return json{{"generate", {{"count", n}}}}; };
+    scenario["search_console"]["sites"][kWww2] = {{"days",
+                                                   {{"2026-05-16", generate(25000)},
+                                                    {"2026-05-17", generate(50000)},
+                                                    {"2026-05-18", generate(60000)}}}};
+    scenario["log_bodies"] = true;
+    fake().set_scenario(scenario);
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_EQ(count("date = '2026-05-16'"), 25000);
+    EXPECT_EQ(count("date = '2026-05-17'"), 50000);
+    EXPECT_EQ(count("date = '2026-05-18'"), 50000);
+    auto start_rows = [&](const std::string& day) {
+        std::vector<int> out;
+        for (const auto& c : day_calls(day))
+            out.push_back(json::parse(c["body"].get<std::string>())["startRow"]);
+        return out;
+    };
+    EXPECT_EQ(start_rows("2026-05-16"), (std::vector<int>{0, 25000}));
+    EXPECT_EQ(start_rows("2026-05-17"), (std::vector<int>{0, 25000, 50000}));
+    EXPECT_EQ(start_rows("2026-05-18"), (std::vector<int>{0, 25000, 50000}));
+    const std::string log = log_text();
+    EXPECT_EQ(log.find("2026-05-16: 25000 rows, Search Console's daily cap"), std::string::npos);
+    EXPECT_NE(log.find(kWww2 + " 2026-05-18: 50000 rows, Search Console's daily cap"),
+              std::string::npos)
+        << log;
 }
 
 }  // namespace

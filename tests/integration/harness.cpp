@@ -10,6 +10,7 @@
 #include "store/s3/s3_store.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -36,7 +37,8 @@ std::string slurp(const fs::path& p) {
 }  // namespace
 
 RunResult run_gdx(const std::vector<std::string>& args,
-                  const std::map<std::string, std::string>& env, const fs::path& cwd) {
+                  const std::map<std::string, std::string>& env, const fs::path& cwd,
+                  const WhileRunning& while_running) {
     static int counter = 0;
     fs::path tmp = fs::temp_directory_path() /
                    ("gdx-run-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
@@ -77,6 +79,7 @@ RunResult run_gdx(const std::vector<std::string>& args,
         r.err = "posix_spawn failed";
         return r;
     }
+    if (while_running) while_running(pid);
     int status = 0;
     waitpid(pid, &status, 0);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -85,6 +88,15 @@ RunResult run_gdx(const std::vector<std::string>& args,
     fs::remove(out);
     fs::remove(err);
     return r;
+}
+
+WhileRunning interrupt_when(std::function<bool()> ready) {
+    return [ready = std::move(ready)](pid_t pid) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (!ready() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        ::kill(pid, SIGINT);
+    };
 }
 
 std::string backend_name(Backend b) {
@@ -228,14 +240,15 @@ fs::path Workspace::write_file(const std::string& name, const std::string& text)
 
 RunResult Workspace::run_job(const std::string& job, const fs::path& config,
                              const std::vector<std::string>& extra,
-                             const std::map<std::string, std::string>& env) const {
+                             const std::map<std::string, std::string>& env,
+                             const WhileRunning& while_running) const {
     std::vector<std::string> args{job,         config.string(),         "--store",
                                   store_uri(), "--warehouse",           warehouse_uri(),
                                   "--log-dir", (dir_ / "logs").string()};
     args.insert(args.end(), extra.begin(), extra.end());
     auto merged = env_;
     for (auto& [k, v] : env) merged[k] = v;
-    return run_gdx(args, merged, dir_);
+    return run_gdx(args, merged, dir_, while_running);
 }
 
 RunResult Workspace::sql(const std::string& sql) const {

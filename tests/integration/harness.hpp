@@ -2,8 +2,11 @@
 // Test harness for end-to-end runs of the real gdx binary against real backends: a scratch
 // workspace (store directory, SQLite file, logs), object uploads with chosen mtimes, and
 // queries through `gdx sql --json` (an independent path from the loader).
+#include <sys/types.h>
+
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,10 +34,16 @@ struct RunResult {
     std::string err;
 };
 
+// Called with the child's pid once `gdx` has started, before waiting for it (to signal it).
+using WhileRunning = std::function<void(pid_t)>;
+
 // Runs `gdx args...` with extra environment variables; captures stdout and stderr.
 RunResult run_gdx(const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env = {},
-                  const std::filesystem::path& cwd = {});
+                  const std::filesystem::path& cwd = {}, const WhileRunning& while_running = {});
+
+// A WhileRunning that waits (at most 30 s) until `ready()` holds, then sends SIGINT.
+WhileRunning interrupt_when(std::function<bool()> ready);
 
 class Workspace {
 public:
@@ -62,7 +71,8 @@ public:
     // `gdx <job> CONFIG --store … --warehouse … --log-dir …` plus extra args.
     RunResult run_job(const std::string& job, const std::filesystem::path& config,
                       const std::vector<std::string>& extra = {},
-                      const std::map<std::string, std::string>& env = {}) const;
+                      const std::map<std::string, std::string>& env = {},
+                      const WhileRunning& while_running = {}) const;
     RunResult sql(const std::string& sql) const;  // fails the test on a non-zero exit
     std::vector<nlohmann::json> query(const std::string& sql) const;
 

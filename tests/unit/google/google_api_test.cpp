@@ -8,6 +8,7 @@
 #include "../../fakes/fake_google.hpp"
 #include "config/json_file.hpp"
 #include "google/api_client.hpp"
+#include "google/jwt.hpp"
 #include "google/search_console.hpp"
 #include "google/token_source.hpp"
 #include "util/redact.hpp"
@@ -261,6 +262,44 @@ TEST_F(Fixture, TransientFailuresGiveUpAfterEightAttempts) {
     EXPECT_EQ(fake().requests_to("searchAnalytics").size(), 8u);
 }
 
+// An answer slower than the client's timeout is a transport failure: retried like a 503.
+TEST_F(Fixture, TimeoutIsRetried) {
+    set_faults({{{"id", "slow"},
+                 {"match", {{"path_regex", "query$"}, {"nth", {1}}}},
+                 {"respond", {{"delay_ms", 1500}}}}});
+    auto t = tokens();
+    t.access_token();
+    http::HttpClientOptions options;
+    options.total_timeout_s = 1;
+    http::HttpClient impatient(options);
+    ApiClient api(impatient, t, fast());
+    auto answer = api.call("POST", search_analytics_url(fake().url(), kSite),
+                           search_analytics_body("2026-05-11", 0), "test");
+    EXPECT_EQ(answer["rows"].size(), 3u);
+    auto calls = fake().requests_to("searchAnalytics");
+    ASSERT_EQ(calls.size(), 2u);
+    EXPECT_EQ(calls[0]["matched_fault"], "slow");
+}
+
+// Google's daily cap: a day never has more than 50,000 rows, so paging stops at the third
+// request; a day of exactly 25,000 rows costs two.
+TEST_F(Fixture, PagingStopsAtTheDailyCap) {
+    auto s = testing::google_scenario({{kSite,
+                                        {{"days",
+                                          {{"2026-05-10", {{"generate", {{"count", 60000}}}}},
+                                           {"2026-05-11", {{"generate", {{"count", 25000}}}}}}}}}});
+    fake().set_scenario(s);
+    auto t = tokens();
+    ApiClient api(http, t, fast());
+    SearchConsole sc(api, fake().url(), 0);
+    std::vector<size_t> pages;
+    auto on_rows = [&](const json& r) { pages.push_back(r.size()); };
+    EXPECT_EQ(sc.fetch_day(kSite, "2026-05-10", on_rows), kSearchDailyRowCap);
+    EXPECT_EQ(sc.fetch_day(kSite, "2026-05-11", on_rows), 25000u);
+    EXPECT_EQ(pages, (std::vector<size_t>{25000, 25000, 25000}));
+    EXPECT_EQ(fake().requests_to("searchAnalytics").size(), 3u + 2u);
+}
+
 TEST_F(Fixture, PagingRequestsEveryPageUntilOneWithoutRows) {
     auto t = tokens();
     ApiClient api(http, t, fast());
@@ -298,31 +337,38 @@ TEST_F(Fixture, ShortMiddlePageDoesNotStopPaging) {
 struct ServiceAccount : Fixture {
     void SetUp() override {
         Fixture::SetUp();
-        testing::run_command("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
-                             fake().path("sa.pem") + " 2>/dev/null && openssl pkey -in " +
-                             fake().path("sa.pem") + " -pubout -out " + fake().path("sa_pub.pem"));
-        auto s = testing::google_scenario(sites());
-        // The JWT's iat/exp are real time: put the fake's clock there too.
-        s["now"] = date::format(
-            "%FT%TZ", std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-        s["oauth"]["service_accounts"] = {{{"client_email", "sa@p.iam.gserviceaccount.com"},
-                                           {"public_key_pem_file", "sa_pub.pem"}}};
-        fake().set_scenario(s);
+        pem = testing::new_service_account_key(fake());
+        fake().set_scenario(testing::with_service_account(testing::google_scenario(sites())));
     }
     std::string key_file(const std::string& email) {
-        std::ifstream in(fake().path("sa.pem"));
-        std::string pem((std::istreambuf_iterator<char>(in)), {});
-        json key{{"type", "service_account"},      {"project_id", "p"},
-                 {"private_key_id", "k1"},         {"private_key", pem},
-                 {"client_email", email},          {"client_id", "1"},
-                 {"token_uri", fake().token_uri()}};
-        fake().write_file("sa.json", key.dump());
+        fake().write_file("sa.json", testing::service_account_key(fake(), email, pem).dump());
         return fake().path("sa.json");
     }
+    // header.claims signed with the registered key by the openssl CLI (not by gdx's signer).
+    std::string hand_made_jwt(const json& claims) {
+        std::string input =
+            base64url(R"({"alg":"RS256","typ":"JWT"})") + "." + base64url(claims.dump());
+        fake().write_file("jwt.txt", input);
+        testing::run_command("openssl dgst -sha256 -sign " + fake().path("sa.pem") + " -out " +
+                             fake().path("jwt.sig") + " " + fake().path("jwt.txt"));
+        std::ifstream in(fake().path("jwt.sig"), std::ios::binary);
+        return input + "." + base64url(std::string((std::istreambuf_iterator<char>(in)), {}));
+    }
+    // The fake's answer to a JWT bearer grant with `assertion`.
+    http::HttpResponse post_assertion(const std::string& assertion) {
+        http::HttpRequest req;
+        req.method = "POST";
+        req.url = fake().token_uri();
+        req.headers = {"Content-Type: application/x-www-form-urlencoded"};
+        req.body = form_encode({{"grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"},
+                                {"assertion", assertion}});
+        return http.perform(req);
+    }
+    std::string pem;
 };
 
 TEST_F(ServiceAccount, SignedJwtIsAccepted) {
-    auto t = tokens(key_file("sa@p.iam.gserviceaccount.com"));
+    auto t = tokens(key_file(testing::kServiceAccountEmail));
     EXPECT_TRUE(t.service_account());
     EXPECT_TRUE(day_query(t, kSite, "2026-05-11").contains("rows"));
     auto grant = fake().requests_to("/token").at(0);
@@ -334,9 +380,8 @@ TEST_F(ServiceAccount, UnknownAccountOrBadSignatureIsRefused) {
     auto t = tokens(key_file("other@p.iam.gserviceaccount.com"));
     EXPECT_THROW(t.access_token(), AuthError);
     // A key that is not the registered one: the signature does not verify.
-    testing::run_command("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
-                         fake().path("sa.pem") + " 2>/dev/null");
-    auto bad = tokens(key_file("sa@p.iam.gserviceaccount.com"));
+    pem = testing::new_service_account_key(fake(), false);
+    auto bad = tokens(key_file(testing::kServiceAccountEmail));
     try {
         bad.access_token();
         FAIL() << "no AuthError";
@@ -344,6 +389,54 @@ TEST_F(ServiceAccount, UnknownAccountOrBadSignatureIsRefused) {
         EXPECT_NE(std::string(e.what()).find("Invalid JWT Signature"), std::string::npos)
             << e.what();
     }
+}
+
+// gdx signs with the local clock; a token endpoint whose clock is far off refuses the assertion
+// (expired, or issued in the future) and the run stops with Google's description.
+TEST_F(ServiceAccount, AssertionOutsideTheEndpointsTimeframeIsRefused) {
+    for (auto skew : {std::chrono::hours(2), -std::chrono::hours(1)}) {
+        fake().set_clock(testing::fake_clock_now(skew));
+        auto t = tokens(key_file(testing::kServiceAccountEmail));
+        try {
+            t.access_token();
+            FAIL() << "no AuthError, skew " << skew.count() << " h";
+        } catch (const AuthError& e) {
+            EXPECT_NE(std::string(e.what()).find("short-lived token"), std::string::npos)
+                << e.what();
+        }
+    }
+    EXPECT_EQ(fake().requests_to("/token").size(), 2u);  // refused for good: no retry
+}
+
+// The fake's own checks of the JWT grant, with assertions gdx would never make.
+TEST_F(ServiceAccount, FakeRefusesLongLivedOrMisaddressedAssertions) {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())
+                         .time_since_epoch()
+                         .count();
+    json claims{{"iss", testing::kServiceAccountEmail},
+                {"scope", "https://www.googleapis.com/auth/webmasters.readonly"},
+                {"aud", fake().token_uri()},
+                {"iat", now},
+                {"exp", now + 3600}};
+    auto ok = post_assertion(hand_made_jwt(claims));
+    EXPECT_EQ(ok.status, 200) << ok.body;
+
+    auto long_lived = claims;
+    long_lived["exp"] = now + 3601;
+    auto r = post_assertion(hand_made_jwt(long_lived));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(json::parse(r.body)["error"], "invalid_grant");
+    EXPECT_NE(r.body.find("short-lived token"), std::string::npos) << r.body;
+
+    auto elsewhere = claims;
+    elsewhere["aud"] = "https://example.com/token";
+    r = post_assertion(hand_made_jwt(elsewhere));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(json::parse(r.body)["error"], "invalid_grant");
+    EXPECT_NE(r.body.find("audience"), std::string::npos) << r.body;
+
+    claims["aud"] = "https://oauth2.googleapis.com/token";  // Google's own audience also binds
+    EXPECT_EQ(post_assertion(hand_made_jwt(claims)).status, 200);
 }
 
 TEST(CredentialFiles, MissingOrMalformedFilesAreConfigErrors) {
