@@ -26,6 +26,7 @@ namespace {
 const std::string kWww2 = "https://www2.gov.bc.ca/";
 const std::string kDomain = "sc-domain:gov.bc.ca";
 const std::string kPrefix = "client/google_gdx/";
+const std::string kRejected = "sc-domain:rejected.example";  // every query 401 (a fault)
 
 FakeGoogle& fake() {
     static FakeGoogle server(gdx::testing::google_scenario());
@@ -58,7 +59,8 @@ json special_rows() {
 json sites() {
     return {{kWww2, {{"every_day", {{"generate", {{"count", 20}}}}}}},
             {kDomain, {{"days", {{"2026-05-10", {{"rows", special_rows()}}}}}}},
-            {"sc-domain:unverified.example", {{"permission", "none"}}}};
+            {"sc-domain:unverified.example", {{"permission", "none"}}},
+            {kRejected, {{"every_day", {{"generate", {{"count", 20}}}}}}}};
 }
 
 class GoogleSearch : public ::testing::TestWithParam<Backend> {
@@ -200,17 +202,30 @@ TEST_P(GoogleSearch, LoadsEveryWindowThenASecondRunFetchesNothing) {
 TEST_P(GoogleSearch, AFailingSiteLeavesTheOthersLoaded) {
     config["sites"] = {{{"name", kWww2}, {"start_date_default", "2026-05-15"}},
                        {{"name", "sc-domain:unverified.example"}},
+                       {{"name", kRejected}, {"start_date_default", "2026-05-10"}},
                        {{"name", kDomain}, {"start_date_default", "2026-05-10"}}};
+    scenario["faults"] = {{{"id", "401"},
+                           {"match", {{"path_regex", "rejected"}}},
+                           {"respond", {{"status", 401}, {"json", {{"error", {{"code", 401}}}}}}}}};
+    fake().set_scenario(scenario);
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;  // the post-load DML still ran
     EXPECT_EQ(count("site = '" + kWww2 + "'"), 4 * 20);
     EXPECT_EQ(count("site = '" + kDomain + "'"), 3);
     EXPECT_EQ(count("site = 'sc-domain:unverified.example'"), 0);
+    EXPECT_EQ(count("site = '" + kRejected + "'"), 0);
     EXPECT_EQ(search_calls("unverified"), 1u);  // 403: not retried
-    EXPECT_NE(r.out.find("Successful API calls: 2\nFailed API calls: 1\n"), std::string::npos)
+    // 401 after two new tokens: the call fails (the first grant + 2 refreshes).
+    EXPECT_EQ(search_calls("rejected"), 3u);
+    EXPECT_EQ(fake().requests_to("/token").size(), 3u);
+    EXPECT_NE(r.out.find("Successful API calls: 2\nFailed API calls: 2\n"), std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("not verified:\n1: sc-domain:unverified.example\n"), std::string::npos)
+    EXPECT_NE(r.out.find("not verified:\n1: sc-domain:unverified.example\n2: " + kRejected + "\n"),
+              std::string::npos)
         << r.out;
+    // The site is percent-encoded entirely on the wire.
+    EXPECT_EQ(fake().requests_to("searchAnalytics").back()["path"],
+              "/webmasters/v3/sites/sc-domain%3Agov.bc.ca/searchAnalytics/query");
     EXPECT_EQ(ws.query("SELECT count(*) AS c FROM cmslite.google_dt")[0]["c"], 4 + 1);
 }
 

@@ -217,6 +217,22 @@ TEST_F(Fixture, ForbiddenSiteIsNotRetried) {
     EXPECT_EQ(fake().requests_to("searchAnalytics").size(), 1u);
 }
 
+// A token of another scope (Business Profile) on Search Console: 403, final, not retried.
+TEST_F(Fixture, TokenOfAnotherScopeIsForbiddenAndNotRetried) {
+    write_credentials("rt-business");
+    auto t = tokens();
+    try {
+        day_query(t, kSite, "2026-05-11");
+        FAIL() << "no ApiError";
+    } catch (const ApiError& e) {
+        EXPECT_EQ(e.status, 403);
+        EXPECT_NE(std::string(e.what()).find("insufficient authentication scopes"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(fake().requests_to("searchAnalytics").size(), 1u);
+}
+
 TEST_F(Fixture, MalformedEmptyAndHtmlAnswersAreRetried) {
     set_faults({{{"id", "malformed"},
                  {"match", {{"path_regex", "query$"}, {"nth", {1}}}},
