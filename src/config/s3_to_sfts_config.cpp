@@ -82,6 +82,7 @@ S3ToSftsConfig parse_s3_to_sfts_config(const nlohmann::ordered_json& json,
         cfg.fail("sfts_temp_suffix", "must be non-empty and must not contain '/'");
     c.sfts_atomic_rename = cfg.flag("sfts_atomic_rename", true);
     c.sfts_verify_md5 = cfg.flag("sfts_verify_md5", true);
+    c.sfts_create_folders = cfg.flag("sfts_create_folders", false);
     c.journal_prefix = string_or(cfg, "journal_prefix", c.archive + "/inflight/");
     if (c.journal_prefix.empty()) cfg.fail("journal_prefix", "must not be empty");
     for (const char* state : {"/good/", "/bad/"})

@@ -29,6 +29,8 @@ struct S3ToSftsConfig {
     bool sfts_path_is_absolute = true;  // remote folder = "/" + sfts_path
     std::string sfts_temp_suffix = ".part";
     bool sfts_atomic_rename = true;
+    // Create missing remote folders (for objects in sub-folders of the source prefix).
+    bool sfts_create_folders = false;
     // Compare the MD5 of the bytes sent with the store's ETag when it is a plain MD5. Off for
     // buckets whose ETags are not content MD5s (SSE-KMS).
     bool sfts_verify_md5 = true;

@@ -48,6 +48,7 @@ transfer::SftpOptions sftp_options(const config::S3ToSftsConfig& cfg,
         transfer::normalize_sha256_fingerprint(o.host_key_sha256,
                                                cfg.source_path + ": key \"sfts_host_key_sha256\"");
     o.known_hosts = cfg.sfts_known_hosts;
+    o.create_missing_folders = cfg.sfts_create_folders;
     return o;
 }
 

@@ -74,20 +74,29 @@ void SftsDelivery::rename_or_fallback(const SftsCandidate& c, Journal& j) {
     try {
         util::with_retry(retry_, "rename " + j.temp,
                          [&] { session_.rename(j.temp, j.final_path); });
+        return;
     } catch (const BackendError& e) {
         if (cfg_.sfts_atomic_rename) throw;
-        // The server refuses renames: send straight to the final name instead.
         spdlog::warn(
             "{}: rename refused ({}); sfts_atomic_rename is off, so uploading straight "
-            "to {}",
+            "to {} (and the following files too)",
             c.object.key, e.what(), j.final_path);
-        try {
-            session_.remove(j.temp);
-        } catch (const std::exception&) {
-        }
-        journals_.remove(c.archive_key);  // the temp file is gone: READY no longer holds
-        upload_to(c, j.final_path);
+        rename_refused_ = true;
     }
+    try {
+        session_.remove(j.temp);
+    } catch (const std::exception& e) {
+        spdlog::warn("could not remove {}: {}", j.temp, e.what());
+    }
+    upload_direct(c, j);
+}
+
+// Straight to the final name. The DIRECT journal comes first, so that a run interrupted
+// mid-upload is redone by the next one instead of being taken for a name collision.
+void SftsDelivery::upload_direct(const SftsCandidate& c, Journal& j) {
+    j.state = JournalState::Direct;
+    journals_.write(c.archive_key, j);
+    upload_to(c, j.final_path);
 }
 
 Delivered SftsDelivery::deliver(const SftsCandidate& c) {
@@ -100,6 +109,13 @@ Delivered SftsDelivery::deliver(const SftsCandidate& c) {
     if (auto j = journals_.read(c.archive_key)) {
         attempts = j->attempts;
         if (j->state == JournalState::Renamed) return Delivered::Finished;
+        if (j->state == JournalState::Direct) {
+            if (stat(j->final_path) == j->size) return Delivered::Finished;
+            spdlog::info("{}: the interrupted upload straight to {} is done again", c.object.key,
+                         j->final_path);
+            upload_direct(c, *j);
+            return Delivered::Finished;
+        }
         if (j->state == JournalState::Ready) {
             if (stat(j->final_path) == j->size) return Delivered::Finished;
             if (stat(j->temp) == j->size) {
@@ -130,12 +146,17 @@ Delivered SftsDelivery::deliver(const SftsCandidate& c) {
             final_path, *existing, c.object.size));
     }
 
-    upload_to(c, temp);
-    crash_point("after_upload");
     Journal j{JournalState::Ready, c.object.key,  c.object.etag, temp,
               final_path,          c.object.size, attempts};
-    journals_.write(c.archive_key, j);
-    rename_or_fallback(c, j);
+    if (rename_refused_) {
+        upload_direct(c, j);
+    } else {
+        upload_to(c, temp);
+        crash_point("after_upload");
+        journals_.write(c.archive_key, j);
+        crash_point("after_ready_journal");
+        rename_or_fallback(c, j);
+    }
     crash_point("after_rename");
     j.state = JournalState::Renamed;
     journals_.write(c.archive_key, j);

@@ -49,12 +49,16 @@ public:
 private:
     void upload_to(const SftsCandidate& c, const std::string& path);
     void rename_or_fallback(const SftsCandidate& c, Journal& j);
+    void upload_direct(const SftsCandidate& c, Journal& j);
 
     store::ObjectStore& store_;
     transfer::TransferSession& session_;
     JournalStore& journals_;
     const config::S3ToSftsConfig& cfg_;
     util::RetryPolicy retry_;
+    // The server refused a rename in this run and sfts_atomic_rename is off: later objects go
+    // straight to their final names instead of being sent twice.
+    bool rename_refused_ = false;
 };
 
 }  // namespace gdx::jobs

@@ -16,6 +16,8 @@ const char* state_name(JournalState s) {
             return "READY";
         case JournalState::Renamed:
             return "RENAMED";
+        case JournalState::Direct:
+            return "DIRECT";
         case JournalState::Failed:
             break;
     }
@@ -36,6 +38,8 @@ std::optional<Journal> JournalStore::read(const std::string& archive_key) {
             out.state = JournalState::Ready;
         else if (state == "RENAMED")
             out.state = JournalState::Renamed;
+        else if (state == "DIRECT")
+            out.state = JournalState::Direct;
         else if (state == "FAILED")
             out.state = JournalState::Failed;
         else

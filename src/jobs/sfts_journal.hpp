@@ -14,6 +14,8 @@ enum class JournalState {
     Failed,   // earlier runs failed `attempts` times; nothing on the server is trusted
     Ready,    // the temp file was complete and verified on the server
     Renamed,  // the final file is in place; only the good marker is missing
+    Direct,   // being uploaded straight to the final name (the server refuses renames): a
+              // final file of another size is this run's partial upload, not a collision
 };
 
 struct Journal {

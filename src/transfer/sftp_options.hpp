@@ -15,6 +15,8 @@ struct SftpOptions {
     // or the bare base64, and/or a known_hosts file. At least one is required.
     std::string host_key_sha256;
     std::string known_hosts;
+    // An upload into a folder that does not exist creates it (and its parents) first.
+    bool create_missing_folders = false;
     long connect_timeout_seconds = 30;
     // A transfer that moves less than 1 byte/s for this long is cut (a hung server).
     long stall_timeout_seconds = 120;

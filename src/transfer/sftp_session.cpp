@@ -46,6 +46,12 @@ std::string quote_arg(const std::string& path) {
     return out + "\"";
 }
 
+std::string parent_dir(const std::string& path) {
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos) return "";
+    return path.substr(0, slash + 1);
+}
+
 bool is_transient(CURLcode rc) {
     // libssh2's generic failure is also what a dropped session gives; the rest is the HTTP rule.
     return rc == CURLE_SSH || http::transient_curl_code(rc);
@@ -268,6 +274,8 @@ void SftpSession::upload(const std::string& path, store::ObjectReader& source,
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(expect.size));
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_upload);
     curl_easy_setopt(c, CURLOPT_READDATA, &st);
+    if (options_.create_missing_folders)
+        curl_easy_setopt(c, CURLOPT_FTP_CREATE_MISSING_DIRS, CURLFTP_CREATE_DIR);
     CURLcode rc = curl_easy_perform(c);
     if (st.error) std::rethrow_exception(st.error);
     if (st.too_long)
@@ -275,6 +283,11 @@ void SftpSession::upload(const std::string& path, store::ObjectReader& source,
             fmt::format("{}: upload {}: the source has more than the {} bytes "
                         "it announced; upload stopped",
                         describe(), path, expect.size));
+    if (rc == CURLE_REMOTE_FILE_NOT_FOUND && !options_.create_missing_folders)
+        throw BackendError(util::redact(fmt::format(
+            "{}: upload {}: the remote folder {} does not exist ({}); create it on the server, or "
+            "set \"sfts_create_folders\": true to let gdx create it",
+            describe(), path, parent_dir(path), handle_->error[0] ? handle_->error : "")));
     if (rc != CURLE_OK) fail(rc, "upload", path);
     if (st.sent != expect.size)
         throw BackendError(fmt::format("{}: upload {}: the source gave {} bytes, expected {}",
@@ -299,16 +312,6 @@ void SftpSession::run_quote(const std::string& dir, const std::string& command,
     curl_slist_free_all(cmds);
     if (rc != CURLE_OK) fail(rc, what, path);
 }
-
-namespace {
-
-std::string parent_dir(const std::string& path) {
-    auto slash = path.rfind('/');
-    if (slash == std::string::npos) return "";
-    return path.substr(0, slash + 1);
-}
-
-}  // namespace
 
 void SftpSession::rename(const std::string& from, const std::string& to) {
     run_quote(parent_dir(to), "rename " + quote_arg(from) + " " + quote_arg(to), "rename",

@@ -138,8 +138,8 @@ TEST_P(SftsTest, DeliversEachSelectedFileOnceAndMarksIt) {
 }
 
 TEST_P(SftsTest, CrashAtEveryStepIsRepairedWithoutSendingTwice) {
-    for (std::string step :
-         {"after_download", "mid_upload", "after_upload", "after_rename", "after_mark"}) {
+    for (std::string step : {"after_download", "mid_upload", "after_upload", "after_ready_journal",
+                             "after_rename", "after_mark"}) {
         SCOPED_TRACE(step);
         remote = sshd.fresh_folder("crash-" + step);
         auto cfg = config();
@@ -153,7 +153,7 @@ TEST_P(SftsTest, CrashAtEveryStepIsRepairedWithoutSendingTwice) {
         auto r = run(cfg, {}, {{"GDX_TEST_CRASH_AT", step}});
         ASSERT_NE(r.exit_code, 0) << r.out << r.err;
         r = run(cfg);
-        ASSERT_EQ(r.exit_code, step == "after_mark" ? 0 : 0) << r.out << r.err;
+        ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
         EXPECT_EQ(files_in(remote),
                   (std::vector<std::string>{"pmrp_1.csv", "pmrp_2.csv", "pmrp_3.csv"}));
         const std::string arch = "client/google-mybusiness-sfts_sbc/" + step + "/";
@@ -163,6 +163,13 @@ TEST_P(SftsTest, CrashAtEveryStepIsRepairedWithoutSendingTwice) {
             EXPECT_FALSE(ws.exists(ws.bucket(), "processed/bad/" + arch + name)) << name;
             EXPECT_FALSE(ws.exists(ws.bucket(), "processed/inflight/" + arch + name + ".json"))
                 << name;
+        }
+        // From a READY journal the complete temp file is renamed, not sent again.
+        if (step == "after_ready_journal") {
+            EXPECT_NE(log().find("client/pmrp_gdx/" + step + "/pmrp_1: delivery finished as " +
+                                 remote + "/pmrp_1.csv"),
+                      std::string::npos)
+                << log();
         }
     }
 }
@@ -323,6 +330,196 @@ TEST_P(SftsTest, XferPathIsIgnoredWithAWarning) {
     auto r = run(config(), {}, {{"xfer_path", "/opt/xfer/"}});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(log().find("xfer_path environment variable is ignored"), std::string::npos);
+}
+
+// Points the config at another test server.
+nlohmann::ordered_json on_server(nlohmann::ordered_json cfg, const SshdServer& server,
+                                 const std::string& remote) {
+    cfg["sfts_port"] = server.port();
+    cfg["sfts_host_key_sha256"] = server.fingerprint();
+    cfg["sfts_path"] = remote.substr(1);
+    return cfg;
+}
+
+// The password server, or nullptr with the reason when this machine cannot run it.
+SshdServer* password_server(std::string& why) {
+    try {
+        return &SshdServer::shared_with_password();
+    } catch (const std::exception& e) {
+        why = e.what();
+        return nullptr;
+    }
+}
+
+std::string new_log_lines(const std::string& path, size_t from) {
+    std::string all = SshdServer::read_file(path);
+    return from < all.size() ? all.substr(from) : std::string();
+}
+
+TEST_P(SftsTest, PasswordLoginDelivers) {
+    std::string why;
+    SshdServer* pw = password_server(why);
+    if (!pw) GTEST_SKIP() << "sshd with password login cannot run here: " << why;
+    remote = pw->fresh_folder("password");
+    auto data = put("pmrp_1", 1000);
+    size_t mark = SshdServer::read_file(pw->log_path()).size();
+    auto r = ws.run_job("s3-to-sfts", write_config(on_server(config(), *pw, remote)), {},
+                        {{"sfts_user", "root"}, {"sfts_pass", pw->password()}});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(files_in(remote), std::vector<std::string>{"pmrp_1.csv"});
+    EXPECT_EQ(read_local(remote + "/pmrp_1.csv"), data);
+    EXPECT_TRUE(good("pmrp_1"));
+    const std::string sshd_log = new_log_lines(pw->log_path(), mark);
+    EXPECT_NE(sshd_log.find("Accepted password for root"), std::string::npos) << sshd_log;
+    for (const auto& text : {r.out, r.err, log()})
+        EXPECT_EQ(text.find(pw->password()), std::string::npos);
+}
+
+TEST_P(SftsTest, KeyIsTriedFirstThenThePassword) {
+    std::string why;
+    SshdServer* pw = password_server(why);
+    if (!pw) GTEST_SKIP() << "sshd with password login cannot run here: " << why;
+    remote = pw->fresh_folder("key-then-password");
+    auto cfg = write_config(on_server(config(), *pw, remote));
+
+    // A key the server does not know, and the right password: the key is refused, then the
+    // password logs in.
+    put("pmrp_1", 100);
+    size_t mark = SshdServer::read_file(pw->log_path()).size();
+    auto r = ws.run_job("s3-to-sfts", cfg, {"--identity", pw->unknown_key()},
+                        {{"sfts_user", "root"}, {"sfts_pass", pw->password()}});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    std::string sshd_log = new_log_lines(pw->log_path(), mark);
+    size_t refused = sshd_log.find("Failed publickey for root");
+    size_t accepted = sshd_log.find("Accepted password for root");
+    ASSERT_NE(refused, std::string::npos) << sshd_log;
+    ASSERT_NE(accepted, std::string::npos) << sshd_log;
+    EXPECT_LT(refused, accepted) << sshd_log;
+    EXPECT_EQ(read_local(remote + "/pmrp_1.csv"), sample("pmrp_1", 100));
+
+    // The right key and a wrong password: the key logs in, the password is never tried.
+    put("pmrp_2", 100);
+    mark = SshdServer::read_file(pw->log_path()).size();
+    r = ws.run_job("s3-to-sfts", cfg, {"--identity", pw->client_key()},
+                   {{"sfts_user", "root"}, {"sfts_pass", "not-the-password"}});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    sshd_log = new_log_lines(pw->log_path(), mark);
+    EXPECT_NE(sshd_log.find("Accepted publickey for root"), std::string::npos) << sshd_log;
+    EXPECT_EQ(sshd_log.find("password"), std::string::npos) << sshd_log;
+    EXPECT_EQ(files_in(remote), (std::vector<std::string>{"pmrp_1.csv", "pmrp_2.csv"}));
+    EXPECT_TRUE(good("pmrp_1"));
+    EXPECT_TRUE(good("pmrp_2"));
+}
+
+TEST_P(SftsTest, WithoutAtomicRenameAServerThatRefusesRenamesGetsTheFinalNames) {
+    auto& server = SshdServer::shared_without_rename();
+    remote = server.fresh_folder("no-rename");
+    identity = server.client_key();
+    auto cfg = on_server(config(), server, remote);
+    auto a = put("pmrp_1", 1000);
+
+    // Renames are required by default: the file fails, stays unmarked, and its complete temp
+    // file waits on the server under a READY journal.
+    auto r = run(cfg);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("rename"), std::string::npos) << r.err;
+    EXPECT_FALSE(good("pmrp_1"));
+    EXPECT_FALSE(bad("pmrp_1"));
+    EXPECT_TRUE(journal("pmrp_1"));
+    EXPECT_EQ(files_in(remote), std::vector<std::string>{"pmrp_1.csv.part"});
+
+    // sfts_atomic_rename off: the waiting file and the new ones go straight to their final
+    // names, each exactly once, and no temp file is left.
+    auto b = put("pmrp_2", 2000);
+    auto c = put("pmrp_3", 3000);
+    cfg["sfts_atomic_rename"] = false;
+    r = run(cfg);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(files_in(remote),
+              (std::vector<std::string>{"pmrp_1.csv", "pmrp_2.csv", "pmrp_3.csv"}));
+    EXPECT_EQ(read_local(remote + "/pmrp_1.csv"), a);
+    EXPECT_EQ(read_local(remote + "/pmrp_2.csv"), b);
+    EXPECT_EQ(read_local(remote + "/pmrp_3.csv"), c);
+    for (const char* n : {"pmrp_1", "pmrp_2", "pmrp_3"}) {
+        EXPECT_TRUE(good(n)) << n;
+        EXPECT_FALSE(journal(n)) << n;
+    }
+}
+
+TEST_P(SftsTest, StraightToTheFinalNameSurvivesACrash) {
+    auto& server = SshdServer::shared_without_rename();
+    remote = server.fresh_folder("no-rename-crash");
+    identity = server.client_key();
+    auto cfg = on_server(config(), server, remote);
+    cfg["sfts_atomic_rename"] = false;
+    // Killed once pmrp_1 is on the server under its final name (DIRECT journal): the next
+    // run finds it complete and marks it without sending it again.
+    auto a = put("pmrp_1", 3'000'000);
+    auto b = put("pmrp_2", 3'000'000);
+    auto r = run(cfg, {}, {{"GDX_TEST_CRASH_AT", "after_rename"}});
+    ASSERT_NE(r.exit_code, 0) << r.out << r.err;
+    EXPECT_TRUE(journal("pmrp_1"));
+    EXPECT_EQ(files_in(remote), std::vector<std::string>{"pmrp_1.csv"});
+    r = run(cfg);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(log().find(kSource + "pmrp_1: delivery finished as " + remote + "/pmrp_1.csv"),
+              std::string::npos)
+        << log();
+    EXPECT_EQ(files_in(remote), (std::vector<std::string>{"pmrp_1.csv", "pmrp_2.csv"}));
+    EXPECT_EQ(read_local(remote + "/pmrp_1.csv"), a);
+    EXPECT_EQ(read_local(remote + "/pmrp_2.csv"), b);
+
+    // A partial final file under a DIRECT journal (a run killed while it uploaded straight to
+    // the final name) is this job's own: sent again, not taken for a name collision.
+    auto c = put("pmrp_3", 3'000'000);
+    std::ofstream(remote + "/pmrp_3.csv") << c.substr(0, 1000);
+    nlohmann::json direct = {{"state", "DIRECT"},
+                             {"key", kSource + "pmrp_3"},
+                             {"etag", ""},
+                             {"size", c.size()},
+                             {"temp", remote + "/pmrp_3.csv.part"},
+                             {"final", remote + "/pmrp_3.csv"},
+                             {"attempts", 0}};
+    ws.put(ws.bucket(), "processed/inflight/" + kArchive + "pmrp_3.json", direct.dump());
+    r = run(cfg);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(read_local(remote + "/pmrp_3.csv"), c);
+    EXPECT_EQ(files_in(remote),
+              (std::vector<std::string>{"pmrp_1.csv", "pmrp_2.csv", "pmrp_3.csv"}));
+    EXPECT_TRUE(good("pmrp_3"));
+    EXPECT_FALSE(journal("pmrp_3"));
+}
+
+TEST_P(SftsTest, ObjectsInSubFoldersKeepTheirRelativeNames) {
+    auto top = put("pmrp_1", 100);
+    std::string nested = sample("nested", 200);
+    ws.put(ws.bucket(), kSource + "2024/02/pmrp_2", nested);
+    ws.put(ws.bucket(), kSource + "2024/other_3", "not ^pmrp");
+    ws.put(ws.bucket(), kSource + "2025/pmrp_4", "no such remote folder");
+    fs::create_directories(remote + "/2024/02");
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_EQ(files_in(remote), (std::vector<std::string>{"2024", "pmrp_1.csv"}));
+    EXPECT_EQ(files_in(remote + "/2024/02"), std::vector<std::string>{"pmrp_2.csv"});
+    EXPECT_EQ(read_local(remote + "/pmrp_1.csv"), top);
+    EXPECT_EQ(read_local(remote + "/2024/02/pmrp_2.csv"), nested);
+    EXPECT_TRUE(good("2024/02/pmrp_2"));
+    EXPECT_FALSE(good("2024/other_3"));
+    EXPECT_FALSE(journal("2024/02/pmrp_2"));
+    // A remote folder that does not exist is not created unless the config says so.
+    EXPECT_NE(r.err.find("the remote folder " + remote + "/2025/ does not exist"),
+              std::string::npos)
+        << r.err;
+    EXPECT_FALSE(good("2025/pmrp_4"));
+    EXPECT_FALSE(bad("2025/pmrp_4"));
+
+    auto cfg = config();
+    cfg["sfts_create_folders"] = true;
+    r = run(cfg);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(read_local(remote + "/2025/pmrp_4.csv"), "no such remote folder");
+    EXPECT_EQ(files_in(remote + "/2025"), std::vector<std::string>{"pmrp_4.csv"});
+    EXPECT_TRUE(good("2025/pmrp_4"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SftsTest, ::testing::Values(Backend::Embedded, Backend::S3Only),

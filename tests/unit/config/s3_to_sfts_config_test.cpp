@@ -31,6 +31,7 @@ TEST(S3ToSftsConfig, OriginalKeysAndDefaults) {
     EXPECT_EQ(c.sfts_temp_suffix, ".part");
     EXPECT_TRUE(c.sfts_atomic_rename);
     EXPECT_TRUE(c.sfts_verify_md5);
+    EXPECT_FALSE(c.sfts_create_folders);
     EXPECT_EQ(c.journal_prefix, "processed/inflight/");
     EXPECT_FALSE(c.retry_bad);
     EXPECT_EQ(c.max_attempts, 0);
