@@ -17,15 +17,6 @@ constexpr size_t kMinBuffer = 4;  // room for a BOM plus one byte
 constexpr size_t kPadding = 64;
 static_assert(kPadding >= kScanPadding);
 static_assert(kPadding >= Row::kReadablePastField);  // fields end at or before the data's end
-constexpr size_t kErrorValueBytes = 40;
-
-// Up to kErrorValueBytes of a field for an error message, cut on a UTF-8 boundary.
-std::string field_excerpt(const char* from, const char* to) {
-    const char* cut = std::min(to, from + kErrorValueBytes);
-    if (cut < to)
-        while (cut > from && (static_cast<unsigned char>(*cut) & 0xC0) == 0x80) --cut;
-    return std::string(from, cut);
-}
 
 }  // namespace
 
@@ -101,8 +92,58 @@ CsvReader::Step CsvReader::parse(Row& row) {
     const char* const end = base + end_;
     const char* p = base + pos_;
     const char d = delim_;
+    if (const Step s = skip_blank_lines(p); s != Step::Record) return s;
+    pos_ = static_cast<size_t>(p - base);
 
-    // Blank and whitespace-only lines belong to no record (pandas skip_blank_lines).
+    row.size_ = 0;
+    row.arena_.clear();
+    row.arena_fields_.clear();
+    row.line_ = line_;
+    if (simple_ && parse_simple(row, p)) return Step::Record;
+    row.size_ = 0;
+    uint64_t lines = 0;  // line breaks consumed by this record
+
+    for (;;) {             // one field per iteration; p is at its first byte
+        const char* stop;  // delimiter or terminator ending the field; end = end of input
+        if (quoting_ && p < end && *p == '"') {
+            if (parse_quoted(row, p, stop, lines) == Step::NeedMore) return Step::NeedMore;
+        } else if (escapes_) {
+            if (parse_escaped_field(row, p, stop, lines) == Step::NeedMore) return Step::NeedMore;
+        } else {
+            stop = find_any3(p, end, d, '\n', '\r');
+            if (stop == end && !eof_) return Step::NeedMore;
+            row.add({p, static_cast<size_t>(stop - p)});
+        }
+
+        if (stop == end) {  // end of input ends the record
+            p = end;
+            break;
+        }
+        if (*stop == d) {
+            p = stop + 1;
+            continue;
+        }
+        if (*stop == '\r') {
+            if (stop + 1 == end && !eof_) return Step::NeedMore;
+            p = stop + ((stop + 1 < end && stop[1] == '\n') ? 2 : 1);
+        } else {
+            p = stop + 1;
+        }
+        ++lines;
+        break;
+    }
+    pos_ = static_cast<size_t>(p - base);
+    line_ += lines;
+    row.resolve_arena();
+    return Step::Record;
+}
+
+// Blank and whitespace-only lines belong to no record (pandas skip_blank_lines). Moves `p` past
+// them: Record when it is at a record's first byte; End or NeedMore (pos_ set) otherwise.
+CsvReader::Step CsvReader::skip_blank_lines(const char*& p) {
+    const char* const base = buf_.data();
+    const char* const end = base + end_;
+    const char d = delim_;
     for (;;) {
         if (p == end) {
             pos_ = static_cast<size_t>(p - base);
@@ -139,103 +180,74 @@ CsvReader::Step CsvReader::parse(Row& row) {
                 continue;
             }
         }
-        break;
+        return Step::Record;
     }
-    pos_ = static_cast<size_t>(p - base);
+}
 
-    row.size_ = 0;
-    row.arena_.clear();
-    row.arena_fields_.clear();
-    row.line_ = line_;
-    if (simple_ && parse_simple(row, p)) return Step::Record;
-    row.size_ = 0;
-    uint64_t lines = 0;  // line breaks consumed by this record
-
-    for (;;) {             // one field per iteration; p is at its first byte
-        const char* stop;  // delimiter or terminator ending the field; end = end of input
-        if (quoting_ && p < end && *p == '"') {
-            const uint64_t field_line = line_ + lines;
-            const char* seg = p + 1;  // start of the not yet copied part of the content
-            const char* q = seg;
-            bool in_arena = false;
-            size_t arena_off = 0;
-            auto to_arena = [&](const char* from, const char* to) {
-                if (!in_arena) {
-                    in_arena = true;
-                    arena_off = row.arena_.size();
-                }
-                row.arena_.append(from, static_cast<size_t>(to - from));
-            };
-            for (;;) {
-                q = find_any3(q, end, '"', '\n', '\r');
-                if (q == end) {
-                    if (!eof_) return Step::NeedMore;
-                    throw DataError({"unterminated quoted field", field_line,
-                                     static_cast<uint32_t>(row.size_ + 1), "",
-                                     field_excerpt(p + 1, end)});
-                }
-                if (*q == '\n') {
-                    ++lines;
-                    ++q;
-                    continue;
-                }
-                if (*q == '\r') {
-                    if (q + 1 == end && !eof_) return Step::NeedMore;
-                    if (q + 1 == end || q[1] != '\n') ++lines;
-                    ++q;
-                    continue;
-                }
-                if (q + 1 == end && !eof_) return Step::NeedMore;
-                if (q + 1 < end && q[1] == '"') {  // "" inside quotes is one "
-                    to_arena(seg, q + 1);
-                    seg = q = q + 2;
-                    continue;
-                }
-                break;  // closing quote
-            }
-            stop = q + 1;
-            if (stop < end && *stop != d && *stop != '\n' && *stop != '\r') {
-                // Text after the closing quote is appended: `"x" y` -> `x y`.
-                to_arena(seg, q);
-                const char* tail = stop;
-                stop = find_any3(tail, end, d, '\n', '\r');
-                if (stop == end && !eof_) return Step::NeedMore;
-                row.arena_.append(tail, static_cast<size_t>(stop - tail));
-            } else if (in_arena) {
-                row.arena_.append(seg, static_cast<size_t>(q - seg));
-            }
-            if (in_arena)
-                row.add_arena(arena_off, row.arena_.size() - arena_off);
-            else
-                row.add({seg, static_cast<size_t>(q - seg)});
-        } else if (escapes_) {
-            if (parse_escaped_field(row, p, stop, lines) == Step::NeedMore) return Step::NeedMore;
-        } else {
-            stop = find_any3(p, end, d, '\n', '\r');
-            if (stop == end && !eof_) return Step::NeedMore;
-            row.add({p, static_cast<size_t>(stop - p)});
+// The quoted field whose opening quote is at `p`: "" is one ", line breaks are content, and
+// text after the closing quote is appended. Adds the field to `row` (unescaped into its arena
+// when needed), sets `stop` to the byte after it and counts the line breaks it holds in `lines`.
+// Record when complete, NeedMore when the buffer ends first; throws DataError (stage parse) for
+// a quote never closed.
+CsvReader::Step CsvReader::parse_quoted(Row& row, const char* p, const char*& stop,
+                                        uint64_t& lines) {
+    const char* const end = buf_.data() + end_;
+    const char d = delim_;
+    const uint64_t field_line = line_ + lines;
+    const char* seg = p + 1;  // start of the not yet copied part of the content
+    const char* q = seg;
+    bool in_arena = false;
+    size_t arena_off = 0;
+    auto to_arena = [&](const char* from, const char* to) {
+        if (!in_arena) {
+            in_arena = true;
+            arena_off = row.arena_.size();
         }
-
-        if (stop == end) {  // end of input ends the record
-            p = end;
-            break;
+        row.arena_.append(from, static_cast<size_t>(to - from));
+    };
+    for (;;) {
+        q = find_any3(q, end, '"', '\n', '\r');
+        if (q == end) {
+            if (!eof_) return Step::NeedMore;
+            throw DataError(
+                {"unterminated quoted field", field_line, static_cast<uint32_t>(row.size_ + 1), "",
+                 shown_value(std::string_view(p + 1, end))},
+                FailureStage::Parse);
         }
-        if (*stop == d) {
-            p = stop + 1;
+        if (*q == '\n') {
+            ++lines;
+            ++q;
             continue;
         }
-        if (*stop == '\r') {
-            if (stop + 1 == end && !eof_) return Step::NeedMore;
-            p = stop + ((stop + 1 < end && stop[1] == '\n') ? 2 : 1);
-        } else {
-            p = stop + 1;
+        if (*q == '\r') {
+            if (q + 1 == end && !eof_) return Step::NeedMore;
+            if (q + 1 == end || q[1] != '\n') ++lines;
+            ++q;
+            continue;
         }
-        ++lines;
-        break;
+        if (q + 1 == end && !eof_) return Step::NeedMore;
+        if (q + 1 < end && q[1] == '"') {  // "" inside quotes is one "
+            to_arena(seg, q + 1);
+            seg = q = q + 2;
+            continue;
+        }
+        break;  // closing quote
     }
-    pos_ = static_cast<size_t>(p - base);
-    line_ += lines;
-    row.resolve_arena();
+    stop = q + 1;
+    if (stop < end && *stop != d && *stop != '\n' && *stop != '\r') {
+        // Text after the closing quote is appended: `"x" y` -> `x y`.
+        to_arena(seg, q);
+        const char* tail = stop;
+        stop = find_any3(tail, end, d, '\n', '\r');
+        if (stop == end && !eof_) return Step::NeedMore;
+        row.arena_.append(tail, static_cast<size_t>(stop - tail));
+    } else if (in_arena) {
+        row.arena_.append(seg, static_cast<size_t>(q - seg));
+    }
+    if (in_arena)
+        row.add_arena(arena_off, row.arena_.size() - arena_off);
+    else
+        row.add({seg, static_cast<size_t>(q - seg)});
     return Step::Record;
 }
 

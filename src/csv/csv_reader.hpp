@@ -73,6 +73,8 @@ public:
 private:
     enum class Step { Record, NeedMore, End };
     Step parse(Row& row);
+    Step skip_blank_lines(const char*& p);
+    Step parse_quoted(Row& row, const char* p, const char*& stop, uint64_t& lines);
     Step parse_escaped_field(Row& row, const char*& p, const char*& stop, uint64_t& lines);
     bool parse_simple(Row& row, const char* p);
     void refill();

@@ -65,7 +65,8 @@ void IconvDecoder::fail(size_t bad_len) const {
     const std::string what = "cannot decode as " + enc_.name;
     const size_t avail = in_len_ - in_pos_;
     const size_t n = bad_len == 0 ? avail : std::min(bad_len, avail);
-    throw DataError({what, lines_.current_line(), 0, "", hex_bytes(in_.data() + in_pos_, n)});
+    throw DataError({what, lines_.current_line(), 0, "", hex_bytes(in_.data() + in_pos_, n)},
+                    FailureStage::Decode);
 }
 
 size_t IconvDecoder::read_large(char* dst, size_t capacity) {

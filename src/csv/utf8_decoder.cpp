@@ -163,7 +163,8 @@ size_t Utf8Decoder::read_large(char* dst, size_t capacity) {
             if (carried == 0) return 0;
             lines_.feed(dst, 0);
             throw DataError(
-                {"cannot decode as utf-8", lines_.current_line(), 0, "", hex_bytes(dst, carried)});
+                {"cannot decode as utf-8", lines_.current_line(), 0, "", hex_bytes(dst, carried)},
+                FailureStage::Decode);
         }
         const AsciiScan ascii = scan_ascii(dst, total);
         const Utf8Check chk = ascii.length == total ? Utf8Check{Utf8Status::Ok, total, 0}
@@ -175,7 +176,8 @@ size_t Utf8Decoder::read_large(char* dst, size_t capacity) {
         lines_.feed(dst + ascii.length, chk.valid - ascii.length);
         if (chk.status == Utf8Status::Invalid)
             throw DataError({"cannot decode as utf-8", lines_.current_line(), 0, "",
-                             hex_bytes(dst + chk.valid, chk.bad_len)});
+                             hex_bytes(dst + chk.valid, chk.bad_len)},
+                            FailureStage::Decode);
         if (chk.status == Utf8Status::Incomplete) {
             carry_len_ = total - chk.valid;
             std::memcpy(carry_, dst + chk.valid, carry_len_);

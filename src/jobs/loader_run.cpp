@@ -13,6 +13,7 @@
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
+#include "util/retry.hpp"
 
 namespace gdx::jobs {
 namespace {
@@ -34,6 +35,7 @@ LoaderRun::LoaderRun(const RunOptions& options, std::string job_name)
 
 void LoaderRun::open_backends(const warehouse::WarehouseOptions& wopts) {
     spool_bytes_ = spool_bytes_from_env();  // a malformed value stops the run before anything
+    retry_ = util::RetryPolicy::from_env();
     const std::string wh_uri = warehouse_uri(options_);
     store_ = store::open_store(store_uri(options_));
     warehouse_ = warehouse::open_warehouse(wh_uri, wopts);
@@ -44,6 +46,7 @@ void LoaderRun::open_backends(const warehouse::WarehouseOptions& wopts) {
 void LoaderRun::use_backends(std::unique_ptr<store::ObjectStore> store,
                              std::unique_ptr<warehouse::Warehouse> warehouse) {
     spool_bytes_ = spool_bytes_from_env();
+    retry_ = util::RetryPolicy::from_env();
     store_ = std::move(store);
     warehouse_ = std::move(warehouse);
     const std::string described = warehouse_->describe();
@@ -70,6 +73,14 @@ void LoaderRun::forget_incomplete(const std::string& key) {
     std::erase(report_.incomplete_list, key);
 }
 
+void LoaderRun::finish_object(const std::string& key, bool empty) {
+    if (empty) {
+        report_.empty++;
+        report_.empty_list.push_back(key);
+    }
+    forget_incomplete(key);
+}
+
 void LoaderRun::mark_good(const ObjectRef& ref, uint64_t rows, bool empty) {
     const auto start = std::chrono::steady_clock::now();
     copy_to_good(*store_, ref);
@@ -77,11 +88,7 @@ void LoaderRun::mark_good(const ObjectRef& ref, uint64_t rows, bool empty) {
     report_.processed++;
     report_.good++;
     report_.good_list.push_back(ref.key);
-    if (empty) {
-        report_.empty++;
-        report_.empty_list.push_back(ref.key);
-    }
-    forget_incomplete(ref.key);
+    finish_object(ref.key, empty);
     spdlog::info("finished {}: {} rows loaded; copied to good in {:.2f} s", ref.key, rows,
                  copy_time.count());
 }
@@ -95,11 +102,7 @@ void LoaderRun::mark_bad(const ObjectRef& ref, const Failure& failure, bool empt
     report_.bad_list.push_back(ref.key);
     report_.bad_objects.push_back(
         {ref.key, failure.error, failure.line, failure.column, ref.keys.sidecar});
-    if (empty) {
-        report_.empty++;
-        report_.empty_list.push_back(ref.key);
-    }
-    forget_incomplete(ref.key);
+    finish_object(ref.key, empty);
 }
 
 void LoaderRun::repair(const ObjectRef& ref) {
@@ -135,17 +138,16 @@ ObjectOutcome LoaderRun::commit_object(
         mark_bad(ref, rejection->failure, rejection->empty);
         return ObjectOutcome::Bad;
     }
-    warehouse::LedgerEntry entry;
-    entry.job = job_;
-    entry.config = options_.config_path;
-    entry.bucket = ref.bucket;
-    entry.key = ref.key;
-    entry.etag = object.etag;
-    entry.size = object.size;
-    entry.rows = rows;
-    entry.status = "good";
-    entry.batch_key = ref.keys.batch;
-    tx->record(entry);
+    tx->record({.job = job_,
+                .config = options_.config_path,
+                .bucket = ref.bucket,
+                .key = ref.key,
+                .etag = object.etag,
+                .size = object.size,
+                .rows = rows,
+                .status = "good",
+                .batch_key = ref.keys.batch,
+                .loaded_at = {}});
     tx->commit();
     const std::chrono::duration<double> load_time = std::chrono::steady_clock::now() - start;
     spdlog::info("committed {}: {} rows in {:.2f} s", ref.key, rows, load_time.count());
@@ -166,19 +168,31 @@ ObjectOutcome LoaderRun::load_object(
                 [&](const warehouse::BatchRef& batch) { return load(tx, batch); }, spool_bytes_);
         });
     }
+    return write_then_commit(
+        object, ref,
+        [&] {
+            auto out = warehouse_->open_batch(*store_, ref.bucket, ref.keys.batch, object.size);
+            write(*out);
+            out->commit();
+        },
+        [&](warehouse::Transaction& tx) {
+            return load(tx, {store_.get(), ref.bucket, ref.keys.batch});
+        });
+}
+
+ObjectOutcome LoaderRun::write_then_commit(
+    const store::ObjectInfo& object, const ObjectRef& ref,
+    const std::function<void()>& write_batches,
+    const std::function<uint64_t(warehouse::Transaction&)>& load) {
     try {
-        auto out = warehouse_->open_batch(*store_, ref.bucket, ref.keys.batch, object.size);
-        write(*out);
-        out->commit();
+        write_batches();
     } catch (...) {
         auto rejection = rejection_of(std::current_exception());
         if (!rejection) throw;
         mark_bad(ref, rejection->failure, rejection->empty);
         return ObjectOutcome::Bad;
     }
-    return commit_object(object, ref, [&](warehouse::Transaction& tx) {
-        return load(tx, {store_.get(), ref.bucket, ref.keys.batch});
-    });
+    return commit_object(object, ref, load);
 }
 
 int LoaderRun::process_objects(
@@ -194,14 +208,18 @@ int LoaderRun::process_objects(
                 continue;
             }
             spdlog::info("processing {} ({} bytes)", object.key, object.size);
-            if (process(object, ref) == ObjectOutcome::Bad) {
+            // A transient failure rolled the object's transaction back: it is tried again.
+            const auto outcome = util::with_retry(retry_, "processing " + object.key,
+                                                  [&] { return process(object, ref); });
+            if (outcome == ObjectOutcome::Bad) {
                 exit_code = 1;
                 if (!options_.keep_going) break;
             }
         }
     } catch (const BackendError& e) {
-        // Infrastructure failure: the current object stays unprocessed and is retried next run.
-        spdlog::error("stopping: {}", e.what());
+        // The target's or the infrastructure's failure (or a transient one that did not pass):
+        // the current object stays unprocessed and is retried by the next run.
+        spdlog::error("stopping ({} failure): {}", kind_name(e.kind()), e.what());
         std::cerr << "gdx: error: " << util::redact(e.what()) << "\n";
         exit_code = 1;
     }
@@ -209,10 +227,23 @@ int LoaderRun::process_objects(
 }
 
 void execute_in_load(warehouse::Transaction& tx, const std::string& sql, const std::string& what) {
+    post_load_step(what, [&] { tx.execute(sql); });
+}
+
+void post_load_step(const std::string& what, const std::function<void()>& step) {
+    auto rejected = [&](const std::exception& e) {
+        return warehouse::LoadError(what + " failed: " + e.what(), 0, {}, {},
+                                    FailureStage::PostLoad);
+    };
     try {
-        tx.execute(sql);
+        step();
+    } catch (const warehouse::LoadError& e) {
+        throw rejected(e);
     } catch (const BackendError& e) {
-        throw warehouse::LoadError(what + " failed: " + e.what());
+        // A statement the target cannot run is part of this object's load: it goes to bad with
+        // the statement's error. A transient or infrastructure failure is not the object's.
+        if (e.kind() == ErrorKind::Transient || e.kind() == ErrorKind::Infrastructure) throw;
+        throw rejected(e);
     }
 }
 

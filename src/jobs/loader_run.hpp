@@ -12,6 +12,7 @@
 #include "jobs/selection.hpp"
 #include "store/object_store.hpp"
 #include "util/report.hpp"
+#include "util/retry.hpp"
 #include "warehouse/warehouse.hpp"
 
 namespace gdx::jobs {
@@ -54,14 +55,22 @@ public:
         const store::ObjectInfo& object, const ObjectRef& ref,
         const std::function<void(store::ObjectWriter&)>& write,
         const std::function<uint64_t(warehouse::Transaction&, const warehouse::BatchRef&)>& load);
+    // For a job that writes several batch objects: runs `write_batches` (which writes and commits
+    // them) before the transaction; a DataError or ObjectRejected sends the object to bad. Then
+    // commit_object(object, ref, load).
+    ObjectOutcome write_then_commit(const store::ObjectInfo& object, const ObjectRef& ref,
+                                    const std::function<void()>& write_batches,
+                                    const std::function<uint64_t(warehouse::Transaction&)>& load);
     // A candidate whose ledger row exists but whose copy to good is missing.
     void repair(const ObjectRef& ref);
     void mark_bad(const ObjectRef& ref, const Failure& failure, bool empty = false);
     void mark_good(const ObjectRef& ref, uint64_t rows, bool empty = false);
 
     // Runs the selected objects in order: repairs are finished here, every other object goes to
-    // `process`. Stops after a bad object (unless --keep-going) and after an infrastructure
-    // failure (the object then stays unprocessed for the next run). Returns finish()'s code.
+    // `process` (again, with backoff, after a transient BackendError). Stops after a bad object
+    // (unless --keep-going) and after any other BackendError: the target's or the
+    // infrastructure's (the object then stays unprocessed for the next run). Returns finish()'s
+    // code.
     int process_objects(
         const Selection& selection, const std::string& bucket, const std::string& destination,
         const std::function<ObjectOutcome(const store::ObjectInfo&, const ObjectRef&)>& process);
@@ -71,17 +80,22 @@ public:
 
 private:
     void forget_incomplete(const std::string& key);
+    void finish_object(const std::string& key, bool empty);  // counts empty, drops incomplete
 
     RunOptions options_;
     std::string job_;
     std::unique_ptr<store::ObjectStore> store_;
     std::unique_ptr<warehouse::Warehouse> warehouse_;
     util::RunReport report_;
-    size_t spool_bytes_ = 0;  // how far a batch's writer may run ahead of its load
+    size_t spool_bytes_ = 0;   // how far a batch's writer may run ahead of its load
+    util::RetryPolicy retry_;  // for an object whose load failed transiently
 };
 
-// Runs SQL inside a load's transaction; a failure rejects the object (LoadError naming `what`).
+// Runs SQL inside a load's transaction; a failure of the statement rejects the object (LoadError
+// of stage post-load naming `what`); transient and infrastructure failures propagate.
 void execute_in_load(warehouse::Transaction& tx, const std::string& sql, const std::string& what);
+// The same for any statement of the load after the batches (e.g. Transaction::insert_row).
+void post_load_step(const std::string& what, const std::function<void()>& step);
 
 // Environment variable that makes a test crash the process right after COMMIT (before the copy
 // to good), to prove that the next run repairs it.

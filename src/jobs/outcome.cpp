@@ -9,47 +9,43 @@
 
 namespace gdx::jobs {
 
-Failure Failure::simple(std::string stage, std::string error) {
+Failure Failure::simple(FailureStage stage, std::string error) {
     Failure f;
-    f.stage = std::move(stage);
+    f.stage = stage;
     f.error = std::move(error);
     return f;
 }
 
-Failure Failure::from(const DataError& e, std::string stage) {
+Failure Failure::from(const DataError& e) {
     const auto& i = e.info();
-    Failure f;
-    f.stage = std::move(stage);
-    f.error = i.what;
-    f.line = i.line;
-    f.column = i.column;
-    f.column_name = i.column_name;
-    f.value = i.value;
-    return f;
+    return {.stage = e.stage(),
+            .error = i.what,
+            .line = i.line,
+            .column = i.column,
+            .column_name = i.column_name,
+            .value = i.value,
+            .server_message = {},
+            .batch_line = 0};
 }
 
-Failure Failure::from_data_path(const DataError& e) {
-    return from(e, e.info().what.rfind("cannot decode", 0) == 0 ? "decode" : "transform");
-}
-
-Failure Failure::from(const warehouse::LoadError& e, std::string stage) {
-    Failure f;
-    f.stage = std::move(stage);
-    f.error = "the warehouse rejected the load";
-    f.server_message = e.what();
-    f.batch_line = e.batch_line;
-    f.column_name = e.column;
-    f.value = e.value;
-    return f;
+Failure Failure::from(const warehouse::LoadError& e) {
+    return {.stage = e.stage,
+            .error = "the warehouse rejected the load",
+            .line = 0,
+            .column = 0,
+            .column_name = e.column,
+            .value = e.value,
+            .server_message = e.what(),
+            .batch_line = e.batch_line};
 }
 
 std::optional<Rejection> rejection_of(std::exception_ptr error) {
     try {
         std::rethrow_exception(error);
     } catch (const warehouse::LoadError& e) {
-        return Rejection{Failure::from(e, "load")};
+        return Rejection{Failure::from(e)};
     } catch (const DataError& e) {
-        return Rejection{Failure::from_data_path(e)};
+        return Rejection{Failure::from(e)};
     } catch (const ObjectRejected& e) {
         return Rejection{e.failure, e.empty};
     } catch (...) {
@@ -58,17 +54,13 @@ std::optional<Rejection> rejection_of(std::exception_ptr error) {
 }
 
 std::string Failure::summary() const {
-    std::string s = error;
-    if (!server_message.empty()) s += ": " + server_message;
-    if (line) s += fmt::format(" (line {}", line);
-    if (line && column) s += fmt::format(", column {}", column);
-    if (line && !column_name.empty()) s += fmt::format(" '{}'", column_name);
-    if (line) s += ")";
-    if (!line && batch_line)
-        s += fmt::format(" (batch line {}{})", batch_line,
-                         column_name.empty() ? "" : ", column '" + column_name + "'");
-    if (!value.empty()) s += fmt::format(": value '{}'", value);
-    return util::redact(s);
+    return util::redact(format_error({.what = error,
+                                      .server_message = server_message,
+                                      .line = line,
+                                      .column = column,
+                                      .column_name = column_name,
+                                      .value = value,
+                                      .batch_line = batch_line}));
 }
 
 void move_to_bad(store::ObjectStore& store, const ObjectRef& object, const Failure& f) {
@@ -77,7 +69,7 @@ void move_to_bad(store::ObjectStore& store, const ObjectRef& object, const Failu
     j["key"] = object.key;
     j["job"] = object.job;
     j["config"] = object.config;
-    j["stage"] = f.stage;
+    j["stage"] = stage_name(f.stage);
     j["error"] = util::redact(f.error);
     if (f.line) j["line"] = f.line;
     if (f.column) j["column"] = f.column;

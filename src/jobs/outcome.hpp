@@ -15,7 +15,7 @@
 namespace gdx::jobs {
 
 struct Failure {
-    std::string stage;  // "empty", "decode", "parse", "transform", "load", "post-load"
+    FailureStage stage = FailureStage::Transform;
     std::string error;  // what failed, one sentence
     uint64_t line = 0;  // 1-based line of the source object (0 = not applicable)
     uint32_t column = 0;
@@ -24,12 +24,10 @@ struct Failure {
     std::string server_message;  // the warehouse's own words, for load failures
     uint64_t batch_line = 0;
 
-    static Failure simple(std::string stage, std::string error);
-    static Failure from(const DataError& e, std::string stage);
-    // A DataError of the data path: stage "decode" for an undecodable byte, else "transform".
-    static Failure from_data_path(const DataError& e);
-    static Failure from(const warehouse::LoadError& e, std::string stage);
-    std::string summary() const;  // one line for logs and the console
+    static Failure simple(FailureStage stage, std::string error);
+    static Failure from(const DataError& e);             // at the error's own stage
+    static Failure from(const warehouse::LoadError& e);  // at the error's own stage
+    std::string summary() const;  // one line for logs and the console (format_error)
 };
 
 // Thrown by a job's data path when the object must go to bad for a reason of its own (e.g. it

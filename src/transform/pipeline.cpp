@@ -9,76 +9,82 @@
 #include "util/error.hpp"
 
 namespace gdx::transform {
-namespace {
-constexpr size_t kMaxShownValue = 200;  // sidecars show at most this many bytes of a value
-
-std::string shown(std::string_view v) {
-    if (v.size() <= kMaxShownValue) return std::string(v);
-    return std::string(v.substr(0, utf8_prefix_bytes(v, kMaxShownValue))) + "…";
-}
-}  // namespace
-
 RowTransformer::RowTransformer(const ColumnPlan& plan)
     : plan_(plan), column_count_(plan.input_columns.size()) {
-    for (const ColumnProgram& p : plan.outputs) {
-        Cell c{&p,    0,    0, 0, 0, 0, Check::None, Edit::General, Quick::None, Path::General,
-               false, false};
-        c.missing = &plan.missing_tokens(p);
-        if (p.target) {
-            const types::ColumnType& t = *p.target;
-            if (t.kind == types::TypeKind::Text) {
-                if (t.length >= 0) c.check = Check::MaxBytes, c.max_bytes = t.length;
-            } else if (t.kind == types::TypeKind::Other) {
-                c.check = Check::None;
-            } else if (t.kind == types::TypeKind::Real || t.kind == types::TypeKind::Double) {
-                c.check = Check::Float;
-            } else if (t.kind == types::TypeKind::Boolean) {
-                c.check = Check::Bool;
-            } else if (p.to_int && t.kind == types::TypeKind::BigInt) {
-                c.check = Check::None;  // canonical_int64 only yields int64 decimals
-            } else {
-                c.check = Check::Full;
-            }
-        }
-        // The fast path handles an input field with at most one of these edits.
-        const int edits = p.check_bool + p.check_float + p.to_int + (p.byte_limit >= 0);
-        if (p.source >= 0 && p.replace.empty() && !p.date && !p.iso_to_format && edits <= 1) {
-            c.source = static_cast<size_t>(p.source);
-            c.edit = p.check_bool    ? Edit::Bool
-                     : p.check_float ? Edit::Float
-                     : p.to_int      ? Edit::Int
-                     : edits         ? Edit::Limit
-                                     : Edit::None;
-            if (c.edit == Edit::Limit) c.byte_limit = static_cast<size_t>(p.byte_limit);
-            // Missing loads as '' here, and a non-missing "" passes the edit and the check
-            // unchanged too (text targets check only the length).
-            c.empty_unchanged =
-                (c.edit == Edit::None || c.edit == Edit::Limit) && !p.missing_is_null();
-        }
-        // The int cast is the only edit after the date; without it the cell ends as the
-        // format_iso output. date_only is set exactly for DATE targets, so DATE gets
-        // "YYYY-MM-DD" and the timestamp kinds get "YYYY-MM-DD HH:MM:SS…", both of which
-        // check_value accepts whenever iso_is_valid_literal says so (strptime.hpp).
-        if (p.date && !p.to_int && p.target) {
-            const types::TypeKind k = p.target->kind;
-            c.iso_target = k == types::TypeKind::Date || k == types::TypeKind::Timestamp ||
-                           k == types::TypeKind::TimestampTz;
-        }
-        // A date straight from its input field: the fixed layouts skip parse + format_iso.
-        if (c.iso_target && p.source >= 0 && p.replace.empty() && edits == 0 &&
-            p.date->has_iso_date_fast()) {
-            c.source = static_cast<size_t>(p.source);
-            c.edit = Edit::Date;
-            c.iso_length = p.date_only ? 10 : 19;
-        }
-        c.quick = quick_for(c);
-        c.path = path_for(c);
-        if (c.path == Path::Text) {
-            c.fits = c.edit == Edit::Limit ? c.byte_limit : SIZE_MAX;
-            if (c.check == Check::MaxBytes) c.fits = std::min(c.fits, c.max_bytes);
-        }
-        cells_.push_back(c);
+    for (const ColumnProgram& p : plan.outputs) cells_.push_back(plan_cell(p));
+}
+
+// The type check a value still needs after the column's edits.
+RowTransformer::Check RowTransformer::check_for(const ColumnProgram& p) {
+    if (!p.target) return Check::None;
+    switch (p.target->kind) {
+        case types::TypeKind::Text:
+            return p.target->length >= 0 ? Check::MaxBytes : Check::None;
+        case types::TypeKind::Other:
+            return Check::None;
+        case types::TypeKind::Real:
+        case types::TypeKind::Double:
+            return Check::Float;
+        case types::TypeKind::Boolean:
+            return Check::Bool;
+        case types::TypeKind::BigInt:
+            // canonical_int64 only yields int64 decimals
+            return p.to_int ? Check::None : Check::Full;
+        default:
+            return Check::Full;
     }
+}
+
+// The fast path handles an input field with at most one of the simple edits and no replace or
+// date; Date when the date comes straight from its field in a layout iso_date_fast takes.
+RowTransformer::Edit RowTransformer::edit_for(const ColumnProgram& p, bool iso_target) {
+    const int edits = p.check_bool + p.check_float + p.to_int + (p.byte_limit >= 0);
+    const bool direct = p.source >= 0 && p.replace.empty();
+    if (direct && !p.date && !p.iso_to_format && edits <= 1)
+        return p.check_bool    ? Edit::Bool
+               : p.check_float ? Edit::Float
+               : p.to_int      ? Edit::Int
+               : edits         ? Edit::Limit
+                               : Edit::None;
+    if (iso_target && direct && edits == 0 && p.date->has_iso_date_fast()) return Edit::Date;
+    return Edit::General;
+}
+
+RowTransformer::Cell RowTransformer::plan_cell(const ColumnProgram& p) const {
+    // The int cast is the only edit after the date; without it the cell ends as the
+    // format_iso output. date_only is set exactly for DATE targets, so DATE gets
+    // "YYYY-MM-DD" and the timestamp kinds get "YYYY-MM-DD HH:MM:SS…", both of which
+    // check_value accepts whenever iso_is_valid_literal says so (strptime.hpp).
+    const bool iso_target =
+        p.date && !p.to_int && p.target &&
+        (p.target->kind == types::TypeKind::Date || p.target->kind == types::TypeKind::Timestamp ||
+         p.target->kind == types::TypeKind::TimestampTz);
+    const Check check = check_for(p);
+    const Edit edit = edit_for(p, iso_target);
+    Cell c{.program = &p,
+           .source = edit == Edit::General ? 0 : static_cast<size_t>(p.source),
+           .max_bytes = check == Check::MaxBytes ? static_cast<size_t>(p.target->length) : 0,
+           .byte_limit = edit == Edit::Limit ? static_cast<size_t>(p.byte_limit) : 0,
+           .iso_length = edit != Edit::Date ? 0u
+                         : p.date_only      ? 10u
+                                            : 19u,
+           .fits = 0,
+           .check = check,
+           .edit = edit,
+           .quick = Quick::None,
+           .path = Path::General,
+           // Missing loads as '' here, and a non-missing "" passes the edit and the check
+           // unchanged too (text targets check only the length).
+           .empty_unchanged = (edit == Edit::None || edit == Edit::Limit) && !p.missing_is_null(),
+           .iso_target = iso_target,
+           .missing = &plan_.missing_tokens(p)};
+    c.quick = quick_for(c);
+    c.path = path_for(c);
+    if (c.path == Path::Text) {
+        c.fits = c.edit == Edit::Limit ? c.byte_limit : SIZE_MAX;
+        if (c.check == Check::MaxBytes) c.fits = std::min(c.fits, c.max_bytes);
+    }
+    return c;
 }
 
 RowTransformer::Path RowTransformer::path_for(const Cell& c) {
@@ -150,7 +156,7 @@ void RowTransformer::fail(const ColumnProgram& p, const csv::Row& row, std::stri
     info.line = row.line();
     info.column = p.source >= 0 ? static_cast<uint32_t>(p.source + 1) : 0;
     info.column_name = p.name;
-    info.value = shown(value);
+    info.value = shown_value(value);
     throw DataError(std::move(info));
 }
 

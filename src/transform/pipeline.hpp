@@ -167,6 +167,9 @@ private:
         return false;
     }
     // The Quick a cell may use (None when some NA token has that shape).
+    Cell plan_cell(const ColumnProgram& p) const;  // once per output column
+    static Check check_for(const ColumnProgram& p);
+    static Edit edit_for(const ColumnProgram& p, bool iso_target);
     Quick quick_for(const Cell& c) const;
     static Path path_for(const Cell& c);
 

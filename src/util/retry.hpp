@@ -37,9 +37,10 @@ auto with_retry(const RetryPolicy& policy, std::string_view what, Fn&& fn) -> de
         } catch (const BackendError& e) {
             if (!e.transient()) throw;
             if (attempt >= policy.max_attempts) {
+                // Not transient any more: no caller further up retries it again.
                 throw BackendError(std::string(e.what()) + " (gave up after " +
                                        std::to_string(attempt) + " attempts)",
-                                   true);
+                                   ErrorKind::Infrastructure);
             }
             auto delay = backoff_delay(policy, attempt - 1);
             log_retry(what, attempt, e, delay);

@@ -4,6 +4,8 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include <ctime>
+
 namespace gdx::util {
 
 std::string format_vancouver(std::chrono::system_clock::time_point time) {
@@ -29,6 +31,19 @@ std::string format_timedelta(std::chrono::microseconds duration) {
     out += fmt::format("{}:{:02d}:{:02d}", secs / 3600, (secs / 60) % 60, secs % 60);
     if (us != 0) out += fmt::format(".{:06d}", us);
     return out;
+}
+
+std::string format_python_local(std::chrono::system_clock::time_point time) {
+    const auto t = std::chrono::system_clock::to_time_t(time);
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()) %
+              std::chrono::seconds(1);
+    if (us.count() < 0) us += std::chrono::seconds(1);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    std::string s = fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900,
+                                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    if (us.count()) s += fmt::format(".{:06}", us.count());
+    return s;
 }
 
 }  // namespace gdx::util

@@ -13,4 +13,8 @@ std::string format_vancouver(std::chrono::system_clock::time_point time);
 // "2 days, 0:00:00", negative as Python does ("-1 day, 23:59:59").
 std::string format_timedelta(std::chrono::microseconds duration);
 
+// Python str(datetime.now()) for `time`: the process's local wall clock (TZ) as
+// "%Y-%m-%d %H:%M:%S", with ".ffffff" only when the microseconds are not zero.
+std::string format_python_local(std::chrono::system_clock::time_point time);
+
 }  // namespace gdx::util

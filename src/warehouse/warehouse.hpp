@@ -14,6 +14,7 @@
 
 #include "store/object_store.hpp"
 #include "types/column_type.hpp"
+#include "util/error.hpp"
 
 namespace gdx::warehouse {
 
@@ -65,18 +66,21 @@ enum class LoadMode {
     Replace,  // the table's content becomes the batch; owner and privileges are kept
 };
 
-// A load the warehouse rejected. Holds the server's message and, when known, where.
+// A load the warehouse rejected because of the object's data (ErrorKind::Data): the object goes
+// to bad. Holds the server's message and, when known, where.
 class LoadError : public std::runtime_error {
 public:
     LoadError(const std::string& message, uint64_t batch_line = 0, std::string column = {},
-              std::string value = {})
+              std::string value = {}, FailureStage stage = FailureStage::Load)
         : std::runtime_error(message),
           batch_line(batch_line),
           column(std::move(column)),
-          value(std::move(value)) {}
+          value(std::move(value)),
+          stage(stage) {}
     uint64_t batch_line;  // 1-based line of the batch object (the header is line 1)
     std::string column;
     std::string value;
+    FailureStage stage;
 };
 
 // One transaction. Destroying it without commit() rolls everything back.
@@ -91,6 +95,11 @@ public:
     virtual uint64_t load(const std::string& table, const BatchRef& batch, LoadMode mode) = 0;
     // Runs SQL (Redshift dialect, translated for the backend) inside the transaction.
     virtual void execute(const std::string& sql) = 0;
+    // Appends one row of text values (nullopt = NULL), in the table's column order, binding the
+    // values as parameters (no SQL is built from them). Throws LoadError when the values are
+    // rejected, BackendError (ErrorKind::Target) when the table does not exist.
+    virtual void insert_row(const std::string& table,
+                            const std::vector<std::optional<std::string>>& values) = 0;
     virtual void record(const LedgerEntry& entry) = 0;
     virtual void commit() = 0;
 };

@@ -123,7 +123,7 @@ void S3Reader::finish(CURLcode rc) {
         if (attempt_ >= policy.max_attempts) {
             throw BackendError(std::string(e.what()) + " (gave up after " +
                                    std::to_string(attempt_) + " attempts)",
-                               true);
+                               ErrorKind::Infrastructure);
         }
         auto delay = util::backoff_delay(policy, attempt_ - 1);
         util::log_retry("S3 GetObject " + s3_url_for_message(request_.bucket, request_.key),

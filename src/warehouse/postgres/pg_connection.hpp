@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "warehouse/postgres/sqlstate.hpp"
 #include "warehouse/warehouse.hpp"
 
 namespace gdx::warehouse::pg {
@@ -30,12 +31,12 @@ ConnectionSettings connection_settings(const std::string& uri);
 // Replaces every occurrence of each non-empty secret by ******** (then util::redact).
 std::string redact(std::string text, const std::vector<std::string>& secrets);
 
-// A statement the server rejected.
+// A statement the server rejected; its kind() is classify_sqlstate(sqlstate).
 class SqlError : public BackendError {
   public:
     SqlError(const std::string& message, std::string sqlstate, std::string primary,
              std::string context)
-        : BackendError(message, sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("40", 0) == 0),
+        : BackendError(message, classify_sqlstate(sqlstate)),
           sqlstate(std::move(sqlstate)),
           primary(std::move(primary)),
           context(std::move(context)) {}

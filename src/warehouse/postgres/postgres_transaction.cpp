@@ -75,7 +75,7 @@ uint64_t PgTransaction::replace(const pg::QualifiedName& given, const BatchRef& 
         "AND c.relname = $1 AND (n.nspname = $2 OR ($2 = '' AND pg_table_is_visible(c.oid)))",
         {given.name, given.schema});
     if (PQntuples(r.get()) == 0) {
-        throw BackendError(fmt::format("table {} does not exist", given.sql()));
+        throw BackendError(fmt::format("table {} does not exist", given.sql()), ErrorKind::Target);
     }
     pg::QualifiedName target{PQgetvalue(r.get(), 0, 0), given.name};
     std::string owner = PQgetvalue(r.get(), 0, 1);
@@ -110,12 +110,26 @@ void PgTransaction::execute(const std::string& sql) {
             try {
                 w_.run_statement(statement, nullptr);
             } catch (const pg::SqlError& e) {
-                // Data exceptions and constraint violations are the object's fault.
-                if (e.sqlstate.rfind("22", 0) == 0 || e.sqlstate.rfind("23", 0) == 0) {
-                    throw LoadError(e.what());
-                }
+                if (e.kind() == ErrorKind::Data) throw LoadError(e.what());
                 throw;
             }
+        }
+    });
+}
+
+void PgTransaction::insert_row(const std::string& table,
+                               const std::vector<std::optional<std::string>>& values) {
+    guarded([&] {
+        std::string params;
+        for (size_t i = 0; i < values.size(); ++i)
+            params += fmt::format("{}${}", i == 0 ? "" : ", ", i + 1);
+        try {
+            w_.connection().exec_params(fmt::format("INSERT INTO {} VALUES ({})",
+                                                    pg::parse_table_name(table).sql(), params),
+                                        values);
+        } catch (const pg::SqlError& e) {
+            if (e.kind() == ErrorKind::Data) throw LoadError(e.what());
+            throw;
         }
     });
 }

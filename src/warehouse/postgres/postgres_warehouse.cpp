@@ -91,7 +91,7 @@ void PostgresWarehouse::ensure_ledger() {
         conn_->exec(pg::ledger_ddl());
     } catch (const pg::SqlError& e) {
         // Two first runs at once: the other one created it (unique violation on pg_type).
-        if (e.sqlstate != "23505" && e.sqlstate != "42P07") throw;
+        if (!pg::is_concurrent_create(e.sqlstate)) throw;
     }
     ledger_ready_ = true;
 }
@@ -161,8 +161,7 @@ void PostgresWarehouse::run_statement(const std::string& statement, const RowCal
         if (savepoint) conn_->exec("RELEASE SAVEPOINT gdx_statement");
         pg::for_each_row(r.get(), on_row);
     } catch (const pg::SqlError& e) {
-        // 42704 undefined_object (role), 42P01 undefined_table.
-        bool absent = e.sqlstate == "42704" || e.sqlstate == "42P01";
+        bool absent = pg::is_absent_object(e.sqlstate);
         if (!privilege || !absent || (in_tx && !savepoint)) throw;
         if (savepoint) {
             conn_->exec("ROLLBACK TO SAVEPOINT gdx_statement");
@@ -187,7 +186,7 @@ uint64_t PostgresWarehouse::copy_batch(const pg::QualifiedName& table, const Bat
     pg::Result started(PQexec(conn, pg::copy_from_stdin_sql(table, columns).c_str()));
     if (!started || PQresultStatus(started.get()) != PGRES_COPY_IN) {
         pg::SqlError e = conn_->error_from(started.get());
-        if (e.sqlstate == "42703") throw_copy_error(e, batch, columns);  // unknown column
+        if (e.kind() == ErrorKind::Data) throw_copy_error(e, batch, columns);  // unknown column
         throw e;
     }
     auto send = [&](const std::string& bytes) {
@@ -225,12 +224,8 @@ uint64_t PostgresWarehouse::copy_batch(const pg::QualifiedName& table, const Bat
 
 void PostgresWarehouse::throw_copy_error(const pg::SqlError& error, const BatchRef& batch,
                                          const std::vector<std::string>& columns) {
-    const std::string& state = error.sqlstate;
-    // Infrastructure trouble is not the batch's fault.
-    for (const char* cls : {"08", "53", "57", "58", "XX", "40"}) {
-        if (state.rfind(cls, 0) == 0) throw error;
-    }
-    if (state == "42P01" || state == "42501") throw error;  // no such table / no privilege
+    // Only the object's data makes a LoadError; the target's or the server's trouble stops the run.
+    if (error.kind() != ErrorKind::Data) throw error;
 
     pg::CopyContext where = pg::parse_copy_context(error.context);
     uint64_t line = where.line;

@@ -105,7 +105,9 @@ void RedshiftWarehouse::run_copy(const std::string& sql, const std::vector<std::
     try {
         connection().exec(sql);
     } catch (const pg::SqlError& e) {
-        if (e.sqlstate.rfind("08", 0) == 0) throw;
+        // A rejected COPY is detailed in the load-error views; any other non-data error is not
+        // the object's.
+        if (e.kind() != ErrorKind::Data && !pg::is_redshift_copy_rejection(e.sqlstate)) throw;
         // The transaction is aborted and Redshift has no savepoints: end it to read the
         // load-error views (the caller's Transaction then only rolls back).
         try {

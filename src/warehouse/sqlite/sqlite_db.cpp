@@ -2,15 +2,34 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <utility>
+
 #include "util/error.hpp"
 
 namespace gdx::warehouse::sqlite {
 
+ErrorKind classify_result_code(int rc) {
+    static constexpr std::array<std::pair<int, ErrorKind>, 10> kPrimary = {{
+        {SQLITE_CONSTRAINT, ErrorKind::Data},
+        {SQLITE_MISMATCH, ErrorKind::Data},
+        {SQLITE_TOOBIG, ErrorKind::Data},
+        {SQLITE_RANGE, ErrorKind::Data},
+        {SQLITE_ERROR, ErrorKind::Target},
+        {SQLITE_AUTH, ErrorKind::Target},
+        {SQLITE_PERM, ErrorKind::Target},
+        {SQLITE_BUSY, ErrorKind::Transient},
+        {SQLITE_LOCKED, ErrorKind::Transient},
+        {SQLITE_SCHEMA, ErrorKind::Transient},
+    }};
+    for (const auto& [code, kind] : kPrimary)
+        if ((rc & 0xff) == code) return kind;
+    return ErrorKind::Infrastructure;
+}
+
 void throw_sqlite_error(sqlite3* db, int rc, std::string_view what) {
-    const int primary = rc & 0xff;
-    const bool transient = primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
     const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    throw BackendError(fmt::format("SQLite: {}: {}", what, message), transient);
+    throw BackendError(fmt::format("SQLite: {}: {}", what, message), classify_result_code(rc));
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {

@@ -6,13 +6,21 @@
 #include <string>
 #include <string_view>
 
+#include "util/error.hpp"
+
 namespace gdx::warehouse::sqlite {
 
-// Throws gdx::BackendError (transient for SQLITE_BUSY/SQLITE_LOCKED) naming `what`.
+// What a failing result code means for the run: the one place SQLite codes are interpreted.
+// Constraint, type and size violations are the object's data; SQL errors (no such table,
+// syntax) and permissions are the target's; busy/locked and a changed schema are transient;
+// I/O, corruption, a full disk and anything unknown stop the run.
+ErrorKind classify_result_code(int rc);
+
+// Throws gdx::BackendError of classify_result_code(rc) naming `what`.
 [[noreturn]] void throw_sqlite_error(sqlite3* db, int rc, std::string_view what);
 
 class Statement {
-  public:
+public:
     Statement(sqlite3* db, std::string_view sql);
     ~Statement();
     Statement(const Statement&) = delete;
@@ -31,7 +39,7 @@ class Statement {
     int64_t column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
     std::string column_text(int column) const;
 
-  private:
+private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
 };

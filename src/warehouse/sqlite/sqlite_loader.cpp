@@ -212,7 +212,7 @@ class Loader {
     void step(Statement& insert, uint64_t line) {
         const int rc = sqlite3_step(insert.get());
         if (rc != SQLITE_DONE) {
-            if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+            if (classify_result_code(rc) == ErrorKind::Data) {
                 const std::string message = sqlite3_errmsg(db_);
                 sqlite3_reset(insert.get());
                 throw LoadError(message, line);

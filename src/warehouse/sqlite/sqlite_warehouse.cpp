@@ -4,6 +4,7 @@
 
 #include "util/error.hpp"
 #include "warehouse/sqlite/redshift_functions.hpp"
+#include "warehouse/sqlite/schema_names.hpp"
 #include "warehouse/sqlite/sqlite_catalog.hpp"
 #include "warehouse/sqlite/sqlite_db.hpp"
 #include "warehouse/sqlite/sqlite_ledger.hpp"
@@ -36,13 +37,42 @@ public:
     uint64_t load(const std::string& table, const BatchRef& batch, LoadMode mode) override {
         require_open();
         const auto schema = read_table_schema(owner_.db_, table);
-        if (!schema) throw LoadError("table " + table + " does not exist");
+        // Dropped since the job described it: the target's problem, as on PostgreSQL.
+        if (!schema) throw BackendError("table " + table + " does not exist", ErrorKind::Target);
         return load_batch(owner_.db_, *schema, batch, mode);
     }
 
     void execute(const std::string& sql) override {
         require_open();
-        run_redshift_sql(owner_.db_, sql, ScriptContext::Transaction, nullptr);
+        try {
+            run_redshift_sql(owner_.db_, sql, ScriptContext::Transaction, nullptr);
+        } catch (const BackendError& e) {
+            if (e.kind() == ErrorKind::Data) throw LoadError(e.what());
+            throw;
+        }
+    }
+
+    void insert_row(const std::string& table,
+                    const std::vector<std::optional<std::string>>& values) override {
+        require_open();
+        if (!read_table_schema(owner_.db_, table))
+            throw BackendError("table " + table + " does not exist", ErrorKind::Target);
+        std::string params;
+        for (size_t i = 0; i < values.size(); ++i) params += i == 0 ? "?" : ", ?";
+        Statement insert(owner_.db_, "INSERT INTO " + quote_identifier(storage_table_name(table)) +
+                                         " VALUES (" + params + ")");
+        for (size_t i = 0; i < values.size(); ++i) {
+            if (values[i])
+                insert.bind_text(static_cast<int>(i) + 1, *values[i]);
+            else
+                insert.bind_null(static_cast<int>(i) + 1);
+        }
+        try {
+            insert.step();
+        } catch (const BackendError& e) {
+            if (e.kind() == ErrorKind::Data) throw LoadError(e.what());
+            throw;
+        }
     }
 
     void record(const LedgerEntry& entry) override {

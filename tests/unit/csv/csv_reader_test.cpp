@@ -184,11 +184,11 @@ INSTANTIATE_TEST_SUITE_P(Sizes, CsvReaderBuffers,
                          });
 
 TEST(CsvReader, UnterminatedQuoteValueIsTruncated) {
-    const std::string input = "x,y\n\n\"" + std::string(100, 'q');
+    const std::string input = "x,y\n\n\"" + std::string(kShownValueBytes + 100, 'q');
     const DataErrorInfo e = expect_data_error([&] { parse_all(input); });
     EXPECT_EQ(e.line, 3u);
     EXPECT_EQ(e.column, 1u);
-    EXPECT_EQ(e.value, std::string(40, 'q'));
+    EXPECT_EQ(e.value, std::string(kShownValueBytes, 'q') + "…");
 }
 
 TEST(CsvReader, OneMegabyteFields) {

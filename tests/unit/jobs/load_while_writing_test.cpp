@@ -130,7 +130,9 @@ TEST_F(LoadWhileWritingTest, ARejectedObjectNeverReachesTheEndOfTheLoad) {
     auto write = [&](ObjectWriter& out) {
         out.write("a|b\n");
         throw gdx::jobs::ObjectRejected(
-            gdx::jobs::Failure::simple("empty", "the object has a header but no data rows"), true);
+            gdx::jobs::Failure::simple(gdx::FailureStage::Empty,
+                                       "the object has a header but no data rows"),
+            true);
     };
     auto load = [&](const BatchRef& ref) -> uint64_t {
         read_all(ref);
@@ -142,7 +144,7 @@ TEST_F(LoadWhileWritingTest, ARejectedObjectNeverReachesTheEndOfTheLoad) {
         FAIL() << "expected ObjectRejected";
     } catch (const gdx::jobs::ObjectRejected& e) {
         EXPECT_TRUE(e.empty);
-        EXPECT_EQ(e.failure.stage, "empty");
+        EXPECT_EQ(e.failure.stage, gdx::FailureStage::Empty);
     }
     EXPECT_FALSE(load_finished);
 }

@@ -22,8 +22,9 @@ namespace {
 
 struct LoadSeen {
     int loads = 0;
-    bool live_stream = false;  // a live stream was handed over (must not be)
-    std::string stored_batch;  // the batch object's bytes when the load began
+    int transient_failures = 0;  // loads still to fail with a transient BackendError
+    bool live_stream = false;    // a live stream was handed over (must not be)
+    std::string stored_batch;    // the batch object's bytes when the load began
 };
 
 class RecordingTransaction : public warehouse::Transaction {
@@ -36,11 +37,19 @@ public:
     }
     uint64_t load(const std::string& table, const BatchRef& batch, LoadMode mode) override {
         ++seen_.loads;
+        if (seen_.transient_failures > 0) {
+            --seen_.transient_failures;
+            throw BackendError("database is busy", ErrorKind::Transient);
+        }
         seen_.live_stream = batch.live != nullptr;
         seen_.stored_batch = batch.store->get_bytes(batch.bucket, batch.key);
         return inner_->load(table, batch, mode);
     }
     void execute(const std::string& sql) override { inner_->execute(sql); }
+    void insert_row(const std::string& table,
+                    const std::vector<std::optional<std::string>>& values) override {
+        inner_->insert_row(table, values);
+    }
     void record(const warehouse::LedgerEntry& e) override { inner_->record(e); }
     void commit() override { inner_->commit(); }
 
@@ -97,11 +106,24 @@ protected:
     }
     void TearDown() override { fs::remove_all(root); }
 
-    jobs::ObjectOutcome load(const std::function<void(store::ObjectWriter&)>& write) {
+    jobs::ObjectOutcome load(const std::function<void(store::ObjectWriter&)>& write,
+                             const std::string& post_load_sql = {}) {
         return run->load_object(object, ref, write,
-                                [](warehouse::Transaction& tx, const BatchRef& batch) {
-                                    return tx.load("t.x", batch, LoadMode::Append);
+                                [&](warehouse::Transaction& tx, const BatchRef& batch) {
+                                    auto n = tx.load("t.x", batch, LoadMode::Append);
+                                    if (!post_load_sql.empty())
+                                        jobs::execute_in_load(tx, post_load_sql, "post-load SQL");
+                                    return n;
                                 });
+    }
+    // The run's loop over one selected object: exit code of process_objects.
+    int process_one(const std::function<void(store::ObjectWriter&)>& write) {
+        jobs::Selection selection;
+        selection.selected.push_back({object, false});
+        run->begin_objects(selection);
+        return run->process_objects(
+            selection, "bkt", "processed",
+            [&](const store::ObjectInfo&, const jobs::ObjectRef&) { return load(write); });
     }
     size_t rows() {
         size_t n = 0;
@@ -171,7 +193,8 @@ TEST_F(LoadObjectWriteFirst, ARejectedObjectIsBadAndCountedEmpty) {
     auto outcome = load([&](store::ObjectWriter& out) {
         out.write("a|b\n");
         throw jobs::ObjectRejected(
-            jobs::Failure::simple("empty", "the object has a header but no data rows"), true);
+            jobs::Failure::simple(FailureStage::Empty, "the object has a header but no data rows"),
+            true);
     });
     EXPECT_EQ(outcome, jobs::ObjectOutcome::Bad);
     EXPECT_EQ(seen.loads, 0);
@@ -232,4 +255,34 @@ TEST_F(LoadObjectWriteFirst, ARejectedLoadRollsBackAndNamesTheBatchLine) {
     EXPECT_EQ(s["value"], "toolong");
     EXPECT_FALSE(wh_->ledger_lookup("bkt", "in/x.csv"));
     EXPECT_FALSE(store_->head("bkt", "processed/good/in/x.csv"));
+}
+
+TEST_F(LoadObjectWriteFirst, AFailingPostLoadStatementIsBadAtStagePostLoad) {
+    auto outcome = load([&](store::ObjectWriter& out) { out.write("a|b\n1|x\n"); },
+                        "UPDATE t.no_such_table SET a = 1");
+    EXPECT_EQ(outcome, jobs::ObjectOutcome::Bad);
+    EXPECT_EQ(rows(), 0u);
+    auto s = sidecar();
+    EXPECT_EQ(s["stage"], "post-load");
+    EXPECT_NE(s["server_message"].get<std::string>().find("post-load SQL failed"),
+              std::string::npos)
+        << s.dump(2);
+}
+
+TEST_F(LoadObjectWriteFirst, ATableDroppedBetweenSelectionAndLoadStopsTheRunObjectStaysPending) {
+    wh_->run_script("DROP TABLE t.x", nullptr);
+    EXPECT_EQ(process_one([&](store::ObjectWriter& out) { out.write("a|b\n1|x\n"); }), 1);
+    EXPECT_FALSE(store_->head("bkt", "processed/bad/in/x.csv")) << "sent to bad";
+    EXPECT_FALSE(store_->head("bkt", "processed/good/in/x.csv"));
+    EXPECT_FALSE(wh_->ledger_lookup("bkt", "in/x.csv"));
+    EXPECT_EQ(run->report().bad, 0u);
+    EXPECT_EQ(run->report().incomplete_list, std::vector<std::string>{"in/x.csv"});
+}
+
+TEST_F(LoadObjectWriteFirst, ATransientLoadFailureIsRetriedAndTheObjectLoadsOnce) {
+    seen.transient_failures = 1;
+    EXPECT_EQ(process_one([&](store::ObjectWriter& out) { out.write("a|b\n1|x\n"); }), 0);
+    EXPECT_EQ(seen.loads, 2);
+    EXPECT_EQ(rows(), 1u);
+    EXPECT_TRUE(store_->head("bkt", "processed/good/in/x.csv"));
 }

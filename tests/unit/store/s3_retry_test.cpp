@@ -73,7 +73,7 @@ TEST(WithRetry, RetriesOnlyTransientBackendErrors) {
         });
         FAIL();
     } catch (const BackendError& e) {
-        EXPECT_TRUE(e.transient());
+        EXPECT_FALSE(e.transient()) << "given up: a caller further up must not retry it again";
         EXPECT_STREQ(e.what(), "down (gave up after 4 attempts)");
     }
     EXPECT_EQ(calls, 4);
@@ -240,7 +240,7 @@ TEST_F(S3RetryTest, PersistentServerErrorGivesUpAfterMaxAttempts) {
         store_->remove(bucket_, "k");
         FAIL();
     } catch (const BackendError& e) {
-        EXPECT_TRUE(e.transient());
+        EXPECT_FALSE(e.transient());
         EXPECT_NE(std::string(e.what()).find("HTTP 500 InternalError"), std::string::npos);
         EXPECT_NE(std::string(e.what()).find("gave up after 4 attempts"), std::string::npos);
     }

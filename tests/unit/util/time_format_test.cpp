@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
+
 #include <date/date.h>
 
 using namespace gdx::util;
@@ -32,4 +35,18 @@ TEST(TimeFormat, TimedeltaLikePython) {
     EXPECT_EQ(format_timedelta(hours(13) + minutes(5) + seconds(9)), "13:05:09");
     EXPECT_EQ(format_timedelta(microseconds(0)), "0:00:00");
     EXPECT_EQ(format_timedelta(seconds(-1)), "-1 day, 23:59:59");
+}
+
+TEST(TimeFormat, PythonLocalDatetimeOmitsZeroMicroseconds) {
+    const char* old = std::getenv("TZ");
+    const std::string saved = old ? old : "";
+    setenv("TZ", "America/Vancouver", 1);
+    tzset();
+    EXPECT_EQ(format_python_local(utc(2024, 1, 5, 21, 45, 10)), "2024-01-05 13:45:10");
+    EXPECT_EQ(format_python_local(utc(2024, 7, 5, 20, 45, 10, 7)), "2024-07-05 13:45:10.000007");
+    if (old)
+        setenv("TZ", saved.c_str(), 1);
+    else
+        unsetenv("TZ");
+    tzset();
 }

@@ -36,7 +36,7 @@ std::string hex(const std::string& s) {
 }
 
 class PgLoad : public ::testing::Test {
-  protected:
+protected:
     void SetUp() override {
         url = test::pg_fresh_database("gdx_load");
         wh = std::make_unique<PostgresWarehouse>(url);
@@ -142,8 +142,34 @@ TEST_F(PgLoad, UnknownColumnIsALoadError) {
     EXPECT_THROW(tx->load("t", put_batch("b/u", "id|nope\n1|2\n"), LoadMode::Append), LoadError);
 }
 
+// As on SQLite (error_kinds_test.cpp): a table dropped after the job described it stops the run
+// (ErrorKind::Target); it is never the object's fault (a LoadError would send it to bad).
+TEST_F(PgLoad, ATableDroppedBeforeTheLoadIsTheTargetsFailureNotTheObjects) {
+    psql(url, "CREATE SCHEMA s; CREATE TABLE s.t (id INT)");
+    ASSERT_TRUE(wh->describe_table("s.t"));
+    psql(url, "DROP TABLE s.t");
+    for (LoadMode mode : {LoadMode::Append, LoadMode::Replace}) {
+        auto tx = wh->begin();
+        try {
+            tx->load("s.t", put_batch("b/d", "id\n1\n"), mode);
+            ADD_FAILURE() << "the load succeeded";
+        } catch (const LoadError& e) {
+            ADD_FAILURE() << "a missing table would send the object to bad: " << e.what();
+        } catch (const BackendError& e) {
+            EXPECT_EQ(kind_name(e.kind()), kind_name(ErrorKind::Target)) << e.what();
+            EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST_F(PgLoad, ConstraintViolationsInSqlAreTheObjectsData) {
+    psql(url, "CREATE TABLE u (a INT NOT NULL)");
+    auto tx = wh->begin();
+    EXPECT_THROW(tx->execute("INSERT INTO u VALUES (NULL)"), LoadError);
+}
+
 class PgReplace : public PgLoad {
-  protected:
+protected:
     void SetUp() override {
         PgLoad::SetUp();
         // Roles are cluster-wide: create them once, tolerate re-runs.
