@@ -70,9 +70,10 @@ int finish(SftsReport& report, const S3ToSftsOptions& options) {
     return code;
 }
 
-// A refused session (host key, login) or a connection still failing after the retries.
+// A refused session (host key, login: the target is misconfigured) or a server still failing
+// after the retries: no other object could go either. Anything else is this object's failure.
 bool stops_the_run(const BackendError& e) {
-    return dynamic_cast<const transfer::SessionRefused*>(&e) != nullptr || e.transient();
+    return e.kind() == ErrorKind::Target || e.retries_exhausted();
 }
 
 }  // namespace

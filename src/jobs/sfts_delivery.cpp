@@ -76,7 +76,9 @@ void SftsDelivery::rename_or_fallback(const SftsCandidate& c, Journal& j) {
                          [&] { session_.rename(j.temp, j.final_path); });
         return;
     } catch (const BackendError& e) {
-        if (cfg_.sfts_atomic_rename) throw;
+        // A server that stays unreachable has not refused the rename: the run stops.
+        if (cfg_.sfts_atomic_rename || e.retries_exhausted()) throw;
+        // The server refuses renames: send straight to the final name instead.
         spdlog::warn(
             "{}: rename refused ({}); sfts_atomic_rename is off, so uploading straight "
             "to {} (and the following files too)",

@@ -1,7 +1,7 @@
 #pragma once
-// The data path of one object (docs/semantics.md#streaming), shared by every CSV job: object bytes -> decode ->
-// CSV reader -> first-row check and header -> rows (-> column pipeline -> batch writer).
-// Streams: memory does not grow with the object.
+// The data path of one object (docs/semantics.md#streaming), shared by every CSV job: object bytes
+// -> decode -> CSV reader -> first-row check and header -> rows (-> column pipeline -> batch
+// writer). Streams: memory does not grow with the object.
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -8,8 +8,8 @@
 #include <memory>
 
 #include "transfer/sftp_options.hpp"
-#include "util/error.hpp"
 #include "transfer/transfer.hpp"
+#include "util/error.hpp"
 
 namespace gdx::transfer {
 
@@ -17,7 +17,8 @@ namespace gdx::transfer {
 // further operation would fail the same way.
 class SessionRefused : public BackendError {
 public:
-    using BackendError::BackendError;
+    explicit SessionRefused(const std::string& message)
+        : BackendError(message, ErrorKind::Target) {}
 };
 
 class SftpSession : public TransferSession {

@@ -15,6 +15,11 @@ const char* kind_name(ErrorKind kind) {
     return kNames[static_cast<size_t>(kind)];
 }
 
+void BackendError::give_up(int attempts) {
+    if (attempts_ == 0) message_ += fmt::format(" (gave up after {} attempts)", attempts);
+    attempts_ = attempts;
+}
+
 std::string shown_value(std::string_view value) {
     if (value.size() <= kShownValueBytes) return std::string(value);
     size_t cut = kShownValueBytes;

@@ -66,12 +66,27 @@ public:
     BackendError(const std::string& message, bool transient = false)
         : BackendError(message, transient ? ErrorKind::Transient : ErrorKind::Infrastructure) {}
     BackendError(const std::string& message, ErrorKind kind)
-        : std::runtime_error(message), kind_(kind) {}
+        : std::runtime_error(message), message_(message), kind_(kind) {}
+    const char* what() const noexcept override { return message_.c_str(); }
     ErrorKind kind() const { return kind_; }
+    // What the failure was: one that may pass when tried again. Stays true after a retry loop
+    // gave up on it; whether to try again is retryable().
     bool transient() const { return kind_ == ErrorKind::Transient; }
 
+    // A retry loop tried it retry_attempts() times and gave up: the backend keeps failing, so
+    // no caller retries it again, and a caller that would go on with the same backend stops.
+    bool retries_exhausted() const { return attempts_ > 0; }
+    int retry_attempts() const { return attempts_; }
+    // Worth trying again: transient, and no retry loop has given up on it yet.
+    bool retryable() const { return transient() && !retries_exhausted(); }
+    // Called by the retry loop that gives up (util::with_retry, the S3 reader) before it
+    // rethrows this error: records the attempts and says so in the message.
+    void give_up(int attempts);
+
 private:
+    std::string message_;  // what(), with the attempts appended once given up
     ErrorKind kind_;
+    int attempts_ = 0;
 };
 
 // The one limit on a value quoted in an error message, a log line or a sidecar.

@@ -1,6 +1,6 @@
 #pragma once
 // Retry with exponential backoff and full jitter (docs/semantics.md#exactly-once): only
-// BackendErrors marked transient are retried; everything else propagates at once.
+// BackendErrors that are retryable() are retried; everything else propagates at once.
 #include <chrono>
 #include <string_view>
 #include <thread>
@@ -27,20 +27,19 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int retry_ind
 void log_retry(std::string_view what, int attempt, const BackendError& error,
                std::chrono::milliseconds delay);
 
-// Runs fn until it returns, throws something other than a transient BackendError, or the
-// attempts are used up (then the last error is rethrown with the attempt count appended).
+// Runs fn until it returns, throws something other than a retryable BackendError, or the
+// attempts are used up: then the last error is rethrown as it was (same type and kind), marked
+// retries_exhausted() with the attempt count in its message.
 template <class Fn>
 auto with_retry(const RetryPolicy& policy, std::string_view what, Fn&& fn) -> decltype(fn()) {
     for (int attempt = 1;; ++attempt) {
         try {
             return fn();
-        } catch (const BackendError& e) {
-            if (!e.transient()) throw;
+        } catch (BackendError& e) {
+            if (!e.retryable()) throw;
             if (attempt >= policy.max_attempts) {
-                // Not transient any more: no caller further up retries it again.
-                throw BackendError(std::string(e.what()) + " (gave up after " +
-                                       std::to_string(attempt) + " attempts)",
-                                   ErrorKind::Infrastructure);
+                e.give_up(attempt);
+                throw;
             }
             auto delay = backoff_delay(policy, attempt - 1);
             log_retry(what, attempt, e, delay);

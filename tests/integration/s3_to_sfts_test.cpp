@@ -309,6 +309,23 @@ TEST_P(SftsTest, ConnectionDroppedMidUploadIsRetried) {
     EXPECT_TRUE(good("pmrp_1"));
 }
 
+// A server still unreachable after the retries stops the run: the next object is not tried
+// (one "gave up", not one per object) and nothing is marked.
+TEST_P(SftsTest, UnreachableServerStopsTheRunAfterTheRetries) {
+    put("pmrp_1", 10);
+    put("pmrp_2", 10);
+    auto cfg = config();
+    cfg["sfts_port"] = gdx::testing::free_port();  // nothing listens there
+    auto r = run(cfg, {}, {{"GDX_RETRY_MAX_ATTEMPTS", "2"}});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    const auto gave_up = r.err.find("gave up after 2 attempts");
+    ASSERT_NE(gave_up, std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("gave up", gave_up + 1), std::string::npos)
+        << "the second object was tried: " << r.err;
+    EXPECT_FALSE(good("pmrp_1") || good("pmrp_2") || bad("pmrp_1") || bad("pmrp_2"));
+    EXPECT_FALSE(journal("pmrp_1") || journal("pmrp_2"));
+}
+
 TEST_P(SftsTest, SecondRunOfTheSameConfigIsRefusedWhileTheFirstHoldsTheLock) {
     put("pmrp_1", 10);
     fs::create_directories(ws.dir() / "locks");

@@ -117,13 +117,12 @@ void S3Reader::finish(CURLcode rc) {
         if (rc != CURLE_OK) throw_curl_error(request_, rc, transfer_.error);
         if (status_ < 200 || status_ >= 300) throw_http_error(request_, status_, error_body_);
         done_ = true;
-    } catch (const BackendError& e) {
+    } catch (BackendError& e) {
         const auto& policy = client_.config().retry;
-        if (!e.transient()) throw;
+        if (!e.retryable()) throw;
         if (attempt_ >= policy.max_attempts) {
-            throw BackendError(std::string(e.what()) + " (gave up after " +
-                                   std::to_string(attempt_) + " attempts)",
-                               ErrorKind::Infrastructure);
+            e.give_up(attempt_);
+            throw;
         }
         auto delay = util::backoff_delay(policy, attempt_ - 1);
         util::log_retry("S3 GetObject " + s3_url_for_message(request_.bucket, request_.key),

@@ -33,7 +33,7 @@ std::string redact(std::string text, const std::vector<std::string>& secrets);
 
 // A statement the server rejected; its kind() is classify_sqlstate(sqlstate).
 class SqlError : public BackendError {
-  public:
+public:
     SqlError(const std::string& message, std::string sqlstate, std::string primary,
              std::string context)
         : BackendError(message, classify_sqlstate(sqlstate)),
@@ -51,7 +51,7 @@ struct ResultDeleter {
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
 class Connection {
-  public:
+public:
     // Throws BackendError naming host, port, database and user (never the password).
     explicit Connection(const ConnectionSettings& settings);
     ~Connection();
@@ -72,7 +72,7 @@ class Connection {
     // The error as an exception (message redacted), for the caller to throw.
     SqlError error_from(const PGresult* result);
 
-  private:
+private:
     ConnectionSettings settings_;
     PGconn* conn_ = nullptr;
 };

@@ -62,7 +62,7 @@ struct Target {
 };
 
 class Loader {
-  public:
+public:
     Loader(sqlite3* db, const TableSchema& schema) : db_(db), schema_(schema) {}
 
     uint64_t run(const BatchRef& batch, LoadMode mode) {
@@ -88,7 +88,7 @@ class Loader {
         }
     }
 
-  private:
+private:
     void check_header(const std::vector<std::string>& header) {
         std::vector<std::string> expected;
         for (const auto& column : schema_.columns) {

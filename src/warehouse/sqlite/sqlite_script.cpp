@@ -87,9 +87,9 @@ void run_redshift_sql(sqlite3* db, std::string_view sql, ScriptContext context,
             if (context == ScriptContext::Transaction) {
                 const auto control = sql::transaction_control(statement);
                 if (control == sql::TransactionControl::Rollback) {
-                    throw BackendError("SQLite: `" + statement +
-                                           "` inside a load transaction is not supported",
-                                       ErrorKind::Target);
+                    throw BackendError(
+                        "SQLite: `" + statement + "` inside a load transaction is not supported",
+                        ErrorKind::Target);
                 }
                 if (control != sql::TransactionControl::None) {
                     spdlog::info("sqlite: skipped `{}`: already inside the load transaction",

@@ -286,3 +286,12 @@ TEST_F(LoadObjectWriteFirst, ATransientLoadFailureIsRetriedAndTheObjectLoadsOnce
     EXPECT_EQ(rows(), 1u);
     EXPECT_TRUE(store_->head("bkt", "processed/good/in/x.csv"));
 }
+
+TEST_F(LoadObjectWriteFirst, ATransientFailureThatOutlastsTheRetriesStopsTheRunObjectStaysPending) {
+    seen.transient_failures = 1000;
+    EXPECT_EQ(process_one([&](store::ObjectWriter& out) { out.write("a|b\n1|x\n"); }), 1);
+    EXPECT_EQ(seen.loads, util::RetryPolicy::from_env().max_attempts);
+    EXPECT_EQ(rows(), 0u);
+    EXPECT_FALSE(store_->head("bkt", "processed/bad/in/x.csv")) << "sent to bad";
+    EXPECT_EQ(run->report().incomplete_list, std::vector<std::string>{"in/x.csv"});
+}

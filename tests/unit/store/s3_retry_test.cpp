@@ -73,8 +73,34 @@ TEST(WithRetry, RetriesOnlyTransientBackendErrors) {
         });
         FAIL();
     } catch (const BackendError& e) {
-        EXPECT_FALSE(e.transient()) << "given up: a caller further up must not retry it again";
+        EXPECT_TRUE(e.transient()) << "what it was does not change";
+        EXPECT_TRUE(e.retries_exhausted());
+        EXPECT_EQ(e.retry_attempts(), 4);
+        EXPECT_FALSE(e.retryable()) << "given up: a caller further up must not retry it again";
         EXPECT_STREQ(e.what(), "down (gave up after 4 attempts)");
+    }
+    EXPECT_EQ(calls, 4);
+}
+
+// A retry loop around another one (a job's per-object retry around a store call) does not try a
+// given-up error again: 4 calls, not 4 x 4. The error keeps its type for the caller.
+TEST(WithRetry, AGivenUpErrorIsNotRetriedByAnOuterLoop) {
+    util::RetryPolicy p;
+    p.max_attempts = 4;
+    p.base = std::chrono::milliseconds(0);
+    int calls = 0;
+    try {
+        util::with_retry(p, "outer", [&] {
+            return util::with_retry(p, "inner", [&]() -> int {
+                ++calls;
+                throw store::s3::S3HttpError("slow down", true, 503, "SlowDown");
+            });
+        });
+        FAIL();
+    } catch (const store::s3::S3HttpError& e) {
+        EXPECT_TRUE(e.retries_exhausted());
+        EXPECT_EQ(e.status, 503);
+        EXPECT_STREQ(e.what(), "slow down (gave up after 4 attempts)");
     }
     EXPECT_EQ(calls, 4);
 }
@@ -240,7 +266,8 @@ TEST_F(S3RetryTest, PersistentServerErrorGivesUpAfterMaxAttempts) {
         store_->remove(bucket_, "k");
         FAIL();
     } catch (const BackendError& e) {
-        EXPECT_FALSE(e.transient());
+        EXPECT_TRUE(e.retries_exhausted());
+        EXPECT_EQ(e.retry_attempts(), 4);
         EXPECT_NE(std::string(e.what()).find("HTTP 500 InternalError"), std::string::npos);
         EXPECT_NE(std::string(e.what()).find("gave up after 4 attempts"), std::string::npos);
     }
