@@ -21,21 +21,6 @@ std::string sql_literal(const std::string& text) {
     return out + "'";
 }
 
-}  // namespace
-
-types::TableSchema existing_table(LoaderRun& run, const std::string& config_path,
-                                  const std::string& table) {
-    auto schema = run.warehouse().describe_table(table);
-    if (!schema)
-        throw ConfigError(fmt::format(
-            "{}: key \"dbtable\": table {} does not exist in {} (create it first, e.g. gdx sql "
-            "-f <ddl file>)",
-            config_path, table, run.warehouse().describe()));
-    return *schema;
-}
-
-namespace {
-
 date::sys_days loaded_date(const std::string& text, const std::string& table,
                            const std::string& value) {
     auto day = google::parse_iso_date(std::string_view(text).substr(0, 10));

@@ -16,11 +16,6 @@
 
 namespace gdx::jobs {
 
-// The job's table as the warehouse declares it; ConfigError (naming the config) when it does
-// not exist.
-types::TableSchema existing_table(LoaderRun& run, const std::string& config_path,
-                                  const std::string& table);
-
 // SELECT MAX(date) FROM table WHERE column = 'value'; nullopt when the table holds nothing for
 // it. `value` must not contain a backslash (Redshift reads one as an escape).
 std::optional<date::sys_days> last_loaded_date(warehouse::Warehouse& warehouse,

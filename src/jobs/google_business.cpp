@@ -18,10 +18,11 @@
 #include "jobs/business_location.hpp"
 #include "jobs/loader_run.hpp"
 #include "jobs/run_output.hpp"
-#include "util/warnings.hpp"
+#include "jobs/target_table.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/redact.hpp"
+#include "util/warnings.hpp"
 
 namespace gdx::jobs {
 namespace {
@@ -163,7 +164,8 @@ int run_google_business(const GoogleJobOptions& options) {
 
     LoaderRun run(ro, "google-business");
     run.open_backends();
-    const auto table = existing_table(run, ro.config_path, cfg.dbtable);
+    const auto table =
+        require_table(run.warehouse(), cfg.dbtable, ro.config_path + ": key \"dbtable\"");
     check_metrics(cfg, table);
     for (const auto& group : cfg.groups)
         if (group.end_date && *group.end_date > iso_date(settings.today - date::days(3)))

@@ -21,6 +21,7 @@
 #include "jobs/run_output.hpp"
 #include "jobs/search_window.hpp"
 #include "jobs/sql_file.hpp"
+#include "jobs/target_table.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/redact.hpp"
@@ -104,7 +105,8 @@ int run_google_search(const GoogleJobOptions& options) {
 
     LoaderRun run(ro, "google-search");
     run.open_backends();
-    const auto table = existing_table(run, ro.config_path, cfg.dbtable);
+    const auto table =
+        require_table(run.warehouse(), cfg.dbtable, ro.config_path + ": key \"dbtable\"");
     if (ro.dry_run) {
         print_plan(cfg, run.warehouse(), settings.today);
         return 0;

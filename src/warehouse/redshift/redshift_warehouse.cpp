@@ -143,7 +143,7 @@ void RedshiftWarehouse::run_unload(const std::string& statement,
     try {
         connection().exec(statement);
     } catch (const pg::SqlError& e) {
-        throw BackendError(pg::redact(e.what(), all), e.transient());
+        throw BackendError(pg::redact(e.what(), all), e.kind());
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "warehouse/sql/names.hpp"
 #include "warehouse/sql/statements.hpp"
 
 namespace gdx::warehouse::sql {
@@ -15,19 +16,6 @@ struct Span {
 };
 
 enum class Key { None, Primary, Unique, Foreign, References };
-
-bool is_name(const Token& t) {
-    return t.kind == TokenKind::Word || t.kind == TokenKind::QuotedIdent;
-}
-
-std::string quoted(std::string_view name) {
-    std::string out = "\"";
-    for (char c : name) {
-        out.push_back(c);
-        if (c == '"') out.push_back('"');
-    }
-    return out + "\"";
-}
 
 class KeyDropper {
 public:
@@ -208,8 +196,8 @@ private:
             list += ed_.at(c).text;
         }
         name += "_idx";
-        const std::string index =
-            fmt::format("CREATE INDEX IF NOT EXISTS {} ON {} ({})", quoted(name), table_, list);
+        const std::string index = fmt::format("CREATE INDEX IF NOT EXISTS {} ON {} ({})",
+                                              quote_identifier(name), table_, list);
         if (std::find(out_.indexes.begin(), out_.indexes.end(), index) == out_.indexes.end())
             out_.indexes.push_back(index);
     }

@@ -3,37 +3,10 @@
 #include <set>
 #include <vector>
 
+#include "warehouse/sql/names.hpp"
 #include "warehouse/sql/statements.hpp"
 
 namespace gdx::warehouse::sql {
-namespace {
-
-bool is_name(const Token& t) {
-    return t.kind == TokenKind::Word || t.kind == TokenKind::QuotedIdent;
-}
-
-std::string quoted(std::string_view name) {
-    std::string out = "\"";
-    for (char c : name) {
-        out.push_back(c);
-        if (c == '"') out.push_back('"');
-    }
-    return out + "\"";
-}
-
-// Words that end a FROM list (the names after them are not tables).
-bool ends_from_list(const Token& t) {
-    static constexpr std::string_view kWords[] = {
-        "WHERE", "GROUP", "ORDER",  "HAVING",    "LIMIT",  "ON",     "USING",
-        "SET",   "UNION", "EXCEPT", "INTERSECT", "SELECT", "VALUES", "RETURNING"};
-    for (std::string_view w : kWords) {
-        if (t.is(w)) return true;
-    }
-    return false;
-}
-
-}  // namespace
-
 std::optional<std::string> search_path_schema(std::string_view statement) {
     const StatementEditor ed(statement);
     if (ed.size() < 4 || !ed.at(0).is("SET") || !ed.at(1).is("SEARCH_PATH")) return std::nullopt;
@@ -61,22 +34,10 @@ std::string qualify_with_search_path(std::string_view statement, const std::stri
             ctes.insert(identifier_value(ed.at(k)));
         }
     }
-    std::vector<bool> in_from(1, false);  // per parenthesis depth
+    FromListTracker from_list;
     for (size_t k = 0; k < ed.size(); ++k) {
         const Token& t = ed.at(k);
-        if (t.is_punct('(')) {
-            in_from.push_back(false);
-            continue;
-        }
-        if (t.is_punct(')')) {
-            if (in_from.size() > 1) in_from.pop_back();
-            continue;
-        }
-        if (t.is("FROM") || t.is("JOIN")) {
-            in_from.back() = true;
-        } else if (ends_from_list(t)) {
-            in_from.back() = false;
-        }
+        if (from_list.step(t)) continue;
         if (!is_name(t) || k == 0) continue;
         const Token& prev = ed.at(k - 1);
         const bool next_dot = ed.has(k + 1) && ed.at(k + 1).is_punct('.');
@@ -91,11 +52,12 @@ std::string qualify_with_search_path(std::string_view statement, const std::stri
         const Token& kw = ed.at(keyword);
         const bool definition = kw.is("TABLE") || kw.is("INTO") || kw.is("UPDATE");
         const bool reference =
-            (kw.is("FROM") || kw.is("JOIN") || (kw.is_punct(',') && in_from.back())) && !next_paren;
+            (kw.is("FROM") || kw.is("JOIN") || (kw.is_punct(',') && from_list.in_from())) &&
+            !next_paren;
         if (!definition && !reference) continue;
         if (t.kind == TokenKind::Word && (t.is("ONLY") || t.is("LATERAL") || t.is("IF"))) continue;
         if (ctes.count(identifier_value(t)) != 0) continue;
-        ed.replace(k, k, quoted(schema) + "." + std::string(t.text));
+        ed.replace(k, k, quote_identifier(schema) + "." + std::string(t.text));
     }
     return ed.edited() ? ed.render() : std::string(statement);
 }

@@ -12,10 +12,11 @@
 #include <string>
 #include <string_view>
 
+#include "warehouse/sql/names.hpp"
+
 namespace gdx::warehouse::sqlite {
 
-// "x" with embedded quotes doubled.
-std::string quote_identifier(std::string_view name);
+using sql::quote_identifier;
 
 // Storage name of a table given as in a config: "servicebc.call_centre" → servicebc.call_centre,
 // "Servicebc.\"Mixed\"" → servicebc.mixed (every part folds to lower case, as on Redshift).
