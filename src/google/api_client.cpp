@@ -21,6 +21,11 @@ std::string google_error_message(const std::string& body) {
     return excerpt.empty() ? "empty body" : excerpt;
 }
 
+ErrorKind classify_status(long status) {
+    if (status == 0 || status == 408 || status == 429 || status >= 500) return ErrorKind::Transient;
+    return ErrorKind::Target;
+}
+
 nlohmann::json ApiClient::call(const std::string& method, const std::string& url,
                                const std::string& body, const std::string& what) {
     http::HttpRequest req;
@@ -55,7 +60,7 @@ nlohmann::json ApiClient::call(const std::string& method, const std::string& url
                 throw ApiError(
                     util::redact(fmt::format("{}: HTTP 401 after {} new tokens: {}", what,
                                              refresh_rounds, google_error_message(res.body))),
-                    401, false);
+                    401);
             } else if (status == 429 || status >= 500) {
                 failure = fmt::format("HTTP {}: {}", status, google_error_message(res.body));
                 retry_after =
@@ -63,17 +68,19 @@ nlohmann::json ApiClient::call(const std::string& method, const std::string& url
             } else {
                 throw ApiError(util::redact(fmt::format("{}: HTTP {}: {}", what, status,
                                                         google_error_message(res.body))),
-                               status, false);
+                               status);
             }
         } catch (const http::TransportError& e) {
             if (!e.transient())
-                throw ApiError(util::redact(fmt::format("{}: {}", what, e.what())), 0, false);
+                throw ApiError(util::redact(fmt::format("{}: {}", what, e.what())), 0, e.kind());
             failure = e.what();
         }
-        if (attempt >= attempts)
-            throw ApiError(util::redact(fmt::format("{}: gave up after {} attempts; last: {}", what,
-                                                    attempt, failure)),
-                           status, true);
+        if (attempt >= attempts) {
+            ApiError error(util::redact(fmt::format("{}: {}", what, failure)), status,
+                           ErrorKind::Transient);
+            error.give_up(attempt);
+            throw error;
+        }
         auto wait = retry_wait(backoff_, attempt - 1, retry_after);
         spdlog::warn("{}: {}; attempt {} of {}, retrying in {} ms", what, util::redact(failure),
                      attempt, attempts, wait.count());

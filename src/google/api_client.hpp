@@ -12,14 +12,22 @@
 
 namespace gdx::google {
 
-// A call that failed for good: a permanent answer, or the retries used up. status is 0 for a
-// transport failure or malformed answers. Never carries a token.
+// What a Google API answer means for a run, in one place: 408, 429 and 5xx may pass when
+// tried again (Transient); any other 4xx says the request is wrong for this site or account:
+// its name, its rights, the token's scope (Target). Status 0 is a transport failure or a
+// malformed answer, also Transient.
+ErrorKind classify_status(long status);
+
+// A call that failed for good: a permanent answer (kind() from classify_status), or the
+// retries used up (retries_exhausted()). status is 0 for a transport failure or malformed
+// answers. Never carries a token.
 class ApiError : public BackendError {
 public:
-    ApiError(const std::string& message, long status, bool exhausted)
-        : BackendError(message, false), status(status), exhausted(exhausted) {}
+    ApiError(const std::string& message, long status, ErrorKind kind)
+        : BackendError(message, kind), status(status) {}
+    ApiError(const std::string& message, long status)
+        : ApiError(message, status, classify_status(status)) {}
     long status;
-    bool exhausted;  // true: transient failures until the attempts ran out
 };
 
 class ApiClient {

@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 
 [[noreturn]] void malformed(const std::string& what, const std::string& why) {
-    throw ApiError(fmt::format("{}: unexpected answer: {}", what, why), 200, false);
+    throw ApiError(fmt::format("{}: unexpected answer: {}", what, why), 200, ErrorKind::Data);
 }
 
 std::string string_member(const json& object, const char* key) {

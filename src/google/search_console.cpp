@@ -43,7 +43,7 @@ uint64_t SearchConsole::fetch_day(const std::string& site, const std::string& da
         }
         if (!rows->is_array())
             throw ApiError(fmt::format("search analytics {} {}: `rows` is not an array", site, day),
-                           200, false);
+                           200, ErrorKind::Data);
         total += rows->size();
         on_rows(*rows);
     }

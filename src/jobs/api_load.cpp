@@ -1,11 +1,15 @@
 #include "jobs/api_load.hpp"
 
+#include <iostream>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "google/settings.hpp"
 #include "jobs/selection.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
+#include "util/redact.hpp"
 
 namespace gdx::jobs {
 namespace {
@@ -67,6 +71,21 @@ void repair_leftovers(LoaderRun& run, const std::string& bucket, const std::stri
         run.store(), run.warehouse(), SelectionRules{bucket, prefix, doc, destination, 0, false});
     for (const auto& c : leftovers.selected)
         if (c.repair) run.repair(run.object_ref(bucket, destination, c.object.key));
+}
+
+int run_api_loop(const std::function<int()>& loop, bool& interrupted,
+                 const std::string& what_stops) {
+    try {
+        return loop();
+    } catch (const Interrupted&) {
+        spdlog::warn("interrupted (SIGINT): {}", what_stops);
+        interrupted = true;
+        return util::kInterruptedExit;
+    } catch (const BackendError& e) {
+        spdlog::error("stopping ({} failure): {}", kind_name(e.kind()), e.what());
+        std::cerr << "gdx: error: " << util::redact(e.what()) << "\n";
+        return 1;
+    }
 }
 
 StoredLoad load_stored_object(LoaderRun& run, const std::string& bucket,

@@ -3,6 +3,7 @@
 // warehouse's MAX(date) for it), finishing objects a crashed run committed but never marked,
 // and loading an object the job has just stored through the shared loader (ledger, batch,
 // good/bad with sidecar), appended to the job's table.
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,17 @@ std::map<std::string, date::sys_days> last_loaded_dates(warehouse::Warehouse& wa
 // row but no good copy: a run that crashed between COMMIT and the copy.
 void repair_leftovers(LoaderRun& run, const std::string& bucket, const std::string& prefix,
                       const std::string& doc, const std::string& destination);
+
+// Thrown by an API job's loop when SIGINT arrived (util::interrupted()): the current window or
+// location is not loaded.
+struct Interrupted {};
+
+// Runs an API job's fetch-and-load loop and returns its exit code: the loop's own, or
+// util::kInterruptedExit after Interrupted (`interrupted` is set for the report), or 1 after a
+// BackendError that stops the run (no token, a listing that failed for good, the store or the
+// warehouse), printed once. `what_stops` names what is not processed after SIGINT.
+int run_api_loop(const std::function<int()>& loop, bool& interrupted,
+                 const std::string& what_stops);
 
 struct StoredLoad {
     ObjectOutcome outcome;

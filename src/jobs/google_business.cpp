@@ -32,8 +32,6 @@ using google::iso_date;
 const std::vector<std::string> kBusinessScopes = {
     "https://www.googleapis.com/auth/business.manage"};
 
-struct Interrupted {};
-
 // A config group's account: the first non-personal account whose accountNumber is the id.
 // (Google lists the caller's personal account first; the original dropped that entry.)
 const google::GbpAccount* find_account(const std::vector<google::GbpAccount>& accounts,
@@ -182,31 +180,23 @@ int run_google_business(const GoogleJobOptions& options) {
         std::cout << "Plan for " << cfg.source_path
                   << " (dry run: locations are listed, no metrics fetched, nothing changed)\n";
 
-    int exit_code = 0;
-    try {
-        const auto accounts = gbp.accounts();
-        for (const auto& group : cfg.groups) {
-            const google::GbpAccount* account = find_account(accounts, group);
-            if (!account) {
-                spdlog::error("No API access to {}. Excluding from insights query.", group.name);
-                report.skipped_groups.push_back(group.name);
-                continue;
+    const int exit_code = run_api_loop(
+        [&] {
+            const auto accounts = gbp.accounts();
+            for (const auto& group : cfg.groups) {
+                const google::GbpAccount* account = find_account(accounts, group);
+                if (!account) {
+                    spdlog::error("No API access to {}. Excluding from insights query.",
+                                  group.name);
+                    report.skipped_groups.push_back(group.name);
+                    continue;
+                }
+                for (const auto& loc : gbp.locations(account->name))
+                    job.location(group, *account, loc, ro.dry_run);
             }
-            for (const auto& loc : gbp.locations(account->name))
-                job.location(group, *account, loc, ro.dry_run);
-        }
-        exit_code = job.exit_code();
-    } catch (const Interrupted&) {
-        spdlog::warn("interrupted (SIGINT): the remaining locations are not processed");
-        report.interrupted = true;
-        exit_code = util::kInterruptedExit;
-    } catch (const BackendError& e) {
-        // The account or location listing failed for good (retries used up or a permanent
-        // answer), no token could be had, or a backend failed.
-        spdlog::error("stopping: {}", e.what());
-        std::cerr << "gdx: error: " << util::redact(e.what()) << "\n";
-        exit_code = 1;
-    }
+            return job.exit_code();
+        },
+        report.interrupted, "the remaining locations are not processed");
     if (ro.dry_run && exit_code == 0) return 0;
     report.end = std::chrono::system_clock::now();
     const bool worth_printing = report.worth_printing() || exit_code != 0;

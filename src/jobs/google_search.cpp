@@ -37,8 +37,6 @@ using google::iso_date;
 const std::vector<std::string> kSearchScopes = {
     "https://www.googleapis.com/auth/webmasters.readonly"};
 
-struct Interrupted {};
-
 // A window: the days [start, end] of one site.
 struct Window {
     date::sys_days start, end;
@@ -87,6 +85,94 @@ std::string read_dml(const config::GoogleSearchConfig& cfg) {
     return read_sql_file({rel, config_dir.parent_path() / rel}, cfg.source_path, cfg.dml, "dml");
 }
 
+// The job's state across sites.
+class SearchRun {
+public:
+    SearchRun(const config::GoogleSearchConfig& cfg, LoaderRun& run, google::SearchConsole& console,
+              const TransformSpec& spec, google::SearchReport& report)
+        : cfg_(cfg), run_(run), console_(console), spec_(spec), report_(report) {}
+
+    // One site: its missing days, window by window, each fetched, stored and loaded. False
+    // when the run stops here (a failed load without --keep-going).
+    bool site(const config::GoogleSearchSite& site, date::sys_days today) {
+        Plan plan = plan_site(run_.warehouse(), cfg_, site, today);
+        if (plan.windows.empty()) {
+            spdlog::info("{}: loaded up to {}; nothing new", site.name,
+                         plan.last ? iso_date(*plan.last) : "-");
+            report_.no_new_data++;
+        }
+        for (const auto& w : plan.windows) {
+            WindowSpool spool(site.name);
+            if (!fetch(site, w, spool)) break;  // the next run fetches the window again
+            if (spool.rows() == 0) {
+                spdlog::warn("No data retrieved for {} over {} .. {}; no object, no load",
+                             site.name, iso_date(w.start), iso_date(w.end));
+                report_.no_new_data++;
+                continue;
+            }
+            if (!load(site, w, spool)) {
+                exit_code_ = 1;
+                // Later windows would skip the failed one's days.
+                return run_.options().keep_going;
+            }
+        }
+        return true;
+    }
+
+    int exit_code() const { return exit_code_; }
+
+private:
+    // The window's days into the spool. False when the site's API calls failed for good (the
+    // site is reported and skipped): nothing of the window is loaded.
+    bool fetch(const config::GoogleSearchSite& site, const Window& w, WindowSpool& spool) {
+        std::string why;
+        try {
+            for (auto day = w.start; day <= w.end; day += days(1)) {
+                if (util::interrupted()) throw Interrupted{};
+                console_.fetch_day(site.name, iso_date(day),
+                                   [&](const nlohmann::json& rows) { spool.add_rows(rows); });
+            }
+            return true;
+        } catch (const google::ApiError& e) {
+            why = e.what();
+        } catch (const std::invalid_argument& e) {
+            why = fmt::format("malformed search analytics answer ({})", e.what());
+        }
+        spdlog::error("{}: {}; window {} .. {} not loaded; next site", site.name, why,
+                      iso_date(w.start), iso_date(w.end));
+        report_.failed_api++;
+        report_.retrieved--;
+        report_.failed_verification.push_back(site.name);
+        return false;
+    }
+
+    // Stores the window as one object and loads it. False when it went to bad.
+    bool load(const config::GoogleSearchSite& site, const Window& w, WindowSpool& spool) {
+        const std::string key =
+            search_object_key(cfg_.prefix(), site.name, iso_date(w.start), spool.max_date());
+        spool.upload(run_.store(), cfg_.bucket, key);
+        spdlog::info("{}: {} rows", key, spool.rows());
+        auto [outcome, url] =
+            load_stored_object(run_, cfg_.bucket, cfg_.destination, key, spec_, cfg_.dbtable);
+        if (outcome == ObjectOutcome::Bad) {
+            report_.failed_rs++;
+            report_.failed_to_rs.push_back(url);
+            return false;
+        }
+        spdlog::info("SUCCESS loading {} {} .. {} into {}", site.name, iso_date(w.start),
+                     iso_date(w.end), cfg_.dbtable);
+        report_.processed.push_back(url);
+        return true;
+    }
+
+    const config::GoogleSearchConfig& cfg_;
+    LoaderRun& run_;
+    google::SearchConsole& console_;
+    const TransformSpec& spec_;
+    google::SearchReport& report_;
+    int exit_code_ = 0;
+};
+
 }  // namespace
 
 int run_google_search(const GoogleJobOptions& options) {
@@ -122,83 +208,16 @@ int run_google_search(const GoogleJobOptions& options) {
     report.retrieved = cfg.sites.size();
     for (const auto& site : cfg.sites) report.not_processed.push_back(site.name);
 
-    int exit_code = 0;
-    bool stop = false;
-    try {
-        for (const auto& site : cfg.sites) {
-            if (stop) break;
-            Plan plan = plan_site(run.warehouse(), cfg, site, settings.today);
-            if (plan.windows.empty()) {
-                spdlog::info("{}: loaded up to {}; nothing new", site.name,
-                             plan.last ? iso_date(*plan.last) : "-");
-                report.no_new_data++;
+    SearchRun job(cfg, run, console, spec, report);
+    int exit_code = run_api_loop(
+        [&] {
+            for (const auto& site : cfg.sites) {
+                if (!job.site(site, settings.today)) break;  // it stays "not processed"
+                std::erase(report.not_processed, site.name);
             }
-            for (const auto& w : plan.windows) {
-                WindowSpool spool(site.name);
-                try {
-                    for (auto day = w.start; day <= w.end; day += days(1)) {
-                        if (util::interrupted()) throw Interrupted{};
-                        console.fetch_day(
-                            site.name, iso_date(day),
-                            [&](const nlohmann::json& rows) { spool.add_rows(rows); });
-                    }
-                } catch (const google::ApiError& e) {
-                    // The window is incomplete: nothing of it is loaded, the next run fetches
-                    // it again.
-                    spdlog::error("{}: {}; window {} .. {} not loaded; next site", site.name,
-                                  e.what(), iso_date(w.start), iso_date(w.end));
-                    report.failed_api++;
-                    report.retrieved--;
-                    report.failed_verification.push_back(site.name);
-                    break;
-                } catch (const std::invalid_argument& e) {
-                    spdlog::error(
-                        "{}: malformed search analytics answer ({}); window {} .. {} not "
-                        "loaded; next site",
-                        site.name, e.what(), iso_date(w.start), iso_date(w.end));
-                    report.failed_api++;
-                    report.retrieved--;
-                    report.failed_verification.push_back(site.name);
-                    break;
-                }
-                if (spool.rows() == 0) {
-                    spdlog::warn("No data retrieved for {} over {} .. {}; no object, no load",
-                                 site.name, iso_date(w.start), iso_date(w.end));
-                    report.no_new_data++;
-                    continue;
-                }
-                const std::string key =
-                    search_object_key(cfg.prefix(), site.name, iso_date(w.start), spool.max_date());
-                spool.upload(run.store(), cfg.bucket, key);
-                spdlog::info("{}: {} rows", key, spool.rows());
-                auto [outcome, url] =
-                    load_stored_object(run, cfg.bucket, cfg.destination, key, spec, cfg.dbtable);
-                if (outcome == ObjectOutcome::Bad) {
-                    report.failed_rs++;
-                    report.failed_to_rs.push_back(url);
-                    exit_code = 1;
-                    stop = !ro.keep_going;
-                    break;  // later windows would skip the failed one's days
-                }
-                spdlog::info("SUCCESS loading {} {} .. {} into {}", site.name, iso_date(w.start),
-                             iso_date(w.end), cfg.dbtable);
-                report.processed.push_back(url);
-            }
-            if (!stop) std::erase(report.not_processed, site.name);
-        }
-    } catch (const Interrupted&) {
-        spdlog::warn("interrupted (SIGINT): the current window is not loaded");
-        report.interrupted = true;
-        exit_code = util::kInterruptedExit;
-    } catch (const google::AuthError& e) {
-        spdlog::error("{}", e.what());
-        std::cerr << "gdx: " << util::redact(e.what()) << "\n";
-        exit_code = 1;
-    } catch (const BackendError& e) {
-        spdlog::error("stopping: {}", e.what());
-        std::cerr << "gdx: error: " << util::redact(e.what()) << "\n";
-        exit_code = 1;
-    }
+            return job.exit_code();
+        },
+        report.interrupted, "the current window is not loaded");
     for (const auto& site : report.failed_verification) std::erase(report.not_processed, site);
 
     if (exit_code == 0) {

@@ -201,7 +201,8 @@ TEST_F(BusinessProfileTest, AnUnknownLocationFailsAtOnceAndServerErrorsAreRetrie
         FAIL() << "no ApiError";
     } catch (const ApiError& e) {
         EXPECT_EQ(e.status, 404);
-        EXPECT_FALSE(e.exhausted);
+        EXPECT_FALSE(e.retries_exhausted());
+        EXPECT_EQ(e.kind(), ErrorKind::Target);
     }
     EXPECT_EQ(fake().requests_to("locations/1001").size(), 1u);  // a 404 is not retried
     auto table = c.gbp.daily_metrics("locations/1002", kMetrics, day(2026, 5, 1), day(2026, 5, 3));

@@ -204,6 +204,17 @@ TEST_F(Fixture, RetryAfterSecondsAndHttpDateAreHonoured) {
     EXPECT_EQ(fake().requests_to("searchAnalytics").size(), 3u);
 }
 
+// The one table of what a Google answer means for the run.
+TEST(ClassifyStatus, TransientOnlyWhereAnotherAttemptMayPass) {
+    const std::pair<long, ErrorKind> table[] = {
+        {0, ErrorKind::Transient},   {408, ErrorKind::Transient}, {429, ErrorKind::Transient},
+        {500, ErrorKind::Transient}, {503, ErrorKind::Transient}, {400, ErrorKind::Target},
+        {401, ErrorKind::Target},    {403, ErrorKind::Target},    {404, ErrorKind::Target},
+    };
+    for (const auto& [status, kind] : table)
+        EXPECT_STREQ(kind_name(classify_status(status)), kind_name(kind)) << "HTTP " << status;
+}
+
 TEST_F(Fixture, ForbiddenSiteIsNotRetried) {
     auto t = tokens();
     try {
@@ -211,7 +222,8 @@ TEST_F(Fixture, ForbiddenSiteIsNotRetried) {
         FAIL() << "no ApiError";
     } catch (const ApiError& e) {
         EXPECT_EQ(e.status, 403);
-        EXPECT_FALSE(e.exhausted);
+        EXPECT_FALSE(e.retries_exhausted());
+        EXPECT_EQ(e.kind(), ErrorKind::Target);
         EXPECT_NE(std::string(e.what()).find("sufficient permission"), std::string::npos);
     }
     EXPECT_EQ(fake().requests_to("searchAnalytics").size(), 1u);
@@ -272,7 +284,8 @@ TEST_F(Fixture, TransientFailuresGiveUpAfterEightAttempts) {
         day_query(t, kSite, "2026-05-11");
         FAIL() << "no ApiError";
     } catch (const ApiError& e) {
-        EXPECT_TRUE(e.exhausted);
+        EXPECT_TRUE(e.retries_exhausted());
+        EXPECT_EQ(e.retry_attempts(), 8);
         EXPECT_NE(std::string(e.what()).find("Backend Error"), std::string::npos);
     }
     EXPECT_EQ(fake().requests_to("searchAnalytics").size(), 8u);
