@@ -108,24 +108,52 @@ exports::TextFormat text_format(const RedshiftToS3Config& cfg) {
     return {cfg.field_delimiter(), cfg.addquotes, cfg.escape, cfg.header, {}};
 }
 
-// UNLOAD on Redshift (the logged text keeps the credential placeholders).
-void unload_on_redshift(LoaderRun& run, const RedshiftToS3Config& cfg, const std::string& dml,
-                        const std::string& key_prefix) {
-    auto auth = warehouse::redshift::copy_auth_from_environment(cfg.iam_role.value_or(""));
-    const std::string target = "s3://" + cfg.bucket + "/" + key_prefix + "_part";
-    const exports::UnloadOptions options{cfg.escape, cfg.delimiter, cfg.addquotes, cfg.header};
-    const std::string statement =
-        exports::unload_statement(dml, target, exports::credentials_line(auth), options);
-    run.warehouse().run_unload(statement, auth.secrets());
-    spdlog::info("{}", exports::unload_statement(
-                           dml, target, exports::placeholder_credentials_line(auth), options));
+// The UNLOAD statement for `dml` into <bucket>/<key_prefix>_part, with `credentials`.
+std::string unload_sql(const RedshiftToS3Config& cfg, const std::string& dml,
+                       const std::string& key_prefix, const std::string& credentials) {
+    return exports::unload_statement(dml, "s3://" + cfg.bucket + "/" + key_prefix + "_part",
+                                     credentials,
+                                     {cfg.escape, cfg.delimiter, cfg.addquotes, cfg.header});
 }
 
-void print_plan(const RedshiftToS3Config& cfg, const std::string& key_prefix,
-                const std::string& statement, const std::vector<std::string>& pending) {
+// UNLOAD on Redshift (the logged text keeps the credential placeholders). Returns the parts
+// written.
+unsigned unload_on_redshift(LoaderRun& run, const RedshiftToS3Config& cfg, const std::string& dml,
+                            const std::string& key_prefix) {
+    auto auth = warehouse::redshift::copy_auth_from_environment(cfg.iam_role.value_or(""));
+    run.warehouse().run_unload(unload_sql(cfg, dml, key_prefix, exports::credentials_line(auth)),
+                               auth.secrets());
+    spdlog::info("{}",
+                 unload_sql(cfg, dml, key_prefix, exports::placeholder_credentials_line(auth)));
+    return exports::count_parts(run.store(), cfg.bucket, key_prefix);
+}
+
+// The query run by the warehouse and written through the store (warehouses without UNLOAD).
+// Returns the parts written.
+unsigned export_query(LoaderRun& run, const RedshiftToS3Config& cfg, const std::string& query,
+                      const std::string& key_prefix) {
+    spdlog::info("export query on {}:\n{}", run.warehouse().describe(), query);
+    auto result = exports::export_query(run.warehouse(), run.store(), query, text_format(cfg),
+                                        cfg.bucket, key_prefix);
+    spdlog::info("{} rows, {} bytes in {} object(s)", result.rows, result.bytes, result.parts);
+    return result.parts;
+}
+
+// `statement`: the DML as UNLOAD wraps it (shown with credential placeholders), else the
+// query the warehouse runs.
+void print_plan(LoaderRun& run, const RedshiftToS3Config& cfg, const std::string& key_prefix,
+                const std::string& statement, bool unload) {
     std::cout << "Plan for " << cfg.source_path << " (dry run: nothing is changed)\n";
     std::cout << "Export to: " << cfg.bucket << "/" << key_prefix << "_part000\n";
-    std::cout << "SQL:\n" << statement << "\n";
+    const std::string shown =
+        unload
+            ? unload_sql(
+                  cfg, statement, key_prefix,
+                  exports::placeholder_credentials_line(
+                      warehouse::redshift::copy_auth_from_environment(cfg.iam_role.value_or(""))))
+            : statement;
+    std::cout << "SQL:\n" << shown << "\n";
+    const auto pending = exports::pending_batch_objects(run.store(), cfg);
     for (const auto& key : pending) std::cout << "  store: " << key << "\n";
     if (pending.empty()) std::cout << "  no earlier batch object to store\n";
 }
@@ -190,32 +218,13 @@ int run_redshift_to_s3(const RunOptions& options) {
     std::string query;
     if (!unload) query = decoded_dml(cfg, dml_text);
     if (options.dry_run) {
-        auto auth = unload
-                        ? warehouse::redshift::copy_auth_from_environment(cfg.iam_role.value_or(""))
-                        : warehouse::redshift::CopyAuth{};
-        const std::string shown =
-            unload ? exports::unload_statement(
-                         dml_text, "s3://" + cfg.bucket + "/" + key_prefix + "_part",
-                         exports::placeholder_credentials_line(auth),
-                         {cfg.escape, cfg.delimiter, cfg.addquotes, cfg.header})
-                   : query;
-        print_plan(cfg, key_prefix, shown, exports::pending_batch_objects(run.store(), cfg));
+        print_plan(run, cfg, key_prefix, unload ? dml_text : query, unload);
         return 0;
     }
 
     try {
-        unsigned parts = 0;
-        if (unload) {
-            unload_on_redshift(run, cfg, dml_text, key_prefix);
-            parts = exports::count_parts(run.store(), cfg.bucket, key_prefix);
-        } else {
-            spdlog::info("export query on {}:\n{}", run.warehouse().describe(), query);
-            auto result = exports::export_query(run.warehouse(), run.store(), query,
-                                                text_format(cfg), cfg.bucket, key_prefix);
-            parts = result.parts;
-            spdlog::info("{} rows, {} bytes in {} object(s)", result.rows, result.bytes,
-                         result.parts);
-        }
+        const unsigned parts = unload ? unload_on_redshift(run, cfg, dml_text, key_prefix)
+                                      : export_query(run, cfg, query, key_prefix);
         if (parts == 0) {
             spdlog::info("the query returned no rows: no object was written");
             report.empty_exports.push_back(export_name);
