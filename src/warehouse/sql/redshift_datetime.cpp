@@ -3,9 +3,11 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <ctime>
+#include <iterator>
 #include <stdexcept>
 
 namespace gdx::warehouse::sql {
@@ -163,6 +165,12 @@ std::string padded(int64_t v, int width, bool fill) {
     return fill ? fmt::format("{:0{}}", v, width) : fmt::format("{}", v);
 }
 
+// AM/PM in the case of the pattern as written.
+std::string meridiem(int hour, std::string_view here) {
+    const bool upper = std::isupper(static_cast<unsigned char>(here[0]));
+    return hour < 12 ? (upper ? "AM" : "am") : (upper ? "PM" : "pm");
+}
+
 }  // namespace
 
 std::optional<DateTime> parse_datetime(std::string_view text) {
@@ -307,17 +315,109 @@ DateTime date_trunc(std::string_view part_name, const DateTime& t) {
     return DateTime{t.day, microseconds(t.time.count() / unit * unit)};
 }
 
+namespace {
+
+// What TO_CHAR's patterns read from one timestamp, computed once per call.
+struct DateParts {
+    explicit DateParts(const DateTime& t) : day_number(t.day), us(t.time.count()) {
+        const date::year_month_day ymd(t.day);
+        year = int(ymd.year());
+        month = unsigned(ymd.month());
+        day = unsigned(ymd.day());
+        weekday = date::weekday(t.day).c_encoding();  // 0 = Sunday
+        hour = static_cast<int>(us / 3600000000);
+        minute = static_cast<int>(us / 60000000 % 60);
+        second = static_cast<int>(us / 1000000 % 60);
+        day_of_year = (t.day - date::sys_days(date::year(year) / date::January / 1)).count() + 1;
+    }
+    date::sys_days day_number;
+    int64_t us;
+    int year;
+    unsigned month, day, weekday;
+    int hour, minute, second, day_of_year;
+};
+
+int iso_week(date::sys_days day) {
+    const date::weekday wd(day);
+    const auto thursday = day - date::days((wd.c_encoding() + 6) % 7) + date::days(3);
+    const auto week1 = date::sys_days(date::year_month_day(thursday).year() / date::January / 1);
+    return static_cast<int>((thursday - week1).count() / 7 + 1);
+}
+
+// One TO_CHAR pattern: its text (upper case, matched case-insensitively) and what it becomes.
+// `fill` is false after FM; `here` is the format from the pattern on (its case picks the case
+// of names).
+struct ToCharPattern {
+    std::string_view text;
+    std::string (*render)(const DateParts& p, bool fill, std::string_view here);
+};
+
+// Where one pattern begins another (MONTH, MON, MM), the longer one comes first.
+const ToCharPattern kToCharPatterns[] = {
+    {"HH24",
+     [](const DateParts& p, bool fill, std::string_view) { return padded(p.hour, 2, fill); }},
+    {"HH12", [](const DateParts& p, bool fill,
+                std::string_view) { return padded(p.hour % 12 == 0 ? 12 : p.hour % 12, 2, fill); }},
+    {"HH", [](const DateParts& p, bool fill,
+              std::string_view) { return padded(p.hour % 12 == 0 ? 12 : p.hour % 12, 2, fill); }},
+    {"MI",
+     [](const DateParts& p, bool fill, std::string_view) { return padded(p.minute, 2, fill); }},
+    {"SS",
+     [](const DateParts& p, bool fill, std::string_view) { return padded(p.second, 2, fill); }},
+    {"MS", [](const DateParts& p, bool fill,
+              std::string_view) { return padded(p.us / 1000 % 1000, 3, fill); }},
+    {"US", [](const DateParts& p, bool fill,
+              std::string_view) { return padded(p.us % 1000000, 6, fill); }},
+    {"AM", [](const DateParts& p, bool, std::string_view here) { return meridiem(p.hour, here); }},
+    {"PM", [](const DateParts& p, bool, std::string_view here) { return meridiem(p.hour, here); }},
+    {"YYYY",
+     [](const DateParts& p, bool fill, std::string_view) { return padded(p.year, 4, fill); }},
+    {"YYY", [](const DateParts& p, bool fill,
+               std::string_view) { return padded(p.year % 1000, 3, fill); }},
+    {"YY",
+     [](const DateParts& p, bool fill, std::string_view) { return padded(p.year % 100, 2, fill); }},
+    {"Y",
+     [](const DateParts& p, bool fill, std::string_view) { return padded(p.year % 10, 1, fill); }},
+    {"MONTH",
+     [](const DateParts& p, bool fill, std::string_view here) {
+         const std::string name = cased(kMonths[p.month - 1], here.substr(0, 5));
+         return fill ? fmt::format("{:<9}", name) : name;
+     }},
+    {"MON",
+     [](const DateParts& p, bool, std::string_view here) {
+         return cased(std::string_view(kMonths[p.month - 1]).substr(0, 3), here.substr(0, 3));
+     }},
+    {"MM",
+     [](const DateParts& p, bool fill, std::string_view) { return padded(p.month, 2, fill); }},
+    {"DAY",
+     [](const DateParts& p, bool fill, std::string_view here) {
+         const std::string name = cased(kDays[p.weekday], here.substr(0, 3));
+         return fill ? fmt::format("{:<9}", name) : name;
+     }},
+    {"DDD", [](const DateParts& p, bool fill,
+               std::string_view) { return padded(p.day_of_year, 3, fill); }},
+    {"DD", [](const DateParts& p, bool fill, std::string_view) { return padded(p.day, 2, fill); }},
+    {"DY",
+     [](const DateParts& p, bool, std::string_view here) {
+         return cased(std::string_view(kDays[p.weekday]).substr(0, 3), here.substr(0, 2));
+     }},
+    {"D", [](const DateParts& p, bool, std::string_view) { return std::to_string(p.weekday + 1); }},
+    {"IW", [](const DateParts& p, bool fill,
+              std::string_view) { return padded(iso_week(p.day_number), 2, fill); }},
+    {"WW", [](const DateParts& p, bool fill,
+              std::string_view) { return padded((p.day_of_year - 1) / 7 + 1, 2, fill); }},
+    {"Q", [](const DateParts& p, bool,
+             std::string_view) { return std::to_string((p.month - 1) / 3 + 1); }},
+    {"J",
+     [](const DateParts& p, bool, std::string_view) {
+         return std::to_string(p.day_number.time_since_epoch().count() + 2440588);
+     }},
+};
+
+}  // namespace
+
 std::string to_char(const DateTime& t, std::string_view f) {
-    const date::year_month_day ymd(t.day);
-    const int year = int(ymd.year());
-    const unsigned month = unsigned(ymd.month()), day = unsigned(ymd.day());
-    const unsigned weekday = date::weekday(t.day).c_encoding();  // 0 = Sunday
-    const int64_t us = t.time.count();
-    const int hour = static_cast<int>(us / 3600000000),
-              minute = static_cast<int>(us / 60000000 % 60);
-    const int second = static_cast<int>(us / 1000000 % 60);
-    const int day_of_year =
-        (t.day - date::sys_days(date::year(year) / date::January / 1)).count() + 1;
+    const DateParts parts(t);
     std::string out;
     size_t i = 0;
     while (i < f.size()) {
@@ -327,72 +427,21 @@ std::string to_char(const DateTime& t, std::string_view f) {
             i += 2;
             if (i >= f.size()) break;
         }
-        auto take = [&](std::string_view pattern) {
-            if (!starts_with_ci(f, i, pattern)) return false;
-            i += pattern.size();
-            return true;
-        };
-        const std::string_view here = f.substr(i);
-        if (f[i] == '"') {
+        if (f[i] == '"') {  // quoted text is copied as it is
             const size_t end = f.find('"', i + 1);
             out += f.substr(i + 1, (end == std::string_view::npos ? f.size() : end) - i - 1);
             i = end == std::string_view::npos ? f.size() : end + 1;
-        } else if (take("HH24")) {
-            out += padded(hour, 2, fill);
-        } else if (take("HH12") || take("HH")) {
-            out += padded(hour % 12 == 0 ? 12 : hour % 12, 2, fill);
-        } else if (take("MI")) {
-            out += padded(minute, 2, fill);
-        } else if (take("SS")) {
-            out += padded(second, 2, fill);
-        } else if (take("MS")) {
-            out += padded(us / 1000 % 1000, 3, fill);
-        } else if (take("US")) {
-            out += padded(us % 1000000, 6, fill);
-        } else if (take("AM") || take("PM")) {
-            const bool upper = std::isupper(static_cast<unsigned char>(here[0]));
-            out += hour < 12 ? (upper ? "AM" : "am") : (upper ? "PM" : "pm");
-        } else if (take("YYYY")) {
-            out += padded(year, 4, fill);
-        } else if (take("YYY")) {
-            out += padded(year % 1000, 3, fill);
-        } else if (take("YY")) {
-            out += padded(year % 100, 2, fill);
-        } else if (take("Y")) {
-            out += padded(year % 10, 1, fill);
-        } else if (take("MONTH")) {
-            const std::string name = cased(kMonths[month - 1], here.substr(0, 5));
-            out += fill ? fmt::format("{:<9}", name) : name;
-        } else if (take("MON")) {
-            out += cased(std::string_view(kMonths[month - 1]).substr(0, 3), here.substr(0, 3));
-        } else if (take("MM")) {
-            out += padded(month, 2, fill);
-        } else if (take("DAY")) {
-            const std::string name = cased(kDays[weekday], here.substr(0, 3));
-            out += fill ? fmt::format("{:<9}", name) : name;
-        } else if (take("DDD")) {
-            out += padded(day_of_year, 3, fill);
-        } else if (take("DD")) {
-            out += padded(day, 2, fill);
-        } else if (take("DY")) {
-            out += cased(std::string_view(kDays[weekday]).substr(0, 3), here.substr(0, 2));
-        } else if (take("D")) {
-            out += std::to_string(weekday + 1);
-        } else if (take("IW")) {
-            const date::weekday wd(t.day);
-            const auto thursday = t.day - date::days((wd.c_encoding() + 6) % 7) + date::days(3);
-            const auto iso_year = date::year_month_day(thursday).year();
-            const auto week1 = date::sys_days(iso_year / date::January / 1);
-            out += padded((thursday - week1).count() / 7 + 1, 2, fill);
-        } else if (take("WW")) {
-            out += padded((day_of_year - 1) / 7 + 1, 2, fill);
-        } else if (take("Q")) {
-            out += std::to_string((month - 1) / 3 + 1);
-        } else if (take("J")) {
-            out += std::to_string(t.day.time_since_epoch().count() + 2440588);
-        } else {
-            out += f[i++];
+            continue;
         }
+        const auto* pattern =
+            std::find_if(std::begin(kToCharPatterns), std::end(kToCharPatterns),
+                         [&](const ToCharPattern& p) { return starts_with_ci(f, i, p.text); });
+        if (pattern == std::end(kToCharPatterns)) {
+            out += f[i++];
+            continue;
+        }
+        out += pattern->render(parts, fill, f.substr(i));
+        i += pattern->text.size();
     }
     return out;
 }

@@ -82,6 +82,7 @@ TEST(RedshiftDatetime, ToCharPatterns) {
     EXPECT_EQ(to_char(t, "Dy DAY FMDay D"), "Mon MONDAY    Monday 2");
     EXPECT_EQ(to_char(t, "DDD Q IW MS US"), "036 1 06 120 120000");
     EXPECT_EQ(to_char(t, "\"week\" WW"), "week 06");
+    EXPECT_EQ(to_char(t, "YYY YY Y HH pm FMHH12 x"), "024 24 4 01 pm 1 x");
     EXPECT_EQ(to_char(dt("2024-01-01"), "J"), "2460311");
 }
 
