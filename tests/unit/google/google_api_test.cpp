@@ -107,6 +107,19 @@ TEST_F(Fixture, RefreshGrantIsWrittenBackAtomicallyKeepingUnknownFields) {
     EXPECT_EQ(again.grants(), 0);
 }
 
+// GDX_TOKEN_URI (settings.token_uri) wins over the token URI the credential file names.
+TEST_F(Fixture, TokenUriSettingOverridesTheFiles) {
+    auto doc = testing::stored_credentials(fake());
+    doc["token_uri"] = "http://127.0.0.1:9/token";  // nothing listens there
+    fake().write_file("credentials.dat", doc.dump());
+    auto s = settings();
+    s.token_uri = fake().token_uri();
+    TokenSource t(http, creds_path, secrets,
+                  {"https://www.googleapis.com/auth/webmasters.readonly"}, s, fast());
+    EXPECT_EQ(t.access_token(), "fake-at-1");
+    EXPECT_EQ(fake().requests_to("/token").size(), 1u);
+}
+
 TEST_F(Fixture, RevokedRefreshTokenStopsWithAdviceAndMarksTheStoreInvalid) {
     write_credentials("rt-revoked");
     auto t = tokens();
