@@ -76,6 +76,68 @@ bool stops_the_run(const BackendError& e) {
     return e.kind() == ErrorKind::Target || e.retries_exhausted();
 }
 
+// One object failed: logged with the server's text, left unmarked (or marked bad once
+// max_attempts is reached); the run goes on with the next object.
+void fail_one(const SftsCandidate& c, const std::exception& e, SftsDelivery& delivery,
+              const config::S3ToSftsConfig& cfg, SftsReport& report) {
+    spdlog::error("{}: not delivered: {}", c.object.key, e.what());
+    std::cerr << "gdx: " << c.object.key << ": " << util::redact(e.what()) << "\n";
+    report.send_failed.push_back(c.object.key);
+    if (cfg.max_attempts <= 0) return;
+    try {
+        if (delivery.count_failure(c) >= cfg.max_attempts) {
+            spdlog::error("{}: {} failed attempts: marked bad", c.object.key, cfg.max_attempts);
+            delivery.mark_bad(c);
+            report.marked_bad.push_back(c.object.key);
+        }
+    } catch (const std::exception& e2) {
+        spdlog::error("{}: could not record the failed attempt: {}", c.object.key, e2.what());
+    }
+}
+
+// Delivers and marks each selected object in order, until a failure stops the run.
+void deliver_selected(const SftsSelection& sel, SftsDelivery& delivery,
+                      const config::S3ToSftsConfig& cfg, SftsReport& report) {
+    for (const auto& c : sel.selected) {
+        if (c.had_bad_marker)
+            spdlog::info("{}: has a bad marker; re-sent (retry_bad)", c.object.key);
+        try {
+            auto how = delivery.deliver(c);
+            spdlog::info("{}: {} {}", c.object.key,
+                         how == Delivered::Sent             ? "sent to"
+                         : how == Delivered::AlreadyPresent ? "already on the server as"
+                                                            : "delivery finished as",
+                         delivery.final_path(c));
+            report.sent.push_back(c.object.key);
+        } catch (const BackendError& e) {
+            if (!stops_the_run(e)) {
+                fail_one(c, e, delivery, cfg, report);
+                continue;
+            }
+            // The server turns the session away, or stays unreachable after the retries: no
+            // object can go now; this one and the rest stay unmarked for the next run.
+            spdlog::error("{}", e.what());
+            std::cerr << "gdx: " << util::redact(e.what()) << "\n";
+            for (size_t i = report.sent.size() + report.send_failed.size(); i < sel.selected.size();
+                 ++i)
+                report.send_failed.push_back(sel.selected[i].object.key);
+            return;
+        } catch (const std::exception& e) {
+            fail_one(c, e, delivery, cfg, report);
+            continue;
+        }
+        try {
+            delivery.mark_good(c);
+            report.marked_good.push_back(c.object.key);
+        } catch (const std::exception& e) {
+            // Delivered and journalled: the next run marks it without sending it again.
+            spdlog::error("{}: delivered, but the copy to the good archive failed: {}",
+                          c.object.key, e.what());
+            report.mark_failed.push_back(c.object.key);
+        }
+    }
+}
+
 }  // namespace
 
 int run_s3_to_sfts(const S3ToSftsOptions& options) {
@@ -118,61 +180,7 @@ int run_s3_to_sfts(const S3ToSftsOptions& options) {
     }
 
     report.items = sel.selected.size();
-    // One object failed: logged with the server's text, left unmarked (or marked bad once
-    // max_attempts is reached); the run goes on with the next object.
-    auto fail_one = [&](const SftsCandidate& c, const std::exception& e) {
-        spdlog::error("{}: not delivered: {}", c.object.key, e.what());
-        std::cerr << "gdx: " << c.object.key << ": " << util::redact(e.what()) << "\n";
-        report.send_failed.push_back(c.object.key);
-        if (cfg.max_attempts <= 0) return;
-        try {
-            if (delivery.count_failure(c) >= cfg.max_attempts) {
-                spdlog::error("{}: {} failed attempts: marked bad", c.object.key, cfg.max_attempts);
-                delivery.mark_bad(c);
-                report.marked_bad.push_back(c.object.key);
-            }
-        } catch (const std::exception& e2) {
-            spdlog::error("{}: could not record the failed attempt: {}", c.object.key, e2.what());
-        }
-    };
-    for (const auto& c : sel.selected) {
-        if (c.had_bad_marker)
-            spdlog::info("{}: has a bad marker; re-sent (retry_bad)", c.object.key);
-        try {
-            auto how = delivery.deliver(c);
-            spdlog::info("{}: {} {}", c.object.key,
-                         how == Delivered::Sent             ? "sent to"
-                         : how == Delivered::AlreadyPresent ? "already on the server as"
-                                                            : "delivery finished as",
-                         delivery.final_path(c));
-            report.sent.push_back(c.object.key);
-        } catch (const BackendError& e) {
-            if (!stops_the_run(e)) {
-                fail_one(c, e);
-                continue;
-            }
-            // The server turns the session away, or stays unreachable after the retries: no
-            // object can go now; this one and the rest stay unmarked for the next run.
-            spdlog::error("{}", e.what());
-            std::cerr << "gdx: " << util::redact(e.what()) << "\n";
-            for (size_t i = report.sent.size() + report.send_failed.size(); i < sel.selected.size();
-                 ++i)
-                report.send_failed.push_back(sel.selected[i].object.key);
-            break;
-        } catch (const std::exception& e) {
-            fail_one(c, e);
-            continue;
-        }
-        try {
-            delivery.mark_good(c);
-            report.marked_good.push_back(c.object.key);
-        } catch (const std::exception& e) {
-            // Delivered and journalled: the next run marks it without sending it again.
-            spdlog::error("{}: delivered, but the copy to the good archive failed: {}",
-                          c.object.key, e.what());
-            report.mark_failed.push_back(c.object.key);
-        }
-    }
+    deliver_selected(sel, delivery, cfg, report);
     return finish(report, options);
 }
 
