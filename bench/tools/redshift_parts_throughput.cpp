@@ -46,7 +46,8 @@ public:
     std::unique_ptr<store::ObjectReader> get(const std::string&, const std::string&) override {
         throw std::logic_error("DiscardStore holds nothing");
     }
-    std::unique_ptr<store::ObjectWriter> put(const std::string&, const std::string&) override {
+    std::unique_ptr<store::ObjectWriter> put(const std::string&, const std::string&,
+                                             const store::PutOptions&) override {
         return std::make_unique<CountingWriter>();
     }
     void copy(const std::string&, const std::string&, const std::string&,

@@ -19,7 +19,9 @@ ExportResult export_query(warehouse::Warehouse& warehouse, store::ObjectStore& s
                 throw BackendError("the export target " + bucket + "/" + key +
                                    " exists already; it is never overwritten");
             spdlog::info("writing {}/{}", bucket, key);
-            return store.put(bucket, key);
+            store::PutOptions encrypted;  // as UNLOAD writes its objects
+            encrypted.sse_s3 = true;
+            return store.put(bucket, key, encrypted);
         },
         part_limit);
     warehouse.stream_query(query, encoder);

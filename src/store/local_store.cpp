@@ -195,7 +195,8 @@ std::unique_ptr<ObjectReader> LocalStore::get(const std::string& bucket, const s
     return std::make_unique<FileReader>(fd, bucket + "/" + key);
 }
 
-std::unique_ptr<ObjectWriter> LocalStore::put(const std::string& bucket, const std::string& key) {
+std::unique_ptr<ObjectWriter> LocalStore::put(const std::string& bucket, const std::string& key,
+                                              const PutOptions&) {
     return std::make_unique<FileWriter>(object_path(bucket, key));
 }
 

@@ -15,7 +15,8 @@ public:
     std::vector<ObjectInfo> list(const std::string& bucket, const std::string& prefix) override;
     std::optional<ObjectInfo> head(const std::string& bucket, const std::string& key) override;
     std::unique_ptr<ObjectReader> get(const std::string& bucket, const std::string& key) override;
-    std::unique_ptr<ObjectWriter> put(const std::string& bucket, const std::string& key) override;
+    std::unique_ptr<ObjectWriter> put(const std::string& bucket, const std::string& key,
+                                      const PutOptions& options = {}) override;
     void copy(const std::string& src_bucket, const std::string& src_key,
               const std::string& dst_bucket, const std::string& dst_key) override;
     void remove(const std::string& bucket, const std::string& key) override;

@@ -34,6 +34,13 @@ public:
     virtual void commit() = 0;
 };
 
+// How a new object is written.
+struct PutOptions {
+    // S3 server-side encryption with S3-managed keys (x-amz-server-side-encryption: AES256),
+    // as Redshift's UNLOAD writes its objects. A directory store has nothing to encrypt.
+    bool sse_s3 = false;
+};
+
 class ObjectStore {
 public:
     virtual ~ObjectStore() = default;
@@ -43,8 +50,8 @@ public:
     virtual std::optional<ObjectInfo> head(const std::string& bucket, const std::string& key) = 0;
     virtual std::unique_ptr<ObjectReader> get(const std::string& bucket,
                                               const std::string& key) = 0;
-    virtual std::unique_ptr<ObjectWriter> put(const std::string& bucket,
-                                              const std::string& key) = 0;
+    virtual std::unique_ptr<ObjectWriter> put(const std::string& bucket, const std::string& key,
+                                              const PutOptions& options = {}) = 0;
     // Server-side copy.
     virtual void copy(const std::string& src_bucket, const std::string& src_key,
                       const std::string& dst_bucket, const std::string& dst_key) = 0;

@@ -7,6 +7,7 @@ usage: s3_check.py ENDPOINT COMMAND ARGS...
   put BUCKET KEY TEXT           upload TEXT
   put-many BUCKET PREFIX N      upload N small objects PREFIX00000.. (body = key), in parallel
   uploads BUCKET                print the number of unfinished multipart uploads
+  sse BUCKET KEY                print the object's server-side encryption (HEAD), or "none"
 """
 import hashlib
 import sys
@@ -35,6 +36,8 @@ def main():
         keys = [f"{prefix}{i:05d}" for i in range(n)]
         with ThreadPoolExecutor(16) as pool:
             list(pool.map(lambda k: s3.put_object(Bucket=bucket, Key=k, Body=k.encode()), keys))
+    elif command == "sse":
+        print(s3.head_object(Bucket=args[0], Key=args[1]).get("ServerSideEncryption", "none"))
     elif command == "uploads":
         print(len(s3.list_multipart_uploads(Bucket=args[0]).get("Uploads", [])))
     else:

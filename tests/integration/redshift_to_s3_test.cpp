@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "../fakes/s3_servers.hpp"
 #include "harness.hpp"
 
 using gdx::test::Backend;
@@ -94,6 +95,11 @@ TEST_P(RedshiftToS3, UnsentToMaxExportsStoresAndMarks) {
     EXPECT_EQ(ws.read(bucket, client(name)), expected);
     EXPECT_EQ(ws.read(bucket, good(name)), expected);
     EXPECT_FALSE(ws.exists(bucket, "processed/bad/client/pmrp/all/" + name));
+    if (GetParam() == Backend::S3Postgres) {  // SSE-S3, as UNLOAD writes its objects
+        EXPECT_EQ(gdx::testing::boto(ws.env().at("AWS_ENDPOINT_URL"),
+                                     "sse " + bucket + " " + batch(name)),
+                  "AES256\n");
+    }
     EXPECT_NE(r.out.find("***The microservice ran successfully***"), std::string::npos);
     EXPECT_NE(r.out.find("Requested Dates: 20240201 to 20240215"), std::string::npos);
     EXPECT_NE(r.out.find("Objects loaded to S3 /batch: 1/1"), std::string::npos);

@@ -13,8 +13,9 @@ std::string upload_query(const std::string& upload_id) {
 
 }  // namespace
 
-std::string create_multipart(S3Client& client, const std::string& bucket, const std::string& key) {
-    S3Request req{"CreateMultipartUpload", "POST", bucket, key, "uploads=", {}, {}};
+std::string create_multipart(S3Client& client, const std::string& bucket, const std::string& key,
+                             const std::vector<std::string>& headers) {
+    S3Request req{"CreateMultipartUpload", "POST", bucket, key, "uploads=", headers, {}};
     return parse_upload_id(client.perform(req).body);
 }
 

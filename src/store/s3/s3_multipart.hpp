@@ -9,8 +9,10 @@
 
 namespace gdx::store::s3 {
 
-// CreateMultipartUpload; returns the upload id.
-std::string create_multipart(S3Client& client, const std::string& bucket, const std::string& key);
+// CreateMultipartUpload with extra request headers (e.g. server-side encryption, which the
+// parts inherit); returns the upload id.
+std::string create_multipart(S3Client& client, const std::string& bucket, const std::string& key,
+                             const std::vector<std::string>& headers = {});
 
 // "partNumber=N&uploadId=…" for part N (1-based) of the upload.
 std::string part_query(size_t part_number, const std::string& upload_id);

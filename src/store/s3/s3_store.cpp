@@ -87,8 +87,9 @@ std::unique_ptr<ObjectReader> S3Store::get(const std::string& bucket, const std:
     return reader;
 }
 
-std::unique_ptr<ObjectWriter> S3Store::put(const std::string& bucket, const std::string& key) {
-    return std::make_unique<s3::S3Writer>(*client_, bucket, key);
+std::unique_ptr<ObjectWriter> S3Store::put(const std::string& bucket, const std::string& key,
+                                           const PutOptions& options) {
+    return std::make_unique<s3::S3Writer>(*client_, bucket, key, options);
 }
 
 void S3Store::copy(const std::string& src_bucket, const std::string& src_key,

@@ -7,11 +7,12 @@
 
 namespace gdx::store::s3 {
 
-S3Writer::S3Writer(S3Client& client, std::string bucket, std::string key)
+S3Writer::S3Writer(S3Client& client, std::string bucket, std::string key, const PutOptions& options)
     : client_(client),
       bucket_(std::move(bucket)),
       key_(std::move(key)),
       part_size_(client.config().part_size) {
+    if (options.sse_s3) headers_.push_back("x-amz-server-side-encryption: AES256");
     buffer_.reserve(std::min<size_t>(part_size_, 1024 * 1024));
 }
 
@@ -34,7 +35,7 @@ void S3Writer::write(std::string_view bytes) {
 }
 
 void S3Writer::upload_part() {
-    if (upload_id_.empty()) upload_id_ = create_multipart(client_, bucket_, key_);
+    if (upload_id_.empty()) upload_id_ = create_multipart(client_, bucket_, key_, headers_);
     const size_t slots = static_cast<size_t>(std::max(client_.config().upload_concurrency, 1));
     while (in_flight_.size() >= slots) finish_oldest_part();
 
@@ -92,7 +93,7 @@ void S3Writer::finish_oldest_part() {
 void S3Writer::commit() {
     if (committed_) return;
     if (upload_id_.empty()) {
-        client_.perform({"PutObject", "PUT", bucket_, key_, "", {}, buffer_});
+        client_.perform({"PutObject", "PUT", bucket_, key_, "", headers_, buffer_});
     } else {
         if (!buffer_.empty()) upload_part();
         while (!in_flight_.empty()) finish_oldest_part();

@@ -18,7 +18,7 @@ namespace gdx::store::s3 {
 
 class S3Writer : public ObjectWriter {
 public:
-    S3Writer(S3Client& client, std::string bucket, std::string key);
+    S3Writer(S3Client& client, std::string bucket, std::string key, const PutOptions& options = {});
     ~S3Writer() override;
     S3Writer(const S3Writer&) = delete;
     S3Writer& operator=(const S3Writer&) = delete;
@@ -45,6 +45,7 @@ private:
     S3Client& client_;
     std::string bucket_;
     std::string key_;
+    std::vector<std::string> headers_;  // of PutObject or CreateMultipartUpload
     size_t part_size_;
     std::string buffer_;
     std::string upload_id_;                // empty until the object outgrows one part

@@ -90,6 +90,28 @@ TEST_P(S3StoreTest, LargeObjectGoesUpInPartsAndSmallOneInOnePut) {
     EXPECT_EQ(s.get_bytes(bucket_, "multi/exact.bin"), exact);
 }
 
+TEST_P(S3StoreTest, EncryptedPutsCarryTheSseHeaderInOnePutAndInParts) {
+    if (GetParam() != "moto")
+        GTEST_SKIP() << "checked on moto, which keeps and reports server-side encryption";
+    const size_t part = 5 * 1024 * 1024;
+    S3Store s = store(part);
+    store::PutOptions sse;
+    sse.sse_s3 = true;
+    auto write = [&](const std::string& key, const std::string& bytes,
+                     const store::PutOptions& options) {
+        auto w = s.put(bucket_, key, options);
+        w->write(bytes);
+        w->commit();
+    };
+    write("sse/small", "abc", sse);
+    write("sse/big", random_bytes(part + 100, 5), sse);  // CreateMultipartUpload + 2 parts
+    write("sse/plain", "abc", {});
+    EXPECT_EQ(boto(endpoint_, "sse " + bucket_ + " sse/small"), "AES256\n");
+    EXPECT_EQ(boto(endpoint_, "sse " + bucket_ + " sse/big"), "AES256\n");
+    EXPECT_TRUE(s.head(bucket_, "sse/big")->etag.ends_with("-2"));
+    EXPECT_EQ(boto(endpoint_, "sse " + bucket_ + " sse/plain"), "none\n");
+}
+
 TEST_P(S3StoreTest, UncommittedWriterLeavesNothing) {
     S3Store s = store(5 * 1024 * 1024);
     {
