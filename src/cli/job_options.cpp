@@ -11,6 +11,7 @@
 #include "util/log.hpp"
 #include "util/progress.hpp"
 #include "util/redact.hpp"
+#include "util/run_clock.hpp"
 #include "util/warnings.hpp"
 
 namespace gdx::cli {
@@ -96,6 +97,7 @@ int run_job(const std::string& job_name, const jobs::RunOptions& options,
     if (options.quiet || options.no_progress) util::Progress::disable_all();
     const int code = guarded([&] {
         check_report_path(options.report_json);
+        util::pinned_clock();  // a malformed GDX_NOW is a config error before any work
         util::init_deferred_logging(options.log_dir, job_name, util::LogStart::WhenWorkStarts);
         if (options.debug) util::set_log_level(spdlog::level::debug);
         return job(options);

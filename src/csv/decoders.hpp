@@ -3,6 +3,7 @@
 #include <iconv.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -18,27 +19,37 @@ std::string hex_bytes(const char* p, size_t n);
 // Reads small-capacity requests through a staging buffer so that the real decoders only
 // ever fill large destinations (a UTF-8 sequence or iconv output unit always fits).
 class StagedSource : public ByteSource {
-  public:
+public:
     size_t read(char* dst, size_t capacity) final;
+    void set_nul_handler(NulHandler handler) { on_nul_ = std::move(handler); }
 
-  protected:
+protected:
     virtual size_t read_large(char* dst, size_t capacity) = 0;
     static constexpr size_t kMinDirect = 64;
+    // Replaces every NUL byte of decoded p[0, n) with a space; the first of the object is
+    // reported with its line (`lines` has been fed everything before p).
+    void scrub_nuls(char* p, size_t n, const LineCounter& lines) {
+        if (std::memchr(p, '\0', n) != nullptr) scrub_found_nuls(p, n, lines);
+    }
 
-  private:
+private:
+    void scrub_found_nuls(char* p, size_t n, const LineCounter& lines);
+
     std::vector<char> stage_;
     size_t stage_pos_ = 0, stage_len_ = 0;
+    NulHandler on_nul_;
+    bool nul_reported_ = false;
 };
 
 // Strict UTF-8 validation in place in the caller's buffer; drops a leading BOM.
 class Utf8Decoder : public StagedSource {
-  public:
+public:
     explicit Utf8Decoder(ByteSource& raw) : raw_(raw) {}
 
-  protected:
+protected:
     size_t read_large(char* dst, size_t capacity) override;
 
-  private:
+private:
     ByteSource& raw_;
     char carry_[4] = {};  // an incomplete sequence at the end of the previous chunk
     size_t carry_len_ = 0;
@@ -48,16 +59,16 @@ class Utf8Decoder : public StagedSource {
 
 // Any other encoding, through glibc iconv to UTF-8, chunk by chunk.
 class IconvDecoder : public StagedSource {
-  public:
+public:
     IconvDecoder(ByteSource& raw, Encoding enc);
     ~IconvDecoder() override;
     IconvDecoder(const IconvDecoder&) = delete;
     IconvDecoder& operator=(const IconvDecoder&) = delete;
 
-  protected:
+protected:
     size_t read_large(char* dst, size_t capacity) override;
 
-  private:
+private:
     void refill();
     void open();  // lazily, after BOM detection for utf-16/utf-32
     [[noreturn]] void fail(size_t bad_len) const;

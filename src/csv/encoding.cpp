@@ -122,12 +122,17 @@ Encoding resolve_encoding(std::string_view python_codec_name) {
     return Encoding{codec->canonical, codec->iconv};
 }
 
-std::unique_ptr<ByteSource> make_decoder(ByteSource& raw, const Encoding& enc) {
+std::unique_ptr<ByteSource> make_decoder(ByteSource& raw, const Encoding& enc, NulHandler on_nul) {
     // An Encoding built by hand may carry only its name.
     const Encoding e =
         (enc.iconv_name.empty() && enc.name != "utf-8") ? resolve_encoding(enc.name) : enc;
-    if (e.iconv_name.empty()) return std::make_unique<detail::Utf8Decoder>(raw);
-    return std::make_unique<detail::IconvDecoder>(raw, e);
+    std::unique_ptr<detail::StagedSource> decoder;
+    if (e.iconv_name.empty())
+        decoder = std::make_unique<detail::Utf8Decoder>(raw);
+    else
+        decoder = std::make_unique<detail::IconvDecoder>(raw, e);
+    decoder->set_nul_handler(std::move(on_nul));
+    return decoder;
 }
 
 }  // namespace gdx::csv

@@ -1,5 +1,7 @@
 #pragma once
 // Source-object encodings: Python codec names -> a decoder that streams UTF-8.
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,10 +27,16 @@ Encoding resolve_encoding(std::string_view python_codec_name);
 // [a-z0-9.] become one '_', leading/trailing '_' dropped. Exposed for tests.
 std::string normalize_codec_name(std::string_view name);
 
+// Called once per decoder, with the 1-based line of the first NUL byte of the object.
+using NulHandler = std::function<void(uint64_t line)>;
+
 // Streams `raw` decoded to UTF-8 (strict, like Python's "strict" errors). A leading UTF-8 BOM
 // is dropped; utf-16/utf-32 consume a BOM and default to little-endian without one.
 // An undecodable byte throws gdx::DataError{what="cannot decode as <enc>", line=<1-based line
 // of the byte>, value=<bytes as hex, e.g. "0xff">}. `raw` must outlive the decoder.
-std::unique_ptr<ByteSource> make_decoder(ByteSource& raw, const Encoding& enc);
+// A NUL byte becomes a space (no warehouse stores NUL in text: PostgreSQL refuses it, SQLite
+// would cut the value short in most clients); `on_nul` hears of the first one.
+std::unique_ptr<ByteSource> make_decoder(ByteSource& raw, const Encoding& enc,
+                                         NulHandler on_nul = {});
 
 }  // namespace gdx::csv

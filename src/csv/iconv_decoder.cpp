@@ -83,6 +83,7 @@ size_t IconvDecoder::read_large(char* dst, size_t capacity) {
         const int err = rc == static_cast<size_t>(-1) ? errno : 0;
         in_pos_ = static_cast<size_t>(inp - in_.data());
         const size_t produced = static_cast<size_t>(outp - dst);
+        scrub_nuls(dst, produced, lines_);
         lines_.feed(dst, produced);
 
         if (err == EILSEQ) fail(unit_);

@@ -35,6 +35,18 @@ size_t StagedSource::read(char* dst, size_t capacity) {
     return n;
 }
 
+void StagedSource::scrub_found_nuls(char* p, size_t n, const LineCounter& lines) {
+    char* nul = static_cast<char*>(std::memchr(p, '\0', n));
+    if (!nul_reported_) {
+        nul_reported_ = true;
+        LineCounter at_nul = lines;
+        at_nul.feed(p, static_cast<size_t>(nul - p));
+        if (on_nul_) on_nul_(at_nul.current_line());
+    }
+    for (; nul != nullptr; nul = static_cast<char*>(std::memchr(nul, '\0', n - (nul - p))))
+        *nul = ' ';
+}
+
 namespace {
 
 enum class Utf8Status { Ok, Incomplete, Invalid };
@@ -169,6 +181,7 @@ size_t Utf8Decoder::read_large(char* dst, size_t capacity) {
         const AsciiScan ascii = scan_ascii(dst, total);
         const Utf8Check chk = ascii.length == total ? Utf8Check{Utf8Status::Ok, total, 0}
                                                     : check_utf8(dst, total, ascii.length);
+        scrub_nuls(dst, chk.valid, lines_);
         if (ascii.cr)
             lines_.feed(dst, ascii.length);
         else

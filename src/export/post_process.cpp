@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "export/object_names.hpp"
+#include "util/env.hpp"
 #include "util/error.hpp"
 
 namespace gdx::exports {
@@ -20,8 +21,8 @@ std::set<std::string> keys_under(store::ObjectStore& store, const std::string& b
 }
 
 void maybe_crash_after_client_copy(const std::string& key) {
-    const char* target = std::getenv(kCrashAfterClientCopyEnv);
-    if (target && *target && key.find(target) != std::string::npos) std::raise(SIGKILL);
+    const std::string target = util::env_string(kCrashAfterClientCopyEnv);
+    if (!target.empty() && key.find(target) != std::string::npos) std::raise(SIGKILL);
 }
 
 }  // namespace

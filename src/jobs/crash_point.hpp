@@ -3,16 +3,18 @@
 // clean-up at all) when the first object reaches that step. Steps are named by the job, e.g.
 // s3-to-sfts's after_download, mid_upload, after_upload, after_rename, after_mark.
 #include <csignal>
-#include <cstdlib>
+#include <string>
 #include <string_view>
+
+#include "util/env.hpp"
 
 namespace gdx::jobs {
 
 inline constexpr const char* kCrashAtEnv = "GDX_TEST_CRASH_AT";
 
 inline void crash_point(std::string_view step) {
-    const char* target = std::getenv(kCrashAtEnv);
-    if (target && step == target) std::raise(SIGKILL);
+    const std::string target = util::env_string(kCrashAtEnv);
+    if (!target.empty() && step == target) std::raise(SIGKILL);
 }
 
 }  // namespace gdx::jobs

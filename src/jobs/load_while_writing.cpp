@@ -25,8 +25,7 @@ constexpr size_t kDefaultSpoolMiB = 256;
 constexpr size_t kMemoryPipeBytes = 4u << 20;
 
 std::string spool_dir() {
-    const char* tmpdir = std::getenv("TMPDIR");
-    if (tmpdir && *tmpdir) return tmpdir;
+    if (std::string tmpdir = util::env_string("TMPDIR"); !tmpdir.empty()) return tmpdir;
     std::error_code ec;
     return std::filesystem::is_directory("/var/tmp", ec) ? "/var/tmp" : "/tmp";
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "util/run_clock.hpp"
 #include "warehouse/sql/redshift_datetime.hpp"
 #include "warehouse/sql/statements.hpp"
 #include "warehouse/sql/tokenizer.hpp"
@@ -76,15 +77,8 @@ std::string trimmed(std::string s) {
 
 // The pinned clock as a PostgreSQL literal, or the live expression.
 std::string pg_now(bool whole_seconds) {
-    const char* pinned = std::getenv("GDX_NOW");
-    if (pinned == nullptr || *pinned == '\0') {
-        return std::string(whole_seconds ? kPgGetdate : kPgNow);
-    }
-    try {
-        return "TIMESTAMP '" + format_timestamp(redshift_getdate()) + "'";
-    } catch (const std::invalid_argument& e) {
-        throw ConfigError(e.what());
-    }
+    if (!util::pinned_clock()) return std::string(whole_seconds ? kPgGetdate : kPgNow);
+    return "TIMESTAMP '" + format_timestamp(redshift_getdate()) + "'";
 }
 
 class ExpressionWriter {

@@ -10,6 +10,8 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "util/run_clock.hpp"
+
 namespace gdx::warehouse::sql {
 namespace {
 
@@ -459,35 +461,14 @@ DateTime convert_timezone(std::string_view source, std::string_view target, cons
 }
 
 DateTime redshift_getdate() {
-    const char* pinned = std::getenv("GDX_NOW");
-    if (pinned == nullptr || *pinned == '\0') {
-        return from_sys(date::floor<seconds>(std::chrono::system_clock::now()));
-    }
-    const std::string_view s(pinned);
-    const auto parsed = parse_datetime(s);
-    if (s.size() != 19 || s[10] != 'T' || !parsed || parsed->time.count() % 1000000 != 0) {
-        throw std::invalid_argument(
-            fmt::format("GDX_NOW must be YYYY-MM-DDTHH:MM:SS (local time), not '{}'", s));
-    }
-    // Local time as TZ says, the way the original's datetime.now() read the clock.
-    const date::year_month_day ymd(parsed->day);
-    std::tm tm{};
-    tm.tm_year = int(ymd.year()) - 1900;
-    tm.tm_mon = static_cast<int>(unsigned(ymd.month())) - 1;
-    tm.tm_mday = static_cast<int>(unsigned(ymd.day()));
-    const int64_t secs = parsed->time.count() / 1000000;
-    tm.tm_hour = static_cast<int>(secs / 3600);
-    tm.tm_min = static_cast<int>(secs / 60 % 60);
-    tm.tm_sec = static_cast<int>(secs % 60);
-    tm.tm_isdst = -1;
-    tzset();
-    const std::time_t utc = std::mktime(&tm);
-    return from_sys(std::chrono::sys_time<microseconds>(seconds(utc)));
+    if (auto pinned = util::pinned_clock())
+        return from_sys(date::floor<microseconds>(pinned->instant));
+    return from_sys(date::floor<seconds>(std::chrono::system_clock::now()));
 }
 
 DateTime redshift_sysdate() {
-    const char* pinned = std::getenv("GDX_NOW");
-    if (pinned != nullptr && *pinned != '\0') return redshift_getdate();
+    if (auto pinned = util::pinned_clock())
+        return from_sys(date::floor<microseconds>(pinned->instant));
     return from_sys(date::floor<microseconds>(std::chrono::system_clock::now()));
 }
 

@@ -59,7 +59,7 @@ DateTime convert_timezone(std::string_view source, std::string_view target, cons
 
 // GETDATE(): the current UTC time in whole seconds, or, when GDX_NOW is set
 // (YYYY-MM-DDTHH:MM:SS, local time as TZ says), that time converted to UTC. Throws
-// std::invalid_argument for a malformed GDX_NOW.
+// ConfigError for a malformed GDX_NOW (util/run_clock.hpp).
 DateTime redshift_getdate();
 // SYSDATE: as GETDATE, with microseconds when the clock is not pinned.
 DateTime redshift_sysdate();

@@ -1,14 +1,22 @@
 #include "warehouse/sql/statements.hpp"
 
+#include <algorithm>
+
 namespace gdx::warehouse::sql {
 
-std::vector<std::string> split_statements(std::string_view script) {
-    std::vector<std::string> out;
+std::vector<ScriptStatement> split_script(std::string_view script) {
+    std::vector<ScriptStatement> out;
     const std::vector<Token> tokens = tokenize(script);
     const char* first = nullptr;  // start of the first significant token of the statement
     const char* last = nullptr;   // end of its last significant token
+    const char* counted = script.data();  // lines are counted up to here
+    size_t line = 1;
     auto flush = [&] {
-        if (first != nullptr) out.emplace_back(first, static_cast<size_t>(last - first));
+        if (first != nullptr) {
+            line += static_cast<size_t>(std::count(counted, first, '\n'));
+            counted = first;
+            out.push_back({std::string(first, static_cast<size_t>(last - first)), line});
+        }
         first = last = nullptr;
     };
     for (const Token& t : tokens) {
@@ -20,6 +28,12 @@ std::vector<std::string> split_statements(std::string_view script) {
         }
     }
     flush();
+    return out;
+}
+
+std::vector<std::string> split_statements(std::string_view script) {
+    std::vector<std::string> out;
+    for (auto& statement : split_script(script)) out.push_back(std::move(statement.text));
     return out;
 }
 

@@ -12,6 +12,14 @@ namespace gdx::warehouse::sql {
 // trimmed of surrounding space and comments; empty and comment-only statements are dropped.
 std::vector<std::string> split_statements(std::string_view script);
 
+// The same statements, each with the script line (1-based) where its text begins, for
+// errors that point into the script (`gdx sql -f FILE`: FILE:LINE).
+struct ScriptStatement {
+    std::string text;
+    size_t line = 1;
+};
+std::vector<ScriptStatement> split_script(std::string_view script);
+
 // One statement's tokens with an index of the significant ones, plus non-overlapping edits
 // (added in increasing order) that render() applies.
 class StatementEditor {

@@ -298,7 +298,7 @@ private:
 Translation translate_redshift(std::string_view script, Dialect dialect) {
     Translation out;
     std::string search_path;  // SQLite: the schema of the last SET search_path
-    for (std::string statement : split_statements(script)) {
+    for (auto& [statement, line] : split_script(script)) {
         if (dialect == Dialect::SQLite) {
             if (auto schema = search_path_schema(statement)) {
                 search_path = *schema;
@@ -309,6 +309,7 @@ Translation translate_redshift(std::string_view script, Dialect dialect) {
             if (!search_path.empty()) statement = qualify_with_search_path(statement, search_path);
         }
         StatementTranslator(statement, dialect, out).run();
+        out.lines.resize(out.statements.size(), line);
     }
     return out;
 }

@@ -280,5 +280,41 @@ TEST(MakeDecoder, AcceptsAnEncodingBuiltFromItsName) {
     EXPECT_EQ(std::string(buf, n), "caf\xC3\xA9");
 }
 
+// Decodes `bytes` in chunks of `max_chunk`, recording the lines the NUL handler hears of.
+std::string decode_hearing_nuls(std::string_view bytes, std::string_view encoding,
+                                std::vector<uint64_t>& heard, size_t max_chunk = 1 << 20) {
+    StringSource raw(bytes, max_chunk);
+    auto dec = make_decoder(raw, resolve_encoding(encoding),
+                            [&](uint64_t line) { heard.push_back(line); });
+    std::string out;
+    std::string buf(1 << 16, '\0');
+    while (size_t n = dec->read(buf.data(), buf.size())) out.append(buf.data(), n);
+    return out;
+}
+
+TEST(NulBytes, BecomeSpacesAndTheFirstIsReportedWithItsLine) {
+    const std::string text = std::string("a,b\r\nx,y\ncaf\xC3\xA9 ") + '\0' + "z,w\n" + '\0' + "\n";
+    for (size_t chunk : {size_t{1}, size_t{3}, size_t{1} << 20}) {
+        std::vector<uint64_t> heard;
+        EXPECT_EQ(decode_hearing_nuls(text, "utf-8", heard, chunk),
+                  "a,b\r\nx,y\ncaf\xC3\xA9  z,w\n \n")
+            << "chunk " << chunk;
+        EXPECT_EQ(heard, std::vector<uint64_t>{3}) << "chunk " << chunk;
+    }
+}
+
+TEST(NulBytes, ThroughIconvToo) {
+    std::vector<uint64_t> heard;
+    const std::string text = utf16le(u"a\nb") + std::string(2, '\0') + utf16le(u"c\n");
+    EXPECT_EQ(decode_hearing_nuls(text, "utf-16-le", heard), "a\nb c\n");
+    EXPECT_EQ(heard, std::vector<uint64_t>{2});
+}
+
+TEST(NulBytes, TextWithoutNulIsNotReported) {
+    std::vector<uint64_t> heard;
+    EXPECT_EQ(decode_hearing_nuls("a,b\n1,2\n", "latin-1", heard), "a,b\n1,2\n");
+    EXPECT_TRUE(heard.empty());
+}
+
 }  // namespace
 }  // namespace gdx::csv::test

@@ -215,7 +215,7 @@ TEST(IsoDateFast, AgreesWithParseAndFormatIso) {
         for (int y : {1, 4, 99, 100, 400, 1582, 1900, 2000, 2023, 2024, 2100, 9999})
             for (int m = 0; m <= 13; ++m)
                 for (int d = 0; d <= 32; ++d) {
-                    char v[16];
+                    char v[40];  // room for any int, as -O1 -Wformat-truncation demands
                     if (width == 8)
                         std::snprintf(v, sizeof v, "%04d%02d%02d", y, m, d);
                     else

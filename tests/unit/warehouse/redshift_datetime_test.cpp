@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 
+#include "util/error.hpp"
+
 using namespace gdx::warehouse::sql;
 
 namespace {
@@ -105,7 +107,7 @@ TEST(RedshiftDatetime, GetdateHonoursGdxNowAsLocalTime) {
     EXPECT_EQ(ts(redshift_getdate()), "2024-07-16 13:00:01");  // PDT = UTC-7
     EXPECT_EQ(ts(redshift_sysdate()), "2024-07-16 13:00:01");
     ::setenv("GDX_NOW", "2024-07-16 06:00", 1);
-    EXPECT_THROW(redshift_getdate(), std::invalid_argument);
+    EXPECT_THROW(redshift_getdate(), ConfigError);
     ::unsetenv("GDX_NOW");
     ::unsetenv("TZ");
     EXPECT_EQ(redshift_getdate().time.count() % 1000000, 0);
