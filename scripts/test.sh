@@ -8,9 +8,35 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 
+# One moto server per suite run, shared by every test process that needs S3 (each works in
+# buckets of its own): starting moto costs a second or more of CPU, ~200 times per suite
+# otherwise. A fresh one per suite keeps its memory (every object stays in RAM) bounded.
+moto_pid=
+start_moto() {
+    local port
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    moto_server -H 127.0.0.1 -p "$port" >"$work/moto-$1.log" 2>&1 &
+    moto_pid=$!
+    for _ in $(seq 300); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            export GDX_TEST_MOTO_URL="http://127.0.0.1:$port"
+            return
+        fi
+        sleep 0.1
+    done
+    echo "moto_server did not start; see $work/moto-$1.log" >&2
+    exit 1
+}
+stop_moto() {
+    if [[ -n $moto_pid ]]; then kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; fi
+    moto_pid=
+    unset GDX_TEST_MOTO_URL
+}
+
 work=$(mktemp -d /tmp/gdx-test.XXXXXX)
 chmod 755 "$work"
 cleanup() {
+    stop_moto
     scripts/pg-cluster.sh stop "$work/pg" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
@@ -22,14 +48,18 @@ export GDX_RETRY_BASE_MS=${GDX_RETRY_BASE_MS:-5}
 
 jobs=$(nproc)
 status=0
+SECONDS=0
 run_suite() {
     local dir=$1
     shift
-    echo "=== build $dir ($*)"
+    echo "=== build $dir ($*) at ${SECONDS}s"
     cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
     cmake --build "$dir" -j"$jobs"
-    echo "=== test $dir"
+    echo "=== test $dir at ${SECONDS}s"
+    start_moto "$(basename "$dir")"
     ctest --test-dir "$dir" -j"$jobs" --output-on-failure --timeout 600 || status=1
+    stop_moto
+    echo "=== $dir done at ${SECONDS}s"
 }
 
 run_suite build -DCMAKE_BUILD_TYPE=Release -DGDX_TESTS=ON -DGDX_BENCH=OFF

@@ -36,16 +36,11 @@ nlohmann::ordered_json json_of(const warehouse::Value& v) {
     return std::get<std::string>(v);
 }
 
-}  // namespace
-
-int run_sql(const SqlOptions& o) {
-    std::string sql = o.file.empty() ? o.command : read_file(o.file);
-    const std::string uri = o.warehouse_uri.empty()
-                                ? util::env_string("GDX_WAREHOUSE", warehouse::kDefaultWarehouseUri)
-                                : o.warehouse_uri;
-    auto wh = warehouse::open_warehouse(uri);
-    wh->run_script(sql, [&](const warehouse::ResultRow& row) {
-        if (o.json) {
+// Runs the script and prints each result set: a header line, then rows ('|'-separated), or one
+// JSON object per row.
+void run_printing(warehouse::Warehouse& wh, const std::string& sql, bool as_json) {
+    wh.run_script(sql, [&](const warehouse::ResultRow& row) {
+        if (as_json) {
             nlohmann::ordered_json j = nlohmann::ordered_json::object();
             for (size_t i = 0; i < row.values.size(); ++i)
                 j[(*row.names)[i]] = json_of(row.values[i]);
@@ -62,6 +57,23 @@ int run_sql(const SqlOptions& o) {
         }
         std::cout << line << "\n";
     });
+}
+
+}  // namespace
+
+int run_sql(const SqlOptions& o) {
+    std::string sql = o.file.empty() ? o.command : read_file(o.file);
+    const std::string uri = o.warehouse_uri.empty()
+                                ? util::env_string("GDX_WAREHOUSE", warehouse::kDefaultWarehouseUri)
+                                : o.warehouse_uri;
+    auto wh = warehouse::open_warehouse(uri);
+    try {
+        run_printing(*wh, sql, o.json);
+    } catch (const warehouse::ScriptError& e) {
+        if (o.file.empty()) throw;
+        // FILE:LINE: as psql and compilers print it, so editors can jump there.
+        throw BackendError(fmt::format("{}:{}: {}", o.file, e.line(), e.what()), e.kind());
+    }
     return 0;
 }
 

@@ -39,7 +39,8 @@ std::string header_difference(const csv::Row& header, const std::vector<std::str
 
 ObjectRows::ObjectRows(const TransformSpec& spec, store::ObjectReader& in, ProgressFn progress)
     : spec_(spec), progress_(std::move(progress)), raw_(in) {
-    decoded_ = csv::make_decoder(raw_, spec.encoding);
+    decoded_ = csv::make_decoder(raw_, spec.encoding,
+                                 [this](uint64_t line) { stats_.first_nul_line = line; });
     csv::ByteSource* text = decoded_.get();
     if (spec.tabs_to_spaces) text = (cleaned_ = std::make_unique<csv::TabToSpace>(*text)).get();
     reader_ = std::make_unique<csv::CsvReader>(*text, spec.csv);
@@ -91,6 +92,9 @@ void log_data_notes(const std::string& key, const TransformStats& stats, size_t 
             "{}: {} rows have more than {} fields (first at line {}); the extra fields were "
             "dropped",
             key, stats.surplus_rows, column_count, stats.first_surplus_line));
+    if (stats.first_nul_line)
+        util::warn(
+            fmt::format("{}: line {}: NUL byte(s) replaced by spaces", key, stats.first_nul_line));
 }
 
 void reject_if_empty(const TransformStats& stats, bool empty_ok) {

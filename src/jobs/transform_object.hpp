@@ -30,6 +30,7 @@ struct TransformStats {
     bool no_columns = false;    // nothing but blank lines: no header, no rows
     uint64_t surplus_rows = 0;  // rows with more fields than column_count (extras dropped)
     uint64_t first_surplus_line = 0;
+    uint64_t first_nul_line = 0;  // line of the first NUL byte (made a space by the decoder)
     std::string header_mismatch;  // non-empty when the file's header differs from `columns`
 };
 
@@ -80,7 +81,7 @@ TransformStats transform_object(const TransformSpec& spec, store::ObjectReader& 
                                 store::ObjectWriter& out, const ProgressFn& progress = {});
 
 // Logs what the data path noticed but accepted: a header that differs from the configured
-// columns, rows with surplus fields.
+// columns, rows with surplus fields, NUL bytes made spaces (the last two as warnings).
 void log_data_notes(const std::string& key, const TransformStats& stats, size_t column_count);
 
 // Throws ObjectRejected (stage empty) for an object without columns or without data rows,

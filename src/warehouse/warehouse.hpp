@@ -83,6 +83,18 @@ public:
     FailureStage stage;
 };
 
+// A statement of a script (run_script) failed: the backend's error, same kind, and the script
+// line where that statement began (`gdx sql -f FILE` prints FILE:LINE, as psql does).
+class ScriptError : public BackendError {
+public:
+    ScriptError(const BackendError& cause, size_t line)
+        : BackendError(cause.what(), cause.kind()), line_(line) {}
+    size_t line() const { return line_; }
+
+private:
+    size_t line_;
+};
+
 // One transaction. Destroying it without commit() rolls everything back.
 class Transaction {
 public:

@@ -53,15 +53,37 @@ inline std::string make_temp_dir(const std::string& tag) {
     return tmpl;
 }
 
-inline ServerProcess& moto_server() {
-    static std::unique_ptr<ServerProcess> server = [] {
+// The moto server of this test process. GDX_TEST_MOTO_URL names a shared one (scripts/test.sh
+// starts one per suite run, so the ~200 test processes that use S3 skip moto's start, a second
+// or more of Python imports each); else one is started on first use. Sharing is safe because
+// every test works in buckets of its own (named with the process id).
+class MotoServer {
+public:
+    std::string url() const { return process_ ? process_->url() : url_; }
+
+    static const MotoServer& instance() {
+        static MotoServer server;
+        return server;
+    }
+
+private:
+    MotoServer() {
+        if (const char* shared = std::getenv("GDX_TEST_MOTO_URL"); shared && *shared) {
+            url_ = shared;
+            return;
+        }
         int port = free_port();
         std::string dir = make_temp_dir("moto");
-        return std::make_unique<ServerProcess>(
+        process_ = std::make_unique<ServerProcess>(
             std::vector<std::string>{"moto_server", "-H", "127.0.0.1", "-p", std::to_string(port)},
             port, dir + "/moto.log");
-    }();
-    return *server;
+    }
+    std::string url_;
+    std::unique_ptr<ServerProcess> process_;
+};
+
+inline const MotoServer& moto_server() {
+    return MotoServer::instance();
 }
 
 // moto_server with IAM authentication on (INITIAL_NO_AUTH_ACTION_COUNT): after the three

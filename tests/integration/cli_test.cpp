@@ -144,6 +144,30 @@ TEST(Cli, WarningsGoToStderrAndStrictStopsBeforeLoading) {
         << r.err;
 }
 
+TEST(Cli, NulBytesBecomeSpacesWithOneWarningNamingTheFirstLine) {
+    Workspace ws;
+    ws.sql("CREATE TABLE t.n (id INTEGER, note VARCHAR(20))");
+    ws.put(ws.bucket(), "client/dir/a.csv",
+           std::string("id|note\n1|plain\n2|a") + '\0' + "b\n3|" + '\0' + "\n");
+    auto config = ws.write_file("config.json", base_config("t.n", {"id", "note"}).dump());
+    auto r = ws.run_job("s3-to-redshift", config);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("gdx: warning: client/dir/a.csv: line 3: NUL byte(s) replaced by spaces"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("NUL", r.err.find("NUL") + 1), std::string::npos) << "warned twice";
+    auto rows = ws.query("SELECT id, note FROM t.n ORDER BY id");
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[1]["note"], "a b");
+    EXPECT_EQ(rows[2]["note"], " ");
+
+    // --strict: the warning stops the run and nothing of the object is loaded.
+    ws.put(ws.bucket(), "client/dir/b.csv", std::string("id|note\n4|x") + '\0' + "\n");
+    auto strict = ws.run_job("s3-to-redshift", config, {"--strict"});
+    EXPECT_EQ(strict.exit_code, 2) << strict.err;
+    EXPECT_EQ(ws.query("SELECT count(*) AS c FROM t.n")[0]["c"], 3);
+}
+
 TEST(Cli, SurplusFieldsWarnOnStderr) {
     Workspace ws;
     ws.sql("CREATE TABLE t.s (id INTEGER)");

@@ -96,7 +96,8 @@ uint64_t PgTransaction::replace(const pg::QualifiedName& given, const BatchRef& 
 
 void PgTransaction::execute(const std::string& sql) {
     guarded([&] {
-        for (const std::string& statement : w_.prepare_script(sql)) {
+        const sql::Translation script = w_.prepare_script(sql);
+        for (const std::string& statement : script.statements) {
             // The script runs inside this transaction: its own BEGIN/COMMIT are skipped.
             const auto control = sql::transaction_control(statement);
             if (control == sql::TransactionControl::Rollback) {

@@ -132,18 +132,25 @@ std::unique_ptr<Transaction> PostgresWarehouse::begin() {
     return std::make_unique<PgTransaction>(*this);
 }
 
-std::vector<std::string> PostgresWarehouse::prepare_script(const std::string& script) const {
+sql::Translation PostgresWarehouse::prepare_script(const std::string& script) const {
     sql::Translation t = sql::translate_redshift(script, sql::Dialect::PostgreSQL);
     for (const std::string& note : t.notes) spdlog::info("SQL translated for PostgreSQL: {}", note);
-    return std::move(t.statements);
+    return t;
 }
 
 void PostgresWarehouse::run_script(const std::string& script, const RowCallback& on_row) {
-    for (const std::string& statement : prepare_script(script)) run_statement(statement, on_row);
+    const sql::Translation t = prepare_script(script);
+    for (size_t i = 0; i < t.statements.size(); ++i) {
+        try {
+            run_statement(t.statements[i], on_row);
+        } catch (const BackendError& e) {
+            throw ScriptError(e, t.lines[i]);
+        }
+    }
 }
 
 void PostgresWarehouse::stream_query(const std::string& query, QueryRowSink& sink) {
-    std::vector<std::string> statements = prepare_script(query);
+    std::vector<std::string> statements = prepare_script(query).statements;
     if (statements.size() != 1)
         throw BackendError("the export query must be exactly one statement, found " +
                            std::to_string(statements.size()));

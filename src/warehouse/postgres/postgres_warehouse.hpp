@@ -11,6 +11,7 @@
 #include "warehouse/postgres/identifiers.hpp"
 #include "warehouse/postgres/load_sql.hpp"
 #include "warehouse/postgres/pg_connection.hpp"
+#include "warehouse/sql/translate.hpp"
 #include "warehouse/warehouse.hpp"
 
 namespace gdx::warehouse {
@@ -48,7 +49,7 @@ class PostgresWarehouse : public Warehouse {
     const WarehouseOptions& options() const { return options_; }
 
     // Statements of a script, ready for this backend.
-    virtual std::vector<std::string> prepare_script(const std::string& sql) const;
+    virtual sql::Translation prepare_script(const std::string& sql) const;
     // Serialises concurrent claims of one object until the transaction ends.
     virtual void lock_object(const std::string& bucket, const std::string& key);
     virtual bool has_savepoints() const { return true; }

@@ -16,8 +16,13 @@ std::string RedshiftWarehouse::describe_table_sql() const {
     return redshift::describe_table_sql();
 }
 
-std::vector<std::string> RedshiftWarehouse::prepare_script(const std::string& sql) const {
-    return sql::split_statements(sql);
+sql::Translation RedshiftWarehouse::prepare_script(const std::string& sql) const {
+    sql::Translation t;  // Redshift runs its own dialect as written
+    for (auto& statement : sql::split_script(sql)) {
+        t.statements.push_back(std::move(statement.text));
+        t.lines.push_back(statement.line);
+    }
+    return t;
 }
 
 void RedshiftWarehouse::lock_object(const std::string&, const std::string&) {

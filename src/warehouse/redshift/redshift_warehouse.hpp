@@ -32,7 +32,7 @@ public:
     void run_unload(const std::string& statement, const std::vector<std::string>& secrets) override;
 
 protected:
-    std::vector<std::string> prepare_script(const std::string& sql) const override;
+    sql::Translation prepare_script(const std::string& sql) const override;
     void lock_object(const std::string& bucket, const std::string& key) override;
     bool has_savepoints() const override { return false; }
     pg::LikeFlavour like_flavour() const override { return pg::LikeFlavour::Redshift; }

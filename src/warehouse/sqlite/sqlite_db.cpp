@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "util/error.hpp"
+#include "warehouse/sql/statements.hpp"
 
 namespace gdx::warehouse::sqlite {
 
@@ -35,7 +36,9 @@ void throw_sqlite_error(sqlite3* db, int rc, std::string_view what) {
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
     const int rc =
         sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
-    if (rc != SQLITE_OK) throw_sqlite_error(db, rc, fmt::format("preparing `{}`", sql));
+    // The statement is quoted cut short: a 10,000-column CREATE would fill the terminal.
+    if (rc != SQLITE_OK)
+        throw_sqlite_error(db, rc, fmt::format("preparing `{}`", shown_value(sql::one_line(sql))));
 }
 
 Statement::~Statement() {

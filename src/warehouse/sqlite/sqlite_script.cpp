@@ -83,7 +83,8 @@ void run_redshift_sql(sqlite3* db, std::string_view sql, ScriptContext context,
     const sql::Translation translation = sql::translate_redshift(sql, sql::Dialect::SQLite);
     for (const auto& note : translation.notes) spdlog::info("sqlite: {}", note);
     try {
-        for (const auto& statement : translation.statements) {
+        for (size_t i = 0; i < translation.statements.size(); ++i) {
+            const std::string& statement = translation.statements[i];
             if (context == ScriptContext::Transaction) {
                 const auto control = sql::transaction_control(statement);
                 if (control == sql::TransactionControl::Rollback) {
@@ -99,10 +100,16 @@ void run_redshift_sql(sqlite3* db, std::string_view sql, ScriptContext context,
             }
             // Schema names are re-read for every statement: the script (or another
             // process) may have just created one.
-            run_statement(
-                db,
-                complete_insert_columns(db, qualify_schema_names(statement, read_schema_names(db))),
-                on_row);
+            try {
+                run_statement(db,
+                              complete_insert_columns(
+                                  db, qualify_schema_names(statement, read_schema_names(db))),
+                              on_row);
+            } catch (const ScriptError&) {
+                throw;
+            } catch (const BackendError& e) {
+                throw ScriptError(e, translation.lines[i]);
+            }
         }
     } catch (...) {
         // A failing script that opened its own transaction must not leave it open.

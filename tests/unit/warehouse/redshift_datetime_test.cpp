@@ -107,7 +107,7 @@ TEST(RedshiftDatetime, GetdateHonoursGdxNowAsLocalTime) {
     EXPECT_EQ(ts(redshift_getdate()), "2024-07-16 13:00:01");  // PDT = UTC-7
     EXPECT_EQ(ts(redshift_sysdate()), "2024-07-16 13:00:01");
     ::setenv("GDX_NOW", "2024-07-16 06:00", 1);
-    EXPECT_THROW(redshift_getdate(), ConfigError);
+    EXPECT_THROW(redshift_getdate(), gdx::ConfigError);
     ::unsetenv("GDX_NOW");
     ::unsetenv("TZ");
     EXPECT_EQ(redshift_getdate().time.count() % 1000000, 0);
