@@ -53,6 +53,7 @@ public:
     void copy(const std::string&, const std::string&, const std::string&,
               const std::string&) override {}
     void remove(const std::string&, const std::string&) override {}
+    void require_bucket(const std::string&) override {}
     std::string describe() const override { return "discard"; }
 };
 
