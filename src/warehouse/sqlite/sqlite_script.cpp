@@ -105,8 +105,6 @@ void run_redshift_sql(sqlite3* db, std::string_view sql, ScriptContext context,
                               complete_insert_columns(
                                   db, qualify_schema_names(statement, read_schema_names(db))),
                               on_row);
-            } catch (const ScriptError&) {
-                throw;
             } catch (const BackendError& e) {
                 throw ScriptError(e, translation.lines[i]);
             }
