@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "export/object_names.hpp"
+#include "util/crash_point.hpp"
 #include "util/error.hpp"
 
 namespace gdx::exports {
@@ -21,7 +22,9 @@ ExportResult export_query(warehouse::Warehouse& warehouse, store::ObjectStore& s
             spdlog::info("writing {}/{}", bucket, key);
             store::PutOptions encrypted;  // as UNLOAD writes its objects
             encrypted.sse_s3 = true;
-            return store.put(bucket, key, encrypted);
+            auto out = store.put(bucket, key, encrypted);
+            util::crash_point("mid_export");  // the first object is open, nothing committed
+            return out;
         },
         part_limit);
     warehouse.stream_query(query, encoder);

@@ -1,13 +1,11 @@
 #include "export/post_process.hpp"
 
-#include <csignal>
-#include <cstdlib>
 #include <set>
 
 #include <spdlog/spdlog.h>
 
 #include "export/object_names.hpp"
-#include "util/env.hpp"
+#include "util/crash_point.hpp"
 #include "util/error.hpp"
 
 namespace gdx::exports {
@@ -18,11 +16,6 @@ std::set<std::string> keys_under(store::ObjectStore& store, const std::string& b
     std::set<std::string> keys;
     for (auto& o : store.list(bucket, prefix + "/")) keys.insert(std::move(o.key));
     return keys;
-}
-
-void maybe_crash_after_client_copy(const std::string& key) {
-    const std::string target = util::env_string(kCrashAfterClientCopyEnv);
-    if (!target.empty() && key.find(target) != std::string::npos) std::raise(SIGKILL);
 }
 
 }  // namespace
@@ -63,8 +56,9 @@ void store_batch_objects(store::ObjectStore& store, const config::RedshiftToS3Co
             continue;
         }
         report.stored.push_back(keys.client);
-        maybe_crash_after_client_copy(batch);
+        util::crash_point("after_client_copy");  // the next run marks it (no second copy)
         store.copy(config.bucket, batch, config.bucket, keys.good);
+        util::crash_point("after_good_marker");
         report.good.push_back(keys.good);
         spdlog::info("{} stored as {} and marked good", batch, keys.client);
     }

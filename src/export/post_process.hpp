@@ -11,10 +11,6 @@
 
 namespace gdx::exports {
 
-// Test hook: the process dies right after the client copy of a batch key containing this
-// value, before its good marker (the next run must repair it).
-inline constexpr const char* kCrashAfterClientCopyEnv = "GDX_TEST_CRASH_AFTER_CLIENT_COPY";
-
 // Batch keys under <batch prefix>/ (all pages, key order) without a good or bad marker whose
 // file name starts with `object_prefix`.
 std::vector<std::string> pending_batch_objects(store::ObjectStore& store,

@@ -7,6 +7,7 @@
 
 #include "google/settings.hpp"
 #include "jobs/selection.hpp"
+#include "util/crash_point.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/redact.hpp"
@@ -95,6 +96,7 @@ StoredLoad load_stored_object(LoaderRun& run, const std::string& bucket,
     auto info = run.store().head(bucket, key);
     if (!info) throw BackendError("the object just written is missing: " + out.url);
     spdlog::info("wrote {}: {} bytes", out.url, info->size);
+    util::crash_point("after_api_object");  // fetched and stored, not loaded
     ObjectRef ref = run.object_ref(bucket, destination, key);
     out.outcome = run.load_object(
         *info, ref,

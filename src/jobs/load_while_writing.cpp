@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "store/byte_pipe.hpp"
+#include "util/crash_point.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
 
@@ -61,6 +62,7 @@ uint64_t load_while_writing(store::ObjectStore& store, const std::string& bucket
             store::TeeWriter tee(*object, pipe);
             write(tee);
             tee.commit();
+            util::crash_point("after_batch");
             const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
             spdlog::info("wrote {} in {:.2f} s", batch_key, took.count());
         } catch (...) {

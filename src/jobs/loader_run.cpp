@@ -1,7 +1,6 @@
 #include "jobs/loader_run.hpp"
 
 #include <chrono>
-#include <csignal>
 #include <fstream>
 #include <iostream>
 
@@ -9,6 +8,7 @@
 
 #include "jobs/load_while_writing.hpp"
 #include "jobs/run_output.hpp"
+#include "util/crash_point.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -16,15 +16,7 @@
 #include "util/retry.hpp"
 
 namespace gdx::jobs {
-namespace {
-
-// Test hook (see kCrashAfterCommitEnv): dies like a killed process, with no clean-up at all.
-void maybe_crash_after_commit(const std::string& key) {
-    const std::string target = util::env_string(kCrashAfterCommitEnv);
-    if (!target.empty() && key.find(target) != std::string::npos) std::raise(SIGKILL);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 LoaderRun::LoaderRun(const RunOptions& options, std::string job_name)
     : options_(options), job_(std::move(job_name)) {
@@ -67,6 +59,7 @@ void LoaderRun::begin_objects(const Selection& selection) {
     if (!options_.quiet) std::cerr << "gdx: " << summary << "\n";
     report_.objects = selection.selected.size();
     for (const auto& c : selection.selected) report_.incomplete_list.push_back(c.object.key);
+    util::crash_point("after_selection");
 }
 
 void LoaderRun::forget_incomplete(const std::string& key) {
@@ -84,6 +77,7 @@ void LoaderRun::finish_object(const std::string& key, bool empty) {
 void LoaderRun::mark_good(const ObjectRef& ref, uint64_t rows, bool empty) {
     const auto start = std::chrono::steady_clock::now();
     copy_to_good(*store_, ref);
+    util::crash_point("after_good_copy");
     const std::chrono::duration<double> copy_time = std::chrono::steady_clock::now() - start;
     report_.processed++;
     report_.good++;
@@ -96,7 +90,9 @@ void LoaderRun::mark_good(const ObjectRef& ref, uint64_t rows, bool empty) {
 void LoaderRun::mark_bad(const ObjectRef& ref, const Failure& failure, bool empty) {
     spdlog::error("{} is bad: {}", ref.key, failure.summary());
     std::cerr << "gdx: " << ref.key << ": " << failure.summary() << "\n";
+    util::crash_point("before_sidecar");  // rolled back, nothing written for it yet
     move_to_bad(*store_, ref, failure);
+    util::crash_point("after_bad_copy");
     report_.failed++;
     report_.bad++;
     report_.bad_list.push_back(ref.key);
@@ -138,6 +134,7 @@ ObjectOutcome LoaderRun::commit_object(
         mark_bad(ref, rejection->failure, rejection->empty);
         return ObjectOutcome::Bad;
     }
+    util::crash_point("before_ledger");  // loaded, post-load SQL run, inside the transaction
     tx->record({.job = job_,
                 .config = options_.config_path,
                 .bucket = ref.bucket,
@@ -148,11 +145,12 @@ ObjectOutcome LoaderRun::commit_object(
                 .status = "good",
                 .batch_key = ref.keys.batch,
                 .loaded_at = {}});
+    util::crash_point("after_ledger");
     tx->commit();
+    util::crash_point("after_commit");  // the next run finishes the copy (repair)
     const std::chrono::duration<double> load_time = std::chrono::steady_clock::now() - start;
     spdlog::info("committed {}: {} rows in {:.2f} s", ref.key, rows, load_time.count());
     report_.loaded++;
-    maybe_crash_after_commit(ref.key);
     mark_good(ref, rows, rows == 0);
     return ObjectOutcome::Good;
 }
@@ -192,6 +190,7 @@ ObjectOutcome LoaderRun::write_then_commit(
         mark_bad(ref, rejection->failure, rejection->empty);
         return ObjectOutcome::Bad;
     }
+    util::crash_point("after_batch");
     return commit_object(object, ref, load);
 }
 

@@ -97,8 +97,4 @@ void execute_in_load(warehouse::Transaction& tx, const std::string& sql, const s
 // The same for any statement of the load after the batches (e.g. Transaction::insert_row).
 void post_load_step(const std::string& what, const std::function<void()>& step);
 
-// Environment variable that makes a test crash the process right after COMMIT (before the copy
-// to good), to prove that the next run repairs it.
-inline constexpr const char* kCrashAfterCommitEnv = "GDX_TEST_CRASH_AFTER_COMMIT";
-
 }  // namespace gdx::jobs

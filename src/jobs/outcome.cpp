@@ -5,6 +5,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "util/crash_point.hpp"
 #include "util/redact.hpp"
 
 namespace gdx::jobs {
@@ -85,6 +86,7 @@ void move_to_bad(store::ObjectStore& store, const ObjectRef& object, const Failu
     // Invalid UTF-8 in a value must not make the sidecar unwritable.
     store.put_bytes(object.bucket, object.keys.sidecar,
                     j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    util::crash_point("after_sidecar");  // the sidecar is written, the copy to bad is not
     store.copy(object.bucket, object.key, object.bucket, object.keys.bad);
 }
 

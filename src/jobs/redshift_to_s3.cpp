@@ -20,6 +20,7 @@
 #include "jobs/loader_run.hpp"
 #include "jobs/run_output.hpp"
 #include "jobs/sql_file.hpp"
+#include "util/crash_point.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
 #include "util/warnings.hpp"
@@ -230,6 +231,7 @@ int run_redshift_to_s3(const RunOptions& options) {
             report.empty_exports.push_back(export_name);
         } else {
             report.loaded.push_back(export_name);
+            util::crash_point("after_export");  // written, not yet stored for the client
             spdlog::info("UNLOAD successful. Object prefix is {}/{}", cfg.bucket, key_prefix);
         }
     } catch (const BackendError& e) {

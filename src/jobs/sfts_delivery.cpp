@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "jobs/crash_point.hpp"
+#include "util/crash_point.hpp"
 
 namespace gdx::jobs {
 namespace {
@@ -26,7 +26,7 @@ class CrashMidUpload : public store::ObjectReader {
 public:
     explicit CrashMidUpload(store::ObjectReader& in) : in_(in) {}
     size_t read(char* dst, size_t capacity) override {
-        if (++reads_ == 2) crash_point("mid_upload");
+        if (++reads_ == 2) util::crash_point("mid_upload");
         return in_.read(dst, capacity);
     }
 
@@ -52,7 +52,7 @@ void SftsDelivery::upload_to(const SftsCandidate& c, const std::string& path) {
         c.object.size, cfg_.sfts_verify_md5 ? md5_of_etag(c.object.etag) : std::string()};
     util::with_retry(retry_, "upload " + path, [&] {
         auto in = store_.get(cfg_.bucket, c.object.key);
-        crash_point("after_download");
+        util::crash_point("after_download");
         CrashMidUpload reader(*in);
         session_.upload(path, reader, expect);
     });
@@ -154,12 +154,12 @@ Delivered SftsDelivery::deliver(const SftsCandidate& c) {
         upload_direct(c, j);
     } else {
         upload_to(c, temp);
-        crash_point("after_upload");
+        util::crash_point("after_upload");
         journals_.write(c.archive_key, j);
-        crash_point("after_ready_journal");
+        util::crash_point("after_ready_journal");
         rename_or_fallback(c, j);
     }
-    crash_point("after_rename");
+    util::crash_point("after_rename");
     j.state = JournalState::Renamed;
     journals_.write(c.archive_key, j);
     return Delivered::Sent;
@@ -167,7 +167,7 @@ Delivered SftsDelivery::deliver(const SftsCandidate& c) {
 
 void SftsDelivery::mark_good(const SftsCandidate& c) {
     store_.copy(cfg_.bucket, c.object.key, cfg_.bucket, cfg_.archive + "/good/" + c.archive_key);
-    crash_point("after_mark");
+    util::crash_point("after_mark");
     journals_.remove(c.archive_key);
 }
 

@@ -7,6 +7,7 @@
 #include "csv/tab_to_space.hpp"
 #include "jobs/outcome.hpp"
 #include "transform/pipeline.hpp"
+#include "util/crash_point.hpp"
 #include "util/error.hpp"
 #include "util/warnings.hpp"
 
@@ -50,6 +51,7 @@ ObjectRows::~ObjectRows() = default;
 
 bool ObjectRows::first_row(const csv::Row& row) {
     started_ = true;
+    util::crash_point("mid_get");  // the object's first chunk is read, its GET still open
     const auto& columns = spec_.plan.input_columns;
     if (row.size() < columns.size())
         too_few_fields(row, columns.size(), spec_.has_header ? "header" : "first row");
@@ -66,6 +68,11 @@ bool ObjectRows::end() {
 }
 
 void ObjectRows::report_progress() {
+    if (stats_.rows == 2) {  // the first data row went through the transform
+        util::crash_point("mid_transform");
+        next_progress_ = kProgressRows;
+        return;
+    }
     next_progress_ += kProgressRows;
     if (progress_) progress_(raw_.bytes, stats_.rows);
 }

@@ -72,7 +72,7 @@ private:
     std::unique_ptr<csv::CsvReader> reader_;
     TransformStats stats_;
     bool started_ = false;
-    uint64_t next_progress_ = kProgressRows;
+    uint64_t next_progress_ = 2;  // first: the crash point mid_transform (report_progress)
 };
 
 // Writes the batch (header + transformed rows) to `out` without committing it. Throws DataError

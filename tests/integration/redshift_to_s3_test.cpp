@@ -186,8 +186,8 @@ TEST_P(RedshiftToS3, EarlierBatchObjectsAreStoredAndACrashBeforeTheMarkerIsRepai
     // Left by an earlier run that stopped after its export; another config's object is ignored.
     ws.put(bucket, batch("pmrp_20240101T000000_part000"), "earlier\n");
     ws.put(bucket, batch("other_20240101T000000_part000"), "not ours\n");
-    RunResult r = run("2024-02-16T06:00:01", {},
-                      {{"GDX_TEST_CRASH_AFTER_CLIENT_COPY", "pmrp_20240216T060001"}});
+    // The second object to reach the client copy (the earlier one is the first) dies there.
+    RunResult r = run("2024-02-16T06:00:01", {}, {{"GDX_TEST_CRASH_AT", "after_client_copy:2"}});
     EXPECT_NE(r.exit_code, 0);
     const std::string mine = "pmrp_20240216T060001_part000";
     EXPECT_TRUE(ws.exists(bucket, good("pmrp_20240101T000000_part000")));

@@ -115,7 +115,7 @@ TEST_P(S3ToRedshift, SecondRunLoadsNothing) {
 TEST_P(S3ToRedshift, CrashAfterCommitIsRepairedWithoutDuplicates) {
     ws.put(kBucket, "client/dir/a.csv",
            kHeader + "1|Ann|1|20240105|True|1\n2|Bob|2|20240105|True|1\n");
-    auto crashed = run({}, {{"GDX_TEST_CRASH_AFTER_COMMIT", "a.csv"}});
+    auto crashed = run({}, {{"GDX_TEST_CRASH_AT", "after_commit"}});
     EXPECT_NE(crashed.exit_code, 0);
     EXPECT_EQ(count(), 2u);
     EXPECT_FALSE(ws.exists(kBucket, "processed/good/client/dir/a.csv"));

@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "util/crash_point.hpp"
 #include "util/error.hpp"
 #include "warehouse/sql/statements.hpp"
 
@@ -114,6 +115,7 @@ void PgTransaction::execute(const std::string& sql) {
                 if (e.kind() == ErrorKind::Data) throw LoadError(e.what());
                 throw;
             }
+            util::crash_point("mid_sql");  // a statement ran, the job's transaction is open
         }
     });
 }

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "util/crash_point.hpp"
 #include "util/error.hpp"
 #include "warehouse/sql/statements.hpp"
 #include "warehouse/sql/translate.hpp"
@@ -108,6 +109,8 @@ void run_redshift_sql(sqlite3* db, std::string_view sql, ScriptContext context,
             } catch (const BackendError& e) {
                 throw ScriptError(e, translation.lines[i]);
             }
+            // A job's statement has run, its transaction is open (post-load SQL, derived-table).
+            if (context == ScriptContext::Transaction) util::crash_point("mid_sql");
         }
     } catch (...) {
         // A failing script that opened its own transaction must not leave it open.
