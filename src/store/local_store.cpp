@@ -1,13 +1,16 @@
 #include "store/local_store.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 
@@ -55,10 +58,37 @@ ObjectInfo info_from_stat(std::string key, const struct stat& st) {
     return info;
 }
 
+// This host's tag in temp names (FNV-1a of the host name): a process id is only meaningful on
+// the host that wrote it, and a store directory may be shared between hosts.
+const std::string& host_tag() {
+    static const std::string tag = [] {
+        char name[256] = {};
+        ::gethostname(name, sizeof name - 1);
+        uint32_t h = 2166136261u;
+        for (const char* p = name; *p; ++p) h = (h ^ static_cast<unsigned char>(*p)) * 16777619u;
+        return fmt::format("{:08x}", h);
+    }();
+    return tag;
+}
+
+// .gdx-tmp-<host>-<pid>-<counter>-<random>
 std::string temp_name() {
     static std::atomic<uint64_t> counter{0};
     thread_local std::mt19937_64 rng{std::random_device{}()};
-    return fmt::format("{}{}-{}-{:x}", kTempMarker, getpid(), counter++, rng());
+    return fmt::format("{}{}-{}-{}-{:x}", kTempMarker, host_tag(), getpid(), counter++, rng());
+}
+
+// A temp file whose writer was killed (SIGKILL, power cut) is never renamed nor unlinked by it.
+// It is stale when it was written on this host by a process that no longer exists; files of
+// other hosts, of the old naming, or of a live process are left alone.
+bool stale_temp(const std::string& name) {
+    if (name.rfind(kTempMarker, 0) != 0) return false;
+    const std::string rest = name.substr(kTempMarker.size());
+    const std::string prefix = host_tag() + "-";
+    if (rest.rfind(prefix, 0) != 0) return false;
+    const long pid = std::strtol(rest.c_str() + prefix.size(), nullptr, 10);
+    if (pid <= 0 || pid == getpid()) return false;
+    return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
 class FileReader : public ObjectReader {
@@ -197,7 +227,24 @@ std::unique_ptr<ObjectReader> LocalStore::get(const std::string& bucket, const s
 
 std::unique_ptr<ObjectWriter> LocalStore::put(const std::string& bucket, const std::string& key,
                                               const PutOptions&) {
-    return std::make_unique<FileWriter>(object_path(bucket, key));
+    fs::path target = object_path(bucket, key);
+    remove_stale_temps(target.parent_path());
+    return std::make_unique<FileWriter>(std::move(target));
+}
+
+void LocalStore::remove_stale_temps(const fs::path& dir) {
+    {
+        std::lock_guard lock(swept_mutex_);
+        if (!swept_.insert(dir).second) return;  // once per directory and run
+    }
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!stale_temp(name)) continue;
+        if (::unlink(it->path().c_str()) == 0)
+            spdlog::info("removed {}, the temp file of a writer that was killed",
+                         it->path().string());
+    }
 }
 
 void LocalStore::copy(const std::string& src_bucket, const std::string& src_key,

@@ -1,8 +1,11 @@
 #pragma once
 // The embedded object store: a directory where bucket B is the folder DIR/B and a key is a
 // relative path under it. Writes are atomic (temp file + rename), so a reader never sees a
-// half-written object and a crash leaves either the old object or the new one.
+// half-written object and a crash leaves either the old object or the new one (and a temp
+// file, which the next write into that directory removes).
 #include <filesystem>
+#include <mutex>
+#include <set>
 
 #include "store/object_store.hpp"
 
@@ -27,8 +30,13 @@ public:
 
 private:
     std::filesystem::path object_path(const std::string& bucket, const std::string& key) const;
+    // Deletes the temp files a killed writer left in `dir` (once per directory and run), so
+    // that a crash leaves nothing behind once the next run writes there again.
+    void remove_stale_temps(const std::filesystem::path& dir);
 
     std::filesystem::path root_;
+    std::mutex swept_mutex_;
+    std::set<std::filesystem::path> swept_;
 };
 
 }  // namespace gdx::store

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <csignal>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -13,8 +18,9 @@ namespace {
 class LocalStoreTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        root = fs::temp_directory_path() / ("gdx-local-store-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        root = fs::temp_directory_path() /
+               ("gdx-local-store-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(root);
         fs::create_directories(root);
     }
@@ -44,6 +50,44 @@ TEST_F(LocalStoreTest, UncommittedWriteLeavesNothing) {
     }
     EXPECT_FALSE(store.head("bucket", "k/partial.csv"));
     EXPECT_TRUE(store.list("bucket", "k/").empty());
+}
+
+std::vector<std::string> temp_files(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename().string().rfind(".gdx-tmp-", 0) == 0)
+            names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// A writer killed with SIGKILL leaves its temp file; the next write into that directory removes
+// it, and only it: a live process's temp file and another host's are kept.
+TEST_F(LocalStoreTest, TempFileOfAKilledWriterIsRemovedByTheNextWriteThere) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        LocalStore store(root);
+        auto w = store.put("bucket", "k/partial.csv");
+        w->write("half");
+        std::raise(SIGKILL);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    const fs::path dir = root / "bucket/k";
+    const auto left = temp_files(dir);
+    ASSERT_EQ(left.size(), 1u);
+    const std::string host = left[0].substr(0, left[0].find('-', 9) + 1);  // .gdx-tmp-<host>-
+    std::ofstream(dir / (host + "1-0-live")) << "init is alive";
+    std::ofstream(dir / (".gdx-tmp-0badc0de-" + std::to_string(child) + "-0-x")) << "other host";
+    LocalStore store(root);
+    EXPECT_TRUE(store.list("bucket", "k/").empty());
+    store.put_bytes("bucket", "k/next.csv", "x");
+    const std::vector<std::string> expected = {
+        ".gdx-tmp-0badc0de-" + std::to_string(child) + "-0-x", host + "1-0-live"};
+    EXPECT_EQ(temp_files(dir), expected);
+    EXPECT_EQ(store.get_bytes("bucket", "k/next.csv"), "x");
 }
 
 TEST_F(LocalStoreTest, ListFiltersByPrefixAndSortsByKey) {
