@@ -21,7 +21,7 @@ ROOT=$PWD
 
 # name             | in --short | what it proves
 SECTIONS=(
-    "crash          | no  | crash matrix: SIGKILL at every step of every job, then a re-run"
+    "crash          | yes | crash matrix: SIGKILL at every step of every job, then a re-run (--short: 3 steps)"
     "faults         | no  | S3 and PostgreSQL faults: loaded-or-pending, nothing lost or doubled"
     "fuzz           | yes | libFuzzer targets under ASan+UBSan (--short: the corpora replayed)"
     "csv_diff       | yes | the CSV reader against pandas' C engine on the same bytes"
@@ -65,7 +65,18 @@ not_yet() {
     row ""
 }
 
-section_crash() { not_yet; }
+# Every job's crash steps on both backend pairs (tests/reliability/crash_test.py lists them):
+# one table row per step. GDX_CRASH_JOBS=a,b: only these jobs.
+section_crash() {
+    local status=0 args=()
+    [[ -n "${GDX_CRASH_JOBS:-}" ]] && args=(--only "$GDX_CRASH_JOBS")
+    ((short)) && args+=(--short)
+    "$PY" tests/reliability/crash_test.py "$gdx" "${args[@]}" 2>"$work/crash.log" | tee -a "$out"
+    ((PIPESTATUS[0] == 0)) || status=1
+    row ""
+    ((status == 0)) || grep -A3 '^FAILED' "$work/crash.log" | head -n 60 >&2
+    return $status
+}
 section_faults() { not_yet; }
 section_load() { not_yet; }
 
