@@ -74,6 +74,20 @@ void repair_leftovers(LoaderRun& run, const std::string& bucket, const std::stri
         if (c.repair) run.repair(run.object_ref(bucket, destination, c.object.key));
 }
 
+std::optional<store::ObjectInfo> unloaded_object(LoaderRun& run, const std::string& bucket,
+                                                 const std::string& key_start,
+                                                 const std::string& destination) {
+    const std::string dir = key_start.substr(0, key_start.rfind('/') + 1);
+    Selection sel = select_objects(run.store(), run.warehouse(),
+                                   SelectionRules{bucket, dir, ".*", destination, 0, false});
+    std::optional<store::ObjectInfo> last;
+    for (auto& c : sel.selected) {
+        if (c.repair || c.object.key.rfind(key_start, 0) != 0) continue;
+        if (!last || c.object.key > last->key) last = std::move(c.object);
+    }
+    return last;
+}
+
 int run_api_loop(const std::function<int()>& loop, bool& interrupted,
                  const std::string& what_stops) {
     try {

@@ -34,6 +34,14 @@ std::map<std::string, date::sys_days> last_loaded_dates(warehouse::Warehouse& wa
 void repair_leftovers(LoaderRun& run, const std::string& bucket, const std::string& prefix,
                       const std::string& doc, const std::string& destination);
 
+// The last (in key order) object whose key starts with `key_start` that a run stored but never
+// loaded: no ledger row, no good or bad copy (the run was killed, or stopped, between storing it
+// and its COMMIT). An API job loads it before fetching its days again, so that a crash leaves no
+// object behind and no day is fetched twice.
+std::optional<store::ObjectInfo> unloaded_object(LoaderRun& run, const std::string& bucket,
+                                                 const std::string& key_start,
+                                                 const std::string& destination);
+
 // Thrown by an API job's loop when SIGINT arrived (util::interrupted()): the current window or
 // location is not loaded.
 struct Interrupted {};

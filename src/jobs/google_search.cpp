@@ -96,6 +96,22 @@ public:
     // when the run stops here (a failed load without --keep-going).
     bool site(const config::GoogleSearchSite& site, date::sys_days today) {
         Plan plan = plan_site(run_.warehouse(), cfg_, site, today);
+        if (!plan.windows.empty()) {
+            // A window a stopped run stored but never loaded starts where the table ends: it is
+            // loaded as it is, and the days after it are planned again.
+            std::string head = search_object_key(cfg_.prefix(), site.name,
+                                                 iso_date(plan.windows.front().start), "");
+            head.resize(head.size() - 4);  // "...-<start>-" without ".csv"
+            if (auto stored = unloaded_object(run_, cfg_.bucket, head, cfg_.destination)) {
+                spdlog::warn("{} was stored by a run that stopped before loading it: loading it",
+                             stored->key);
+                if (!load_key(site, stored->key)) {
+                    exit_code_ = 1;
+                    return run_.options().keep_going;
+                }
+                plan = plan_site(run_.warehouse(), cfg_, site, today);
+            }
+        }
         if (plan.windows.empty()) {
             spdlog::info("{}: loaded up to {}; nothing new", site.name,
                          plan.last ? iso_date(*plan.last) : "-");
@@ -152,6 +168,14 @@ private:
             search_object_key(cfg_.prefix(), site.name, iso_date(w.start), spool.max_date());
         spool.upload(run_.store(), cfg_.bucket, key);
         spdlog::info("{}: {} rows", key, spool.rows());
+        if (!load_key(site, key)) return false;
+        spdlog::info("SUCCESS loading {} {} .. {} into {}", site.name, iso_date(w.start),
+                     iso_date(w.end), cfg_.dbtable);
+        return true;
+    }
+
+    // Loads a stored window object. False when it went to bad.
+    bool load_key(const config::GoogleSearchSite& site, const std::string& key) {
         auto [outcome, url] =
             load_stored_object(run_, cfg_.bucket, cfg_.destination, key, spec_, cfg_.dbtable);
         if (outcome == ObjectOutcome::Bad) {
@@ -159,8 +183,7 @@ private:
             report_.failed_to_rs.push_back(url);
             return false;
         }
-        spdlog::info("SUCCESS loading {} {} .. {} into {}", site.name, iso_date(w.start),
-                     iso_date(w.end), cfg_.dbtable);
+        spdlog::info("{}: loaded {}", site.name, key);
         report_.processed.push_back(url);
         return true;
     }

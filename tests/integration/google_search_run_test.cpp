@@ -58,6 +58,43 @@ TEST_P(GoogleSearchDuringRun, SigintLeavesTheWindowInFlightUnloadedAndTheNextRun
     EXPECT_EQ(count("site = '" + kDomain + "'"), 3);
 }
 
+// Killed between storing a window and loading it (GDX_TEST_CRASH_AT=after_api_object), then run
+// again a day later: its window would be a day longer, so its object would have another name and
+// the first one would stay unloaded forever. The stored object is loaded first and the days after
+// it are fetched: every day once, every stored object in the ledger and copied to good.
+TEST_P(GoogleSearchDuringRun, AWindowStoredByAKilledRunIsLoadedByTheNextRun) {
+    config["sites"] = {{{"name", kWww2}, {"start_date_default", "2026-05-01"}}};
+    auto env_on = [&](const std::string& day) {
+        auto e = env();
+        e["GDX_TODAY"] = day;
+        return e;
+    };
+    auto crashed = gdx::test::run_google_job(ws, "google-search", "search.json", config, [&] {
+        auto e = env_on("2026-05-20");
+        e["GDX_TEST_CRASH_AT"] = "after_api_object";
+        return e;
+    }());
+    EXPECT_NE(crashed.exit_code, 0);
+    const std::string stored = kPrefix + "googlesearch-www2.gov.bc.ca-2026-05-01-2026-05-18.csv";
+    ASSERT_TRUE(ws.exists(ws.bucket(), stored));
+    EXPECT_EQ(count(), 0);
+
+    fake().set_clock("2026-05-21T12:00:00-07:00");
+    auto r =
+        gdx::test::run_google_job(ws, "google-search", "search.json", config, env_on("2026-05-21"));
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_EQ(count(), 19 * 20);  // 2026-05-01 .. 2026-05-19, each day once
+    EXPECT_EQ(ws.query("SELECT count(DISTINCT date) AS c FROM google.googlesearch")[0]["c"], 19);
+    const std::string next = kPrefix + "googlesearch-www2.gov.bc.ca-2026-05-19-2026-05-19.csv";
+    for (const auto& key : {stored, next}) {
+        EXPECT_TRUE(ws.exists(ws.bucket(), "processed/good/" + key)) << key;
+        EXPECT_EQ(
+            ws.query("SELECT count(*) AS c FROM gdx_ledger WHERE key = '" + key + "'")[0]["c"], 1)
+            << key;
+    }
+    EXPECT_TRUE(day_calls("2026-05-02").size() == 2u);  // fetched once (the crashed run)
+}
+
 // A token that expires mid-run (the fake expires every token before the 5th and the 20th query):
 // each expiry costs one 401, one refresh and one replay; the run completes. Without expiry a
 // run makes one grant (LoadsEveryWindowThenASecondRunFetchesNothing).

@@ -472,6 +472,100 @@ class DerivedTable:
         expect(ids == [1, 2, 3, 4], "derived table: %s" % ids)
 
 
+SITE = "https://www.example.gov.bc.ca/"
+SEARCH_SCOPE = "https://www.googleapis.com/auth/webmasters.readonly"
+
+
+def google_scenario():
+    """The fake Google server's world (tests/fakes/fake_google.py): one site with three rows a
+    day, final two days after the day."""
+    return {"now": "2026-05-20T12:00:00-07:00",
+            "oauth": {"clients": [{"client_id": "cid", "client_secret": "cs"}],
+                      "refresh_tokens": [{"token": "rt", "client_id": "cid",
+                                          "scopes": [SEARCH_SCOPE]}]},
+            "search_console": {"sites": {SITE: {"every_day": {"generate": {"count": 3}}}},
+                               "max_rows_per_day": 50000, "retention_days": 486,
+                               "final_lag_days": 2},
+            "faults": []}
+
+
+class GoogleSearch:
+    """google-search: the crash run fetches 2026-05-10 .. the last final day into an object and
+    loads it; the next runs happen a day later (the nightly retry), so their window is longer
+    and their object has another name. Every day must be in the table exactly once, and every
+    object the job stored must end loaded (ledger + good copy) or be gone."""
+    job = "google-search"
+    replaced = []
+    days = ["2026-05-20", "2026-05-21", "2026-05-21"]  # GDX_TODAY of the three runs
+
+    def __init__(self, case):
+        self.c = case
+        self.runs = 0
+
+    def setup(self):
+        s = self.c.b.schema
+        self.table = s + ".googlesearch"
+        self.c.sql("CREATE SCHEMA IF NOT EXISTS %s; CREATE TABLE %s (site VARCHAR(255), date "
+                   "DATE, query VARCHAR(2048), country VARCHAR(255), device VARCHAR(255), page "
+                   "VARCHAR(2047), position FLOAT, clicks INTEGER, ctr FLOAT, impressions "
+                   "INTEGER)" % (s, self.table))
+        self.c.write("dml/search_dt.sql", "SELECT 1")
+        google = GOOGLE_URL
+        self.c.write("secrets/client_secrets.json", json.dumps({"installed": {
+            "client_id": "cid", "client_secret": "cs", "auth_uri": google + "/o/oauth2/v2/auth",
+            "token_uri": google + "/token", "redirect_uris": ["http://localhost"]}}))
+        self.c.write("secrets/credentials.dat", json.dumps({
+            "access_token": None, "client_id": "cid", "client_secret": "cs",
+            "refresh_token": "rt", "token_expiry": None, "token_uri": google + "/token",
+            "invalid": False, "scopes": [SEARCH_SCOPE], "_class": "OAuth2Credentials",
+            "_module": "oauth2client.client"}))
+        self.config = self.c.write("search.json", json.dumps(dict(
+            bucket=self.c.b.bucket, source="client", destination="processed",
+            directory="google", dbtable=self.table, dml="search_dt.sql",
+            sites=[{"name": SITE, "start_date_default": "2026-05-10"}])))
+
+    def phases(self):
+        return [lambda: None]
+
+    def run(self, extra_env=None):
+        today = self.days[min(self.runs, len(self.days) - 1)]
+        self.runs += 1
+        set_google_clock(today + "T12:00:00-07:00")
+        env = dict(extra_env or {}, GDX_TODAY=today, GDX_SEARCHCONSOLE_BASE=GOOGLE_URL)
+        return self.c.gdx_run([self.job, self.config, "--client-secrets",
+                               os.path.join(self.c.work, "secrets/client_secrets.json"),
+                               "--credentials",
+                               os.path.join(self.c.work, "secrets/credentials.dat")], env)
+
+    def check(self):
+        objs = self.c.b.objects()
+        leftovers = self.c.b.leftovers()
+        expect(not leftovers, "temp objects left: %s" % leftovers)
+        stored = {k for k in objs if k.startswith("client/google/")}
+        good = {k[len("processed/good/"):] for k in objs if k.startswith("processed/good/")}
+        ledger = self.c.ledger()
+        expect(stored, "no object stored")
+        expect(good == stored, "stored objects %s, good copies %s"
+               % (sorted(stored), sorted(good)))
+        expect(set(ledger) == stored, "stored objects %s, ledger %s"
+               % (sorted(stored), sorted(ledger)))
+        rows = self.c.sql("SELECT CAST(date AS VARCHAR(10)) AS d, COUNT(*) AS n FROM %s "
+                          "GROUP BY 1 ORDER BY 1" % self.table)
+        per_day = {r["d"][:10]: int(r["n"]) for r in rows}
+        expected = {"2026-05-%02d" % d: 3 for d in range(10, 20)}  # final on 2026-05-21
+        expect(per_day == expected, "rows per day %s, expected 3 for each of 2026-05-10 .. 19"
+               % per_day)
+
+
+def set_google_clock(now):
+    import urllib.request
+    req = urllib.request.Request(GOOGLE_URL + "/__admin/clock", data=json.dumps(
+        {"now": now}).encode(), method="POST", headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=10).read()
+
+
+GOOGLE_URL = None
+
 # --- the matrix --------------------------------------------------------------------------------
 
 LOAD_STEPS = ["after_selection", "mid_get", "mid_transform", "after_batch", "before_ledger",
@@ -486,6 +580,9 @@ MATRIX = [
     ("redshift-to-s3", Export, ["mid_export", "after_export", "after_client_copy",
                                 "after_good_marker"]),
     ("derived-table", DerivedTable, ["mid_sql"]),
+    ("google-search", GoogleSearch, ["after_api_object", "mid_get", "mid_transform", "after_batch",
+                                     "before_ledger", "after_ledger", "after_commit",
+                                     "after_good_copy"]),
 ]
 SHORT = {"s3-to-redshift": ["after_batch", "after_commit", "after_sidecar"]}
 
@@ -519,7 +616,7 @@ def run_case(scenario_cls, step, backend):
 
 
 def main(argv):
-    global GDX
+    global GDX, GOOGLE_URL
     args = [a for a in argv[1:]]
     short = "--short" in args
     only = steps = None
@@ -535,6 +632,7 @@ def main(argv):
     servers = support.Servers(work)
     moto = os.environ.get("GDX_TEST_MOTO_URL") or servers.moto()
     pg = os.environ.get("GDX_TEST_PG_URL") or servers.postgres(log_statements=False)
+    GOOGLE_URL = servers.fake_google(google_scenario())
     failures = 0
     case_id = int(time.time()) % 100000 * 100
     try:
