@@ -510,7 +510,7 @@ class GoogleSearch:
                    "VARCHAR(2047), position FLOAT, clicks INTEGER, ctr FLOAT, impressions "
                    "INTEGER)" % (s, self.table))
         self.c.write("dml/search_dt.sql", "SELECT 1")
-        google = GOOGLE_URL
+        google = google_url()
         self.c.write("secrets/client_secrets.json", json.dumps({"installed": {
             "client_id": "cid", "client_secret": "cs", "auth_uri": google + "/o/oauth2/v2/auth",
             "token_uri": google + "/token", "redirect_uris": ["http://localhost"]}}))
@@ -531,7 +531,7 @@ class GoogleSearch:
         today = self.days[min(self.runs, len(self.days) - 1)]
         self.runs += 1
         set_google_clock(today + "T12:00:00-07:00")
-        env = dict(extra_env or {}, GDX_TODAY=today, GDX_SEARCHCONSOLE_BASE=GOOGLE_URL)
+        env = dict(extra_env or {}, GDX_TODAY=today, GDX_SEARCHCONSOLE_BASE=google_url())
         return self.c.gdx_run([self.job, self.config, "--client-secrets",
                                os.path.join(self.c.work, "secrets/client_secrets.json"),
                                "--credentials",
@@ -559,12 +559,21 @@ class GoogleSearch:
 
 def set_google_clock(now):
     import urllib.request
-    req = urllib.request.Request(GOOGLE_URL + "/__admin/clock", data=json.dumps(
+    req = urllib.request.Request(google_url() + "/__admin/clock", data=json.dumps(
         {"now": now}).encode(), method="POST", headers={"Content-Type": "application/json"})
     urllib.request.urlopen(req, timeout=10).read()
 
 
 GOOGLE_URL = None
+SERVERS = None
+
+
+def google_url():
+    """The fake Google server, started by the first case that needs it."""
+    global GOOGLE_URL
+    if GOOGLE_URL is None:
+        GOOGLE_URL = SERVERS.fake_google(google_scenario())
+    return GOOGLE_URL
 
 # --- the matrix --------------------------------------------------------------------------------
 
@@ -616,7 +625,7 @@ def run_case(scenario_cls, step, backend):
 
 
 def main(argv):
-    global GDX, GOOGLE_URL
+    global GDX, SERVERS
     args = [a for a in argv[1:]]
     short = "--short" in args
     only = steps = None
@@ -632,7 +641,7 @@ def main(argv):
     servers = support.Servers(work)
     moto = os.environ.get("GDX_TEST_MOTO_URL") or servers.moto()
     pg = os.environ.get("GDX_TEST_PG_URL") or servers.postgres(log_statements=False)
-    GOOGLE_URL = servers.fake_google(google_scenario())
+    SERVERS = servers
     failures = 0
     case_id = int(time.time()) % 100000 * 100
     try:
