@@ -80,9 +80,9 @@ public:
         const auto last =
             found == resume_->end() ? std::nullopt : std::optional<date::sys_days>(found->second);
         if (!last) spdlog::info("first time loading {} ({})", loc.title, location_id);
-        const LocationRange range = location_range(group, last, today_);
-        const std::string key = business_object_key(cfg_.prefix(), group.client_shortname,
-                                                    loc.title, range.start, range.end);
+        LocationRange range = location_range(group, last, today_);
+        std::string key = business_object_key(cfg_.prefix(), group.client_shortname, loc.title,
+                                              range.start, range.end);
         if (dry_run) {
             std::cout << "  " << location_id << " " << loc.title << ": "
                       << (range.fetch ? "fetch " + iso_date(range.start) + " .. " +
@@ -90,6 +90,23 @@ public:
                                       : std::string("current"))
                       << "\n";
             return;
+        }
+        if (range.fetch) {
+            // An object a stopped run stored but never loaded starts where the table ends: it is
+            // loaded as it is, and the days after it are fetched.
+            std::string head = key;
+            head.resize(head.size() - iso_date(range.end).size() - 4);  // "..._<start>_"
+            if (auto stored = unloaded_object(run_, cfg_.bucket, head, cfg_.destination)) {
+                spdlog::warn("{} was stored by a run that stopped before loading it: loading it",
+                             stored->key);
+                if (!load_key(stored->key, loc.title)) return;
+                range = location_range(
+                    group,
+                    last_loaded_date(run_.warehouse(), cfg_.dbtable, "location_id", location_id),
+                    today_);
+                key = business_object_key(cfg_.prefix(), group.client_shortname, loc.title,
+                                          range.start, range.end);
+            }
         }
         if (!range.fetch) {
             spdlog::info("the warehouse already holds the latest available data for {}", loc.title);
@@ -116,23 +133,29 @@ public:
         auto out = run_.store().put(cfg_.bucket, key);
         write_business_object(*out, columns_, table, group.client_shortname, loc.title,
                               location_id);
-        auto [outcome, url] =
-            load_stored_object(run_, cfg_.bucket, cfg_.destination, key, spec_, cfg_.dbtable);
-        if (outcome == ObjectOutcome::Bad) {
-            spdlog::error("Loading failed {}. Object key: {}", loc.title, key);
-            report_.failed_loads++;
-            report_.bad.push_back(url);
-            exit_code_ = 1;
-            return;
-        }
-        spdlog::info("Loaded {} successfully. Object key: {}", loc.title, key);
-        report_.loaded++;
-        report_.good.push_back(url);
+        load_key(key, loc.title);
     }
 
     int exit_code() const { return exit_code_; }
 
 private:
+    // Loads a stored object of the location. False (and exit code 1) when it went to bad.
+    bool load_key(const std::string& key, const std::string& title) {
+        auto [outcome, url] =
+            load_stored_object(run_, cfg_.bucket, cfg_.destination, key, spec_, cfg_.dbtable);
+        if (outcome == ObjectOutcome::Bad) {
+            spdlog::error("Loading failed {}. Object key: {}", title, key);
+            report_.failed_loads++;
+            report_.bad.push_back(url);
+            exit_code_ = 1;
+            return false;
+        }
+        spdlog::info("Loaded {} successfully. Object key: {}", title, key);
+        report_.loaded++;
+        report_.good.push_back(url);
+        return true;
+    }
+
     const config::GoogleBusinessConfig& cfg_;
     LoaderRun& run_;
     google::BusinessProfile& gbp_;

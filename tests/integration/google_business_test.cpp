@@ -4,6 +4,7 @@
 // a failing location, bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -239,6 +240,42 @@ TEST_P(GoogleBusiness, ALocationWhoseRetriesRunOutIsSkippedAndFetchedAgainNextRu
     auto again = run();
     ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
     EXPECT_EQ(count("location_id = '" + kGroup + "/locations/1010'"), 3);
+}
+
+// Killed between storing a location's object and loading it, then run a day later (a range that
+// ends a day later, so an object of another name): the stored object is loaded first, then the
+// days after it; every day once, every stored object in the ledger and copied to good.
+TEST_P(GoogleBusiness, AnObjectStoredByAKilledRunIsLoadedByTheNextRun) {
+    config["locations"] = {{{"client_shortname", "north"},
+                            {"name", "North"},
+                            {"id", "1234"},
+                            {"start_date", "2026-05-01"},
+                            {"end_date", ""}}};
+    auto on = [&](const std::string& day, bool crash) {
+        auto e = env();
+        e["GDX_TODAY"] = day;
+        if (crash) e["GDX_TEST_CRASH_AT"] = "after_api_object";
+        return gdx::test::run_google_job(ws, "google-business", "mybusiness.json", config, e);
+    };
+    EXPECT_NE(on("2026-05-20", true).exit_code, 0);
+    EXPECT_EQ(count(), 0);
+    std::string name = kNorthTitle;  // as business_object_key names it
+    std::replace(name.begin(), name.end(), ' ', '-');
+    std::replace(name.begin(), name.end(), '/', '_');
+    const std::string stored = kPrefix + "north/gmb_" + name + "_2026-05-01_2026-05-17.csv";
+    ASSERT_TRUE(ws.exists(ws.bucket(), stored));
+    auto r = on("2026-05-21", false);
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_GT(count(), 0);
+    EXPECT_EQ(ws.query("SELECT count(DISTINCT date) AS c FROM google.mybusiness")[0]["c"], count());
+    const auto ledger = ws.query("SELECT key FROM gdx_ledger WHERE bucket = '" + ws.bucket() + "'");
+    bool stored_loaded = false;
+    for (const auto& row : ledger) {
+        const std::string key = row["key"];
+        EXPECT_TRUE(ws.exists(ws.bucket(), "processed/good/" + key)) << key;
+        stored_loaded = stored_loaded || key == stored;
+    }
+    EXPECT_TRUE(stored_loaded) << "the object the killed run stored was not loaded";
 }
 
 TEST_P(GoogleBusiness, LocationsListingThatFailsForGoodStopsWithExitOne) {

@@ -474,6 +474,7 @@ class DerivedTable:
 
 SITE = "https://www.example.gov.bc.ca/"
 SEARCH_SCOPE = "https://www.googleapis.com/auth/webmasters.readonly"
+BUSINESS_SCOPE = "https://www.googleapis.com/auth/business.manage"
 
 
 def google_scenario():
@@ -482,10 +483,14 @@ def google_scenario():
     return {"now": "2026-05-20T12:00:00-07:00",
             "oauth": {"clients": [{"client_id": "cid", "client_secret": "cs"}],
                       "refresh_tokens": [{"token": "rt", "client_id": "cid",
-                                          "scopes": [SEARCH_SCOPE]}]},
+                                          "scopes": [SEARCH_SCOPE, BUSINESS_SCOPE]}]},
             "search_console": {"sites": {SITE: {"every_day": {"generate": {"count": 3}}}},
                                "max_rows_per_day": 50000, "retention_days": 486,
                                "final_lag_days": 2},
+            "gbp": {"accounts": [{"name": "accounts/300", "type": "LOCATION_GROUP",
+                                  "accountNumber": "300"}],
+                    "locations": {"accounts/300": [{"name": "locations/77",
+                                                    "title": "North"}]}},
             "faults": []}
 
 
@@ -502,6 +507,17 @@ class GoogleSearch:
         self.c = case
         self.runs = 0
 
+    def write_credentials(self):
+        google = google_url()
+        self.c.write("secrets/client_secrets.json", json.dumps({"installed": {
+            "client_id": "cid", "client_secret": "cs", "auth_uri": google + "/o/oauth2/v2/auth",
+            "token_uri": google + "/token", "redirect_uris": ["http://localhost"]}}))
+        self.c.write("secrets/credentials.dat", json.dumps({
+            "access_token": None, "client_id": "cid", "client_secret": "cs",
+            "refresh_token": "rt", "token_expiry": None, "token_uri": google + "/token",
+            "invalid": False, "scopes": [SEARCH_SCOPE, BUSINESS_SCOPE],
+            "_class": "OAuth2Credentials", "_module": "oauth2client.client"}))
+
     def setup(self):
         s = self.c.b.schema
         self.table = s + ".googlesearch"
@@ -510,15 +526,7 @@ class GoogleSearch:
                    "VARCHAR(2047), position FLOAT, clicks INTEGER, ctr FLOAT, impressions "
                    "INTEGER)" % (s, self.table))
         self.c.write("dml/search_dt.sql", "SELECT 1")
-        google = google_url()
-        self.c.write("secrets/client_secrets.json", json.dumps({"installed": {
-            "client_id": "cid", "client_secret": "cs", "auth_uri": google + "/o/oauth2/v2/auth",
-            "token_uri": google + "/token", "redirect_uris": ["http://localhost"]}}))
-        self.c.write("secrets/credentials.dat", json.dumps({
-            "access_token": None, "client_id": "cid", "client_secret": "cs",
-            "refresh_token": "rt", "token_expiry": None, "token_uri": google + "/token",
-            "invalid": False, "scopes": [SEARCH_SCOPE], "_class": "OAuth2Credentials",
-            "_module": "oauth2client.client"}))
+        self.write_credentials()
         self.config = self.c.write("search.json", json.dumps(dict(
             bucket=self.c.b.bucket, source="client", destination="processed",
             directory="google", dbtable=self.table, dml="search_dt.sql",
@@ -531,17 +539,29 @@ class GoogleSearch:
         today = self.days[min(self.runs, len(self.days) - 1)]
         self.runs += 1
         set_google_clock(today + "T12:00:00-07:00")
-        env = dict(extra_env or {}, GDX_TODAY=today, GDX_SEARCHCONSOLE_BASE=google_url())
+        g = google_url()
+        env = dict(extra_env or {}, GDX_TODAY=today, GDX_SEARCHCONSOLE_BASE=g,
+                   GDX_GBP_ACCOUNTS_BASE=g, GDX_GBP_INFO_BASE=g + "/", GDX_GBP_PERF_BASE=g)
         return self.c.gdx_run([self.job, self.config, "--client-secrets",
                                os.path.join(self.c.work, "secrets/client_secrets.json"),
                                "--credentials",
                                os.path.join(self.c.work, "secrets/credentials.dat")], env)
 
     def check(self):
+        self.check_objects()
+        rows = self.c.sql("SELECT CAST(date AS VARCHAR(10)) AS d, COUNT(*) AS n FROM %s "
+                          "GROUP BY 1 ORDER BY 1" % self.table)
+        per_day = {r["d"][:10]: int(r["n"]) for r in rows}
+        expected = {"2026-05-%02d" % d: 3 for d in range(10, 20)}  # final on 2026-05-21
+        expect(per_day == expected, "rows per day %s, expected 3 for each of 2026-05-10 .. 19"
+               % per_day)
+
+    def check_objects(self):
+        """Every object the job stored is loaded (ledger) and copied to good; nothing else."""
         objs = self.c.b.objects()
         leftovers = self.c.b.leftovers()
         expect(not leftovers, "temp objects left: %s" % leftovers)
-        stored = {k for k in objs if k.startswith("client/google/")}
+        stored = {k for k in objs if k.startswith("client/")}
         good = {k[len("processed/good/"):] for k in objs if k.startswith("processed/good/")}
         ledger = self.c.ledger()
         expect(stored, "no object stored")
@@ -549,12 +569,40 @@ class GoogleSearch:
                % (sorted(stored), sorted(good)))
         expect(set(ledger) == stored, "stored objects %s, ledger %s"
                % (sorted(stored), sorted(ledger)))
+        batches = {k for k in objs if k.startswith("processed/batch/")}
+        expect(batches == {"processed/batch/" + k for k in stored},
+               "batch objects %s" % sorted(batches))
+        other = set(objs) - stored - batches - {"processed/good/" + k for k in stored}
+        expect(not other, "unexpected objects: %s" % sorted(other))
+
+
+class GoogleBusiness(GoogleSearch):
+    """google-business: one location's daily metrics, from 2026-05-01 to three days before
+    today; the runs after the crash happen a day later, as for google-search."""
+    job = "google-business"
+
+    def setup(self):
+        s = self.c.b.schema
+        self.table = s + ".business"
+        self.c.sql("CREATE SCHEMA IF NOT EXISTS %s; CREATE TABLE %s (date DATE, client "
+                   "VARCHAR(255), location VARCHAR(255), location_id VARCHAR(255), call_clicks "
+                   "INTEGER)" % (s, self.table))
+        self.write_credentials()
+        self.config = self.c.write("business.json", json.dumps(dict(
+            bucket=self.c.b.bucket, source="client", destination="processed",
+            directory="gmb", dbtable=self.table, metrics=["CALL_CLICKS"],
+            locations=[{"client_shortname": "north", "name": "North", "id": "300",
+                        "start_date": "2026-05-01", "end_date": ""}])))
+
+    def check(self):
+        self.check_objects()
         rows = self.c.sql("SELECT CAST(date AS VARCHAR(10)) AS d, COUNT(*) AS n FROM %s "
                           "GROUP BY 1 ORDER BY 1" % self.table)
-        per_day = {r["d"][:10]: int(r["n"]) for r in rows}
-        expected = {"2026-05-%02d" % d: 3 for d in range(10, 20)}  # final on 2026-05-21
-        expect(per_day == expected, "rows per day %s, expected 3 for each of 2026-05-10 .. 19"
-               % per_day)
+        days = [r["d"][:10] for r in rows]
+        expect(all(int(r["n"]) == 1 for r in rows), "days loaded twice: %s"
+               % [r["d"] for r in rows if int(r["n"]) != 1])
+        expect(days and days[0] == "2026-05-01" and days[-1] >= "2026-05-17"
+               and len(days) == int(days[-1][8:]), "days loaded: %s" % days)
 
 
 def set_google_clock(now):
@@ -592,6 +640,9 @@ MATRIX = [
     ("google-search", GoogleSearch, ["after_api_object", "mid_get", "mid_transform", "after_batch",
                                      "before_ledger", "after_ledger", "after_commit",
                                      "after_good_copy"]),
+    ("google-business", GoogleBusiness, ["after_api_object", "mid_get", "mid_transform",
+                                         "after_batch", "before_ledger", "after_ledger",
+                                         "after_commit", "after_good_copy"]),
 ]
 SHORT = {"s3-to-redshift": ["after_batch", "after_commit", "after_sidecar"]}
 
