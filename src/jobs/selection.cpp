@@ -52,12 +52,14 @@ Selection select_objects(store::ObjectStore& store, warehouse::Warehouse& wareho
         sel.already_processed.push_back(key);
         if (!good.count(key)) sel.in_bad.insert(key);
     };
+    // One query for the prefix, not one per object.
+    const auto in_ledger = warehouse.ledger_keys(rules.bucket, rules.prefix);
     auto consider = [&](store::ObjectInfo& o) {
         if (processed(o.key)) {
             skip_processed(o.key);
             return;
         }
-        bool loaded = warehouse.ledger_lookup(rules.bucket, o.key).has_value();
+        bool loaded = in_ledger.count(o.key) > 0;
         sel.selected.push_back({std::move(o), loaded});
     };
 

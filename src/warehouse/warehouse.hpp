@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -164,6 +165,10 @@ public:
     // Ledger row of an object, outside any transaction (selection).
     virtual std::optional<LedgerEntry> ledger_lookup(const std::string& bucket,
                                                      const std::string& key) = 0;
+    // Keys of `bucket` that start with `prefix` and have a ledger row, in one query (selection
+    // of a prefix with many objects asks once, not once per object).
+    virtual std::set<std::string> ledger_keys(const std::string& bucket,
+                                              const std::string& prefix) = 0;
     // `gdx sql`: runs a script (Redshift DDL/SQL accepted and translated); each result row of
     // each statement goes to on_row (may be empty).
     virtual void run_script(const std::string& sql, const RowCallback& on_row) = 0;

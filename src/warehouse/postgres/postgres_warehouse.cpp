@@ -124,6 +124,28 @@ std::optional<LedgerEntry> PostgresWarehouse::ledger_lookup(const std::string& b
     return read_ledger(bucket, key);
 }
 
+std::set<std::string> PostgresWarehouse::ledger_keys(const std::string& bucket,
+                                                     const std::string& prefix) {
+    ensure_ledger();
+    // LIKE with an explicit escape character reads the same on PostgreSQL and Redshift; the
+    // exact prefix test below does not depend on the server's collation or case rules.
+    std::string pattern;
+    for (char c : prefix) {
+        if (c == '!' || c == '%' || c == '_') pattern += '!';
+        pattern += c;
+    }
+    pattern += '%';
+    pg::Result r = conn_->exec_params(
+        "SELECT \"key\" FROM public.gdx_ledger WHERE bucket = $1 AND \"key\" LIKE $2 ESCAPE '!'",
+        {bucket, pattern});
+    std::set<std::string> keys;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+        std::string key = text_at(r.get(), i, 0);
+        if (key.starts_with(prefix)) keys.insert(std::move(key));
+    }
+    return keys;
+}
+
 std::unique_ptr<Transaction> PostgresWarehouse::begin() {
     if (in_transaction_) throw BackendError("a transaction is already open on " + describe());
     ensure_ledger();

@@ -5,6 +5,7 @@
 // reuses all of it and overrides the hooks below.
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ namespace gdx::warehouse {
 class PgTransaction;
 
 class PostgresWarehouse : public Warehouse {
-  public:
+public:
     // uri: postgresql://… or postgres://… (see pg::connection_settings). Connects now;
     // throws ConfigError for a malformed URI, BackendError when unreachable.
     explicit PostgresWarehouse(const std::string& uri, const WarehouseOptions& options = {});
@@ -30,6 +31,8 @@ class PostgresWarehouse : public Warehouse {
     bool loads_while_writing() const override { return true; }
     std::optional<LedgerEntry> ledger_lookup(const std::string& bucket,
                                              const std::string& key) override;
+    std::set<std::string> ledger_keys(const std::string& bucket,
+                                      const std::string& prefix) override;
     // Each statement runs on its own (autocommit) unless the script opens a transaction.
     // GRANT/REVOKE/ALTER … OWNER naming a role or table that does not exist is skipped with
     // a warning; any other error throws (SqlError, a BackendError, with the server's message).
@@ -41,7 +44,7 @@ class PostgresWarehouse : public Warehouse {
     // The catalog query behind describe_table ($1 = table, $2 = schema or '').
     virtual std::string describe_table_sql() const;
 
-  protected:
+protected:
     friend class PgTransaction;
     PostgresWarehouse(pg::ConnectionSettings settings, const WarehouseOptions& options);
 
@@ -67,7 +70,7 @@ class PostgresWarehouse : public Warehouse {
     [[noreturn]] void throw_copy_error(const pg::SqlError& error, const BatchRef& batch,
                                        const std::vector<std::string>& columns);
 
-  private:
+private:
     std::unique_ptr<pg::Connection> conn_;
     WarehouseOptions options_;
     bool ledger_ready_ = false;

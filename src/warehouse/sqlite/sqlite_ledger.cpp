@@ -35,6 +35,22 @@ std::optional<LedgerEntry> find_ledger_entry(sqlite3* db, const std::string& buc
     return e;
 }
 
+std::set<std::string> ledger_keys_with_prefix(sqlite3* db, const std::string& bucket,
+                                              const std::string& prefix) {
+    // The primary key's index in byte order (BINARY collation): the keys with the prefix
+    // follow each other from the first key >= prefix.
+    Statement st(db, "SELECT key FROM gdx_ledger WHERE bucket = ?1 AND key >= ?2 ORDER BY key");
+    st.bind_text(1, bucket);
+    st.bind_text(2, prefix);
+    std::set<std::string> keys;
+    while (st.step()) {
+        std::string key = st.column_text(0);
+        if (!key.starts_with(prefix)) break;
+        keys.insert(std::move(key));
+    }
+    return keys;
+}
+
 void insert_ledger_entry(sqlite3* db, const LedgerEntry& entry) {
     Statement st(db,
                  "INSERT INTO gdx_ledger (job, config, bucket, key, etag, size, rows, status,"

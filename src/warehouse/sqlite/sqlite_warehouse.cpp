@@ -155,6 +155,11 @@ std::optional<LedgerEntry> SqliteWarehouse::ledger_lookup(const std::string& buc
     return find_ledger_entry(db_, bucket, key);
 }
 
+std::set<std::string> SqliteWarehouse::ledger_keys(const std::string& bucket,
+                                                   const std::string& prefix) {
+    return ledger_keys_with_prefix(db_, bucket, prefix);
+}
+
 void SqliteWarehouse::run_script(const std::string& sql, const RowCallback& on_row) {
     if (!on_disk_ && script_writes(db_, sql)) ensure_on_disk();
     run_redshift_sql(db_, sql,

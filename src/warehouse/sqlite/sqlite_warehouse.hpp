@@ -27,6 +27,8 @@ public:
     bool loads_while_writing() const override { return true; }
     std::optional<LedgerEntry> ledger_lookup(const std::string& bucket,
                                              const std::string& key) override;
+    std::set<std::string> ledger_keys(const std::string& bucket,
+                                      const std::string& prefix) override;
     void run_script(const std::string& sql, const RowCallback& on_row) override;
     void stream_query(const std::string& query, QueryRowSink& sink) override;
     std::string describe() const override { return "sqlite:" + path_; }

@@ -73,6 +73,9 @@ public:
                                                         const std::string& k) override {
         return inner_->ledger_lookup(b, k);
     }
+    std::set<std::string> ledger_keys(const std::string& b, const std::string& p) override {
+        return inner_->ledger_keys(b, p);
+    }
     void run_script(const std::string& sql, const warehouse::RowCallback& on_row) override {
         inner_->run_script(sql, on_row);
     }

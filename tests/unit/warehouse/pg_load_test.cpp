@@ -277,6 +277,24 @@ TEST_F(PgLoad, ClaimSerialisesTwoConnections) {
     EXPECT_FALSE(wh->ledger_lookup("bkt", "nope").has_value());
 }
 
+// The ledger rows of a prefix in one query: LIKE's wildcards and the escape character in the
+// prefix match only themselves.
+TEST_F(PgLoad, LedgerKeysOfAPrefix) {
+    {
+        auto tx = wh->begin();
+        for (std::string key : {"in/a%_!.csv", "in/a%_!/b.csv", "in/aX_!.csv", "in/aXY!.csv",
+                                "in/b.csv", "inside.csv", "out/in/a.csv"})
+            tx->record(entry(key));
+        tx->commit();
+    }
+    using Keys = std::set<std::string>;
+    EXPECT_EQ(wh->ledger_keys("bkt", "in/"),
+              (Keys{"in/a%_!.csv", "in/a%_!/b.csv", "in/aX_!.csv", "in/aXY!.csv", "in/b.csv"}));
+    EXPECT_EQ(wh->ledger_keys("bkt", "in/a%_!"), (Keys{"in/a%_!.csv", "in/a%_!/b.csv"}));
+    EXPECT_TRUE(wh->ledger_keys("other", "in/").empty());
+    EXPECT_TRUE(wh->ledger_keys("bkt", "nothing/").empty());
+}
+
 TEST_F(PgLoad, LedgerRowAndDataCommitTogether) {
     psql(url, "CREATE TABLE t (id INT)");
     {

@@ -257,6 +257,26 @@ TEST_F(SqliteWarehouseTest, LedgerClaimRecordLookup) {
     EXPECT_THROW(tx->record(*claimed), gdx::BackendError);  // one row per object
 }
 
+// Selection asks for the ledger rows of a prefix in one query: exactly the keys that start with
+// it, whatever characters the prefix holds (LIKE wildcards included), in this bucket only.
+TEST_F(SqliteWarehouseTest, LedgerKeysOfAPrefix) {
+    {
+        auto tx = wh_->begin();
+        for (std::string key : {"in/a%_!.csv", "in/a%_!/b.csv", "in/aX_!.csv", "in/b.csv",
+                                "inside.csv", "in0.csv", "out/in/a.csv"})
+            tx->record(LedgerEntry{"j", "c", "bucket", key, "e", 1, 1, "good", "b/" + key, ""});
+        tx->record(LedgerEntry{"j", "c", "other", "in/a%_!.csv", "e", 1, 1, "good", "b", ""});
+        tx->commit();
+    }
+    using Keys = std::set<std::string>;
+    EXPECT_EQ(wh_->ledger_keys("bucket", "in/"),
+              (Keys{"in/a%_!.csv", "in/a%_!/b.csv", "in/aX_!.csv", "in/b.csv"}));
+    EXPECT_EQ(wh_->ledger_keys("bucket", "in/a%_!"), (Keys{"in/a%_!.csv", "in/a%_!/b.csv"}));
+    EXPECT_EQ(wh_->ledger_keys("other", "in/"), (Keys{"in/a%_!.csv"}));
+    EXPECT_TRUE(wh_->ledger_keys("bucket", "nothing/").empty());
+    EXPECT_EQ(wh_->ledger_keys("bucket", "").size(), 7u);
+}
+
 // Two processes claim the same object at the same time: exactly one loads it.
 TEST_F(SqliteWarehouseTest, ConcurrentProcessesLoadAnObjectOnce) {
     wh_->run_script("CREATE TABLE s.t (v VARCHAR(10))", {});
