@@ -30,19 +30,30 @@ void LoaderRun::open_backends(const warehouse::WarehouseOptions& wopts) {
     retry_ = util::RetryPolicy::from_env();
     const std::string wh_uri = warehouse_uri(options_);
     store_ = store::open_store(store_uri(options_));
+    const size_t prefetch_bytes = prefetch_bytes_from_env();
+    prefetch_ = std::make_unique<ObjectPrefetch>(
+        prefetch_bytes > 0 ? store::open_store(store_uri(options_)) : nullptr, prefetch_bytes);
     warehouse_ = warehouse::open_warehouse(wh_uri, wopts);
     report_.warehouse = wh_uri.substr(0, wh_uri.find(':'));
     spdlog::info("store {}, warehouse {}", store_->describe(), warehouse_->describe());
 }
 
 void LoaderRun::use_backends(std::unique_ptr<store::ObjectStore> store,
-                             std::unique_ptr<warehouse::Warehouse> warehouse) {
+                             std::unique_ptr<warehouse::Warehouse> warehouse,
+                             std::unique_ptr<store::ObjectStore> prefetch_store) {
     spool_bytes_ = spool_bytes_from_env();
+    prefetch_ =
+        std::make_unique<ObjectPrefetch>(std::move(prefetch_store), prefetch_bytes_from_env());
     retry_ = util::RetryPolicy::from_env();
     store_ = std::move(store);
     warehouse_ = std::move(warehouse);
     const std::string described = warehouse_->describe();
     report_.warehouse = described.substr(0, described.find(':'));
+}
+
+std::unique_ptr<store::ObjectReader> LoaderRun::open_object(const ObjectRef& ref) {
+    if (auto fetched = prefetch_ ? prefetch_->take(ref.bucket, ref.key) : nullptr) return fetched;
+    return store_->get(ref.bucket, ref.key);
 }
 
 ObjectRef LoaderRun::object_ref(const std::string& bucket, const std::string& destination,
@@ -198,6 +209,12 @@ int LoaderRun::process_objects(
     const Selection& selection, const std::string& bucket, const std::string& destination,
     const std::function<ObjectOutcome(const store::ObjectInfo&, const ObjectRef&)>& process) {
     int exit_code = 0;
+    if (prefetch_) {
+        std::vector<store::ObjectInfo> to_read;  // repairs read nothing
+        for (const auto& candidate : selection.selected)
+            if (!candidate.repair) to_read.push_back(candidate.object);
+        prefetch_->plan(bucket, to_read);
+    }
     try {
         for (const auto& candidate : selection.selected) {
             const auto& object = candidate.object;
@@ -222,6 +239,7 @@ int LoaderRun::process_objects(
         std::cerr << "gdx: error: " << util::redact(e.what()) << "\n";
         exit_code = 1;
     }
+    if (prefetch_) prefetch_->plan(bucket, {});  // a fetch still in flight is not needed
     return finish(exit_code);
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "jobs/object_prefetch.hpp"
 #include "jobs/outcome.hpp"
 #include "jobs/run_options.hpp"
 #include "jobs/selection.hpp"
@@ -26,13 +27,20 @@ public:
     // Opens the store and the warehouse named by the options (or GDX_STORE / GDX_WAREHOUSE,
     // or the embedded defaults).
     void open_backends(const warehouse::WarehouseOptions& wopts = {});
-    // Uses these backends instead (tests: a warehouse wrapped to change one behaviour).
+    // Uses these backends instead (tests: a warehouse wrapped to change one behaviour);
+    // `prefetch_store`, when given, fetches the next object ahead (see open_object).
     void use_backends(std::unique_ptr<store::ObjectStore> store,
-                      std::unique_ptr<warehouse::Warehouse> warehouse);
+                      std::unique_ptr<warehouse::Warehouse> warehouse,
+                      std::unique_ptr<store::ObjectStore> prefetch_store = nullptr);
     store::ObjectStore& store() { return *store_; }
     warehouse::Warehouse& warehouse() { return *warehouse_; }
     util::RunReport& report() { return report_; }
     const RunOptions& options() const { return options_; }
+
+    // Opens a selected object for reading. Inside process_objects, the object after it is
+    // fetched meanwhile (GDX_PREFETCH_MB, jobs/object_prefetch.hpp), so that its GET overlaps
+    // this object's load; its own bytes come from that fetch when it was fetched ahead.
+    std::unique_ptr<store::ObjectReader> open_object(const ObjectRef& ref);
 
     ObjectRef object_ref(const std::string& bucket, const std::string& destination,
                          const std::string& key) const;
@@ -87,7 +95,8 @@ private:
     std::unique_ptr<store::ObjectStore> store_;
     std::unique_ptr<warehouse::Warehouse> warehouse_;
     util::RunReport report_;
-    size_t spool_bytes_ = 0;   // how far a batch's writer may run ahead of its load
+    size_t spool_bytes_ = 0;  // how far a batch's writer may run ahead of its load
+    std::unique_ptr<ObjectPrefetch> prefetch_;
     util::RetryPolicy retry_;  // for an object whose load failed transiently
 };
 

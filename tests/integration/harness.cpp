@@ -227,6 +227,10 @@ bool Workspace::exists(const std::string& bucket, const std::string& key) const 
     return store_->head(bucket, key).has_value();
 }
 
+void Workspace::remove(const std::string& bucket, const std::string& key) const {
+    store_->remove(bucket, key);
+}
+
 std::string Workspace::read(const std::string& bucket, const std::string& key) const {
     return store_->get_bytes(bucket, key);
 }

@@ -65,6 +65,7 @@ public:
     void put(const std::string& bucket, const std::string& key, const std::string& bytes,
              std::chrono::seconds age = std::chrono::seconds(0));
     bool exists(const std::string& bucket, const std::string& key) const;
+    void remove(const std::string& bucket, const std::string& key) const;
     std::string read(const std::string& bucket, const std::string& key) const;
     std::filesystem::path write_file(const std::string& name, const std::string& text) const;
 
