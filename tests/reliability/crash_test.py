@@ -136,11 +136,13 @@ class Case:
             f.write(text)
         return path
 
-    def gdx_run(self, args, extra_env=None, store=True):
+    def gdx_run(self, args, extra_env=None, store=True, warehouse=True):
         full = list(args)
         if store:
             full += ["--store", self.b.store]
-        full += ["--warehouse", self.b.warehouse, "--log-dir", os.path.join(self.work, "logs")]
+        if warehouse:
+            full += ["--warehouse", self.b.warehouse]
+        full += ["--log-dir", os.path.join(self.work, "logs")]
         return support.run_gdx(self.gdx, full, self.env(extra_env), self.work)
 
     def sql(self, text):
@@ -472,6 +474,72 @@ class DerivedTable:
         expect(ids == [1, 2, 3, 4], "derived table: %s" % ids)
 
 
+class Delivery:
+    """s3-to-sfts: three objects (one larger than the 2 MiB upload buffer, so that mid_upload is
+    mid-file) delivered over SFTP (sshd on loopback). Each file must be on the server once, with
+    the object's bytes and no .part file; each object marked good once; no journal left. (No
+    warehouse: the pair's database is not used.)"""
+    job = "s3-to-sfts"
+    replaced = []
+
+    def __init__(self, case):
+        self.c = case
+
+    def setup(self):
+        port, fingerprint, self.key, home = sshd()
+        self.remote = "in-%s" % os.path.basename(self.c.work)
+        self.remote_dir = os.path.join(home, self.remote)
+        os.makedirs(self.remote_dir)
+        self.sources = {}
+        self.config = self.c.write("sfts.json", json.dumps(dict(
+            bucket=self.c.b.bucket, source="client", source_client="sfts",
+            source_directory="out", archive="processed", archive_client="sfts",
+            archive_directory="out", object_prefix="pmrp", sfts_path=self.remote,
+            sfts_path_is_absolute=False, sfts_host="127.0.0.1", sfts_port=port,
+            sfts_host_key_sha256=fingerprint, lock_dir=os.path.join(self.c.work, "locks"))))
+
+    def phases(self):
+        def seed():
+            for name, size in (("pmrp_1", 3_000_000), ("pmrp_2", 1000), ("pmrp_3", 10)):
+                data = (name.encode() + b",x\n") * (size // 9 + 1)
+                self.c.b.put("client/sfts/out/" + name, data)
+                self.sources[name] = data
+        return [seed]
+
+    def run(self, extra_env=None):
+        env = dict(extra_env or {}, sfts_user="root")
+        return self.c.gdx_run([self.job, self.config, "--identity", self.key], env,
+                              warehouse=False)
+
+    def check(self):
+        objs = self.c.b.objects()
+        leftovers = self.c.b.leftovers()
+        expect(not leftovers, "temp objects left: %s" % leftovers)
+        files = sorted(os.listdir(self.remote_dir))
+        expect(len(files) == len(self.sources) and not any(f.endswith(".part") for f in files),
+               "files on the server: %s" % files)
+        for name, data in self.sources.items():
+            matching = [f for f in files if f.startswith(name)]
+            expect(len(matching) == 1, "%s on the server as %s" % (name, matching))
+            with open(os.path.join(self.remote_dir, matching[0]), "rb") as f:
+                expect(f.read() == data, "%s on the server differs from the object" % name)
+        expected = ({"client/sfts/out/" + n for n in self.sources}
+                    | {"processed/good/client/sfts/out/" + n for n in self.sources})
+        expect(set(objs) == expected, "objects %s, expected %s (no bad copy, no journal)"
+               % (sorted(set(objs) ^ expected), sorted(expected)))
+
+
+SSHD = None
+
+
+def sshd():
+    """sshd on loopback (key login), started by the first case that needs it."""
+    global SSHD
+    if SSHD is None:
+        SSHD = SERVERS.sshd()
+    return SSHD
+
+
 SITE = "https://www.example.gov.bc.ca/"
 SEARCH_SCOPE = "https://www.googleapis.com/auth/webmasters.readonly"
 BUSINESS_SCOPE = "https://www.googleapis.com/auth/business.manage"
@@ -637,6 +705,8 @@ MATRIX = [
     ("redshift-to-s3", Export, ["mid_export", "after_export", "after_client_copy",
                                 "after_good_marker"]),
     ("derived-table", DerivedTable, ["mid_sql"]),
+    ("s3-to-sfts", Delivery, ["after_download", "mid_upload", "after_upload",
+                              "after_ready_journal", "after_rename", "after_mark"]),
     ("google-search", GoogleSearch, ["after_api_object", "mid_get", "mid_transform", "after_batch",
                                      "before_ledger", "after_ledger", "after_commit",
                                      "after_good_copy"]),
