@@ -58,6 +58,7 @@ public:
           etags_(plan.parts) {}
 
     void run() {
+        abort_unfinished_uploads(client_, dst_bucket_, dst_key_);
         upload_id_ = create_multipart(client_, dst_bucket_, dst_key_);
         try {
             copy_parts();

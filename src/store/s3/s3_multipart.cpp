@@ -42,6 +42,29 @@ void abort_multipart(S3Client& client, const std::string& bucket, const std::str
     }
 }
 
+void abort_unfinished_uploads(S3Client& client, const std::string& bucket,
+                              const std::string& key) noexcept {
+    try {
+        // Canonical query: parameters sorted by name.
+        S3Request req{"ListMultipartUploads",
+                      "GET",
+                      bucket,
+                      "",
+                      "prefix=" + uri_encode(key, false) + "&uploads=",
+                      {},
+                      {}};
+        for (const auto& [upload_key, upload_id] :
+             parse_multipart_uploads(client.perform(req).body)) {
+            if (upload_key != key) continue;
+            util::log_info("aborting the unfinished upload {} of {}/{} (a writer was killed)",
+                           upload_id, bucket, key);
+            abort_multipart(client, bucket, key, upload_id);
+        }
+    } catch (const std::exception& e) {
+        util::log_warn("{}", e.what());
+    }
+}
+
 S3Config config_for_worker(S3Client& client) {
     S3Config config = client.config();
     config.credentials = client.credentials();

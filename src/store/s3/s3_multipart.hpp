@@ -26,6 +26,13 @@ void complete_multipart(S3Client& client, const std::string& bucket, const std::
 void abort_multipart(S3Client& client, const std::string& bucket, const std::string& key,
                      const std::string& upload_id) noexcept;
 
+// Aborts the unfinished multipart uploads of exactly `key` (the first page of
+// ListMultipartUploads): what a writer killed mid-upload left. Called before a new multipart
+// upload of the key, so that a crash leaves nothing once the key is written again. A failure is
+// only logged (as for abort_multipart).
+void abort_unfinished_uploads(S3Client& client, const std::string& bucket,
+                              const std::string& key) noexcept;
+
 // The config of `client` with the credentials it uses now pinned, for a client on another
 // thread (a curl handle is never shared between threads).
 S3Config config_for_worker(S3Client& client);

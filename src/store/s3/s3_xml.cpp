@@ -56,6 +56,15 @@ std::string parse_upload_id(std::string_view body) {
     return id;
 }
 
+std::vector<std::pair<std::string, std::string>> parse_multipart_uploads(std::string_view body) {
+    std::vector<std::pair<std::string, std::string>> uploads;
+    pugi::xml_document doc;
+    if (!load(doc, body)) return uploads;
+    for (auto u : doc.child("ListMultipartUploadsResult").children("Upload"))
+        uploads.emplace_back(u.child_value("Key"), u.child_value("UploadId"));
+    return uploads;
+}
+
 std::string parse_copy_part_etag(std::string_view body) {
     pugi::xml_document doc;
     if (!load(doc, body)) return {};

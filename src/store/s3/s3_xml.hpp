@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/object_store.hpp"
@@ -28,6 +29,10 @@ ListPage parse_list_page(std::string_view body);
 
 // The UploadId of an InitiateMultipartUploadResult; throws BackendError when absent.
 std::string parse_upload_id(std::string_view body);
+
+// The (Key, UploadId) of each <Upload> of a ListMultipartUploadsResult; empty for any other
+// document.
+std::vector<std::pair<std::string, std::string>> parse_multipart_uploads(std::string_view body);
 
 // The ETag of a CopyPartResult (UploadPartCopy); empty when the document has none.
 std::string parse_copy_part_etag(std::string_view body);

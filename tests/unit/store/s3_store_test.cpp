@@ -5,6 +5,7 @@
 #include "s3_test_support.hpp"
 #include "store/s3/s3_codec.hpp"
 #include "store/s3/s3_copy.hpp"
+#include "store/s3/s3_multipart.hpp"
 #include "util/error.hpp"
 
 namespace gdx::testing {
@@ -127,6 +128,21 @@ TEST_P(S3StoreTest, UncommittedWriterLeavesNothing) {
     if (GetParam() == "moto") {
         EXPECT_EQ(boto(endpoint_, "uploads " + bucket_), "0\n");
     }
+}
+
+// A writer killed mid-upload (SIGKILL: no abort) leaves an unfinished multipart upload; the next
+// multipart upload of the same key aborts it. Another key's upload is not touched.
+TEST_P(S3StoreTest, NextMultipartUploadOfAKeyAbortsTheOneAKilledWriterLeft) {
+    if (GetParam() != "moto") GTEST_SKIP() << "checked on moto, which lists multipart uploads";
+    store::s3::S3Client client(s3_test_config(endpoint_));
+    store::s3::create_multipart(client, bucket_, "killed/big.bin");
+    store::s3::create_multipart(client, bucket_, "killed/big.bin.other");
+    EXPECT_EQ(boto(endpoint_, "uploads " + bucket_), "2\n");
+    S3Store s = store(5 * 1024 * 1024);
+    const std::string big = random_bytes(5 * 1024 * 1024 + 10, 8);
+    put(s, "killed/big.bin", big, 1 << 20);
+    EXPECT_EQ(s.get_bytes(bucket_, "killed/big.bin"), big);
+    EXPECT_EQ(boto(endpoint_, "uploads " + bucket_), "1\n");  // the other key's is kept
 }
 
 TEST_P(S3StoreTest, ListReadsAllPagesInKeyOrder) {
