@@ -1,6 +1,6 @@
-// The S3 response documents gdx reads (error bodies, ListObjectsV2 pages, multipart answers)
-// and the timestamps inside them. A document S3 did not send must end in nullopt, an empty
-// value or a BackendError, never anything else.
+// The S3 response documents gdx reads (error bodies, ListObjectsV2 pages, multipart answers and
+// upload listings) and the timestamps inside them. A document S3 did not send must end in
+// nullopt, an empty value or a BackendError, never anything else.
 #include <cstdint>
 #include <string>
 
@@ -23,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const BackendError&) {
     }
     parse_copy_part_etag(body);
+    parse_multipart_uploads(body);
     strip_quotes(body);
     parse_iso8601(body);
     parse_http_date(body);

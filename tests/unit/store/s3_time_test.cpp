@@ -30,6 +30,19 @@ TEST(S3Time, RefusesNegativeTimeFields) {
     EXPECT_FALSE(parse_iso8601("2024-01-05T10:-1:12Z"));
 }
 
+TEST(S3Xml, MultipartUploadsListingGivesKeysAndUploadIds) {
+    const auto uploads = gdx::store::s3::parse_multipart_uploads(
+        "<?xml version=\"1.0\"?><ListMultipartUploadsResult><Bucket>b</Bucket>"
+        "<Upload><Key>k/a.csv</Key><UploadId>u1</UploadId></Upload>"
+        "<Upload><Key>k/b &amp; c.csv</Key><UploadId>u2</UploadId></Upload>"
+        "</ListMultipartUploadsResult>");
+    ASSERT_EQ(uploads.size(), 2u);
+    EXPECT_EQ(uploads[0], std::make_pair(std::string("k/a.csv"), std::string("u1")));
+    EXPECT_EQ(uploads[1], std::make_pair(std::string("k/b & c.csv"), std::string("u2")));
+    EXPECT_TRUE(gdx::store::s3::parse_multipart_uploads("<Error><Code>X</Code></Error>").empty());
+    EXPECT_TRUE(gdx::store::s3::parse_multipart_uploads("not xml").empty());
+}
+
 TEST(S3Xml, ListPageWithAnOutOfRangeDateIsABackendError) {
     EXPECT_THROW(parse_list_page("<ListBucketResult><Contents><Key>k</Key><LastModified>"
                                  "9652-01-05T10:11:12.000Z</LastModified></Contents>"
