@@ -721,7 +721,8 @@ LOAD_STEPS = ["after_selection", "mid_get", "mid_transform", "after_batch", "bef
 
 # job label | scenario | crash steps (docs/reliability.md#crash-steps)
 MATRIX = [
-    ("s3-to-redshift", AppendLoad, LOAD_STEPS + ["mid_sql"]),
+    # STEP:N dies the N-th time: the 2nd object mid-transform, the object after the bad one
+    ("s3-to-redshift", AppendLoad, LOAD_STEPS + ["mid_sql", "mid_transform:2", "after_commit:3"]),
     ("s3-to-redshift (truncate)", ReplaceLoad, LOAD_STEPS),
     ("s3-to-redshift (multipart)", MultipartLoad, ["mid_multipart"]),
     ("cmslite-metadata", CmsliteReplace, LOAD_STEPS + ["mid_sql"]),
