@@ -115,7 +115,7 @@ StoredLoad load_stored_object(LoaderRun& run, const std::string& bucket,
     out.outcome = run.load_object(
         *info, ref,
         [&](store::ObjectWriter& batch) {
-            auto in = run.store().get(bucket, key);
+            auto in = run.store().get_listed(bucket, *info);
             transform_object(spec, *in, batch);
         },
         [&](warehouse::Transaction& tx, const warehouse::BatchRef& batch) {

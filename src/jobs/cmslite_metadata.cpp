@@ -94,9 +94,9 @@ void write_batch(store::ObjectStore& store, const ObjectRef& ref, const TableTar
 // data rows.
 uint64_t split_object(store::ObjectStore& store, const config::CmsliteConfig& cfg,
                       const TransformSpec& spec, const Targets& targets, const ObjectRef& ref,
-                      uint64_t size) {
-    util::Progress progress(ref.key, size);
-    auto in = store.get(ref.bucket, ref.key);
+                      const store::ObjectInfo& object) {
+    util::Progress progress(ref.key, object.size);
+    auto in = store.get_listed(ref.bucket, object);
     ObjectRows rows(spec, *in, [&](uint64_t b, uint64_t r) { progress.update(b, r); });
     auto metadata_out = store.put(ref.bucket, batch_key(ref, targets.metadata));
     csv::BatchWriter metadata(*metadata_out);
@@ -186,8 +186,7 @@ int run_cmslite_metadata(const RunOptions& options) {
             auto split = [&] {
                 const auto t0 = std::chrono::steady_clock::now();
                 const double cpu0 = thread_cpu_seconds();
-                const uint64_t rows =
-                    split_object(run.store(), cfg, spec, targets, ref, object.size);
+                const uint64_t rows = split_object(run.store(), cfg, spec, targets, ref, object);
                 const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
                 const double cpu = thread_cpu_seconds() - cpu0;
                 const double mb = static_cast<double>(object.size) / 1e6;

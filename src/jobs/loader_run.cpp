@@ -51,9 +51,10 @@ void LoaderRun::use_backends(std::unique_ptr<store::ObjectStore> store,
     report_.warehouse = described.substr(0, described.find(':'));
 }
 
-std::unique_ptr<store::ObjectReader> LoaderRun::open_object(const ObjectRef& ref) {
+std::unique_ptr<store::ObjectReader> LoaderRun::open_object(const ObjectRef& ref,
+                                                            const store::ObjectInfo& object) {
     if (auto fetched = prefetch_ ? prefetch_->take(ref.bucket, ref.key) : nullptr) return fetched;
-    return store_->get(ref.bucket, ref.key);
+    return store_->get_listed(ref.bucket, object);
 }
 
 ObjectRef LoaderRun::object_ref(const std::string& bucket, const std::string& destination,

@@ -39,8 +39,10 @@ public:
 
     // Opens a selected object for reading. Inside process_objects, the object after it is
     // fetched meanwhile (GDX_PREFETCH_MB, jobs/object_prefetch.hpp), so that its GET overlaps
-    // this object's load; its own bytes come from that fetch when it was fetched ahead.
-    std::unique_ptr<store::ObjectReader> open_object(const ObjectRef& ref);
+    // this object's load; its own bytes come from that fetch when it was fetched ahead. Either
+    // way the bytes read are checked against the listed size (ObjectStore::get_listed).
+    std::unique_ptr<store::ObjectReader> open_object(const ObjectRef& ref,
+                                                     const store::ObjectInfo& object);
 
     ObjectRef object_ref(const std::string& bucket, const std::string& destination,
                          const std::string& key) const;

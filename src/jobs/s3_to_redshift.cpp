@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 void write_batch(LoaderRun& run, const config::S3ToRedshiftConfig& cfg, const TransformSpec& spec,
                  const ObjectRef& ref, const store::ObjectInfo& object, store::ObjectWriter& out) {
     util::Progress progress(ref.key, object.size);
-    auto in = run.open_object(ref);
+    auto in = run.open_object(ref, object);
     auto stats = transform_object(
         spec, *in, out, [&](uint64_t bytes, uint64_t rows) { progress.update(bytes, rows); });
     progress.finish();

@@ -1,8 +1,45 @@
 #include "store/object_store.hpp"
 
-namespace gdx::store {
+#include "util/error.hpp"
 
-void ObjectStore::put_bytes(const std::string& bucket, const std::string& key, std::string_view bytes) {
+namespace gdx::store {
+namespace {
+
+class SizeCheckedReader : public ObjectReader {
+public:
+    SizeCheckedReader(std::unique_ptr<ObjectReader> in, std::string what, uint64_t expected)
+        : in_(std::move(in)), what_(std::move(what)), expected_(expected) {}
+
+    size_t read(char* dst, size_t capacity) override {
+        const size_t n = in_->read(dst, capacity);
+        read_ += n;
+        if ((n == 0 && capacity > 0 && read_ != expected_) || read_ > expected_) {
+            throw BackendError(what_ + ": read " + std::to_string(read_) +
+                                   " bytes, the listing said " + std::to_string(expected_) +
+                                   " (the body was cut short or the object changed since it was "
+                                   "listed)",
+                               /*transient=*/true);
+        }
+        return n;
+    }
+
+private:
+    std::unique_ptr<ObjectReader> in_;
+    std::string what_;
+    uint64_t expected_;
+    uint64_t read_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ObjectReader> ObjectStore::get_listed(const std::string& bucket,
+                                                      const ObjectInfo& object) {
+    return std::make_unique<SizeCheckedReader>(
+        get(bucket, object.key), "reading object " + bucket + "/" + object.key, object.size);
+}
+
+void ObjectStore::put_bytes(const std::string& bucket, const std::string& key,
+                            std::string_view bytes) {
     auto writer = put(bucket, key);
     writer->write(bytes);
     writer->commit();

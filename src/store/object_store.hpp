@@ -63,6 +63,11 @@ public:
     // Human description for logs (never contains a secret), e.g. "file:/data" or "s3://".
     virtual std::string describe() const = 0;
 
+    // Reads an object as the listing (or a HEAD) described it: at its end, a byte count other
+    // than `object.size` fails the read with a transient BackendError naming both counts. An
+    // HTTP body cut short under a too small Content-Length, or an object replaced since it was
+    // listed, would otherwise load silently as a shorter object under the listed size and ETag.
+    std::unique_ptr<ObjectReader> get_listed(const std::string& bucket, const ObjectInfo& object);
     // Convenience: upload a small object in one call.
     void put_bytes(const std::string& bucket, const std::string& key, std::string_view bytes);
     // Convenience: read a whole (small) object.

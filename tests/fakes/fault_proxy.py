@@ -22,6 +22,21 @@ Control endpoints (not forwarded):
                      "status"   answer "status" (default 500) with an S3 <Error> "code"
                      "drop"     close the connection without answering
                      "truncate" forward, then send the headers and only half the body
+                     "reset"    forward, then send the headers and half the body, then reset
+                                the connection (TCP RST, not a clean close)
+                     "reset_upload"  read half of the request body, then reset the connection
+                                (nothing is forwarded)
+                     "stall_body"    forward, send the headers and half the body, then stall
+                                for "seconds" and close (the client's stall timeout must fire)
+                     "short_length"  forward, but declare a Content-Length "bytes" (default 7)
+                                below the body's and send the whole body: a client that trusts
+                                the header sees a shorter object and no error
+                     "long_length"   forward, but declare a Content-Length "bytes" (default 7)
+                                above the body's, send the body and close
+                     "error_200"     answer 200 with an S3 <Error> "code" (default
+                                InternalError) after "padding" spaces (as S3 does for
+                                CopyObject and CompleteMultipartUpload that fail once
+                                started); nothing is forwarded, so the operation did not happen
                      "delay"    sleep "seconds" before answering (stalls the client)
   GET  /__stats    JSON {"requests": [[method, path, fault-or-null], ...]} since the last reset
   POST /__reset    clear rules and stats
@@ -29,6 +44,8 @@ Control endpoints (not forwarded):
 import hashlib
 import http.client
 import json
+import socket
+import struct
 import sys
 import threading
 import time
@@ -117,9 +134,19 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         sys.stderr.write("proxy: " + (fmt % args) + "\n")
 
-    def _body(self):
+    def _body(self, limit=None):
         n = int(self.headers.get("Content-Length") or 0)
+        if limit is not None:
+            n = min(n, limit)
         return self.rfile.read(n) if n else b""
+
+    def _reset(self):
+        """Ends the connection with a TCP RST (SO_LINGER 0), as a crashed peer or a middlebox
+        does, instead of a clean FIN."""
+        self.wfile.flush()
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
 
     def _reply(self, status, body, content_type="application/json"):
         self.send_response(status)
@@ -150,13 +177,21 @@ class Handler(BaseHTTPRequestHandler):
         return self._reply(404, b"{}")
 
     def _handle(self):
-        body = self._body()
         if self.path.startswith("/__"):
-            return self._control(body)
+            return self._control(self._body())
         rule = take_rule(self.command, self.path, self.headers)
         action = rule["action"] if rule else None
         with LOCK:
             STATS.append([self.command, self.path, action])
+        if action == "reset_upload":
+            self._body(int(self.headers.get("Content-Length") or 0) // 2)
+            return self._reset()
+        body = self._body()
+        if action == "error_200":
+            xml = (" " * rule.get("padding", 0) + "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                   f"<Error><Code>{rule.get('code', 'InternalError')}</Code>"
+                   "<Message>injected by fault_proxy</Message></Error>").encode()
+            return self._reply(200, xml, "application/xml")
         if action == "status":
             return self._error(rule.get("status", 500), rule.get("code", "InternalError"),
                                "injected by fault_proxy")
@@ -179,17 +214,29 @@ class Handler(BaseHTTPRequestHandler):
         length = len(payload)
         if self.command == "HEAD":
             length = int(dict((k.lower(), v) for k, v in headers).get("content-length", 0))
+        if action == "short_length":
+            length = max(0, length - rule.get("bytes", 7))
+        if action == "long_length":
+            length += rule.get("bytes", 7)
         self.send_header("Content-Length", str(length))
         self.end_headers()
         if self.command == "HEAD":
             return
-        if action == "truncate":
+        if action in ("truncate", "reset", "stall_body"):
             self.wfile.write(payload[: len(payload) // 2])
             self.wfile.flush()
+            if action == "reset":
+                return self._reset()
+            if action == "stall_body":
+                time.sleep(rule.get("seconds", 5))
             self.close_connection = True
             self.connection.shutdown(2)
             return
         self.wfile.write(payload)
+        if action in ("short_length", "long_length"):
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)
 
     def _forward(self, body):
         conn = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=30)

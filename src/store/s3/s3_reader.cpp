@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "util/error.hpp"
+#include "util/log.hpp"
 #include "util/retry.hpp"
 
 namespace gdx::store::s3 {
@@ -115,6 +116,17 @@ void S3Reader::finish(CURLcode rc) {
     if (status_ == 0) curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status_);
     try {
         if (rc != CURLE_OK) throw_curl_error(request_, rc, transfer_.error);
+        if (status_ == 416 && delivered_ > 0 && !etag_.empty()) {
+            // A resume (If-Match: the same object) whose range starts at the object's end: an
+            // earlier answer declared more bytes than the object has (a wrong Content-Length)
+            // and every byte was delivered. The object is exactly delivered_ bytes long.
+            util::log_warn(
+                "S3 GetObject {}: the object ends at byte {}, before the length an "
+                "earlier answer declared",
+                s3_url_for_message(request_.bucket, request_.key), delivered_);
+            done_ = true;
+            return;
+        }
         if (status_ < 200 || status_ >= 300) throw_http_error(request_, status_, error_body_);
         done_ = true;
     } catch (BackendError& e) {

@@ -133,3 +133,34 @@ TEST_F(LocalStoreTest, GetOfMissingObjectNamesIt) {
         EXPECT_NE(std::string(e.what()).find("b/nope.csv"), std::string::npos);
     }
 }
+
+// An object that reads shorter or longer than it was listed (a body cut short under a wrong
+// Content-Length, or replaced since the listing) fails the read, retryably, naming both counts.
+TEST_F(LocalStoreTest, GetListedFailsWhenTheBytesReadDifferFromTheListedSize) {
+    LocalStore store(root);
+    store.put_bytes("bucket", "k.csv", "0123456789");
+    auto info = store.head("bucket", "k.csv");
+    ASSERT_TRUE(info);
+    auto read_all = [&](const gdx::store::ObjectInfo& listed) {
+        auto in = store.get_listed("bucket", listed);
+        std::string out;
+        char buf[4];
+        while (size_t n = in->read(buf, sizeof buf)) out.append(buf, n);
+        return out;
+    };
+    EXPECT_EQ(read_all(*info), "0123456789");
+    for (uint64_t listed_size : {11u, 9u}) {
+        auto listed = *info;
+        listed.size = listed_size;
+        try {
+            read_all(listed);
+            FAIL() << "a size other than the listed one was read without an error";
+        } catch (const gdx::BackendError& e) {
+            EXPECT_TRUE(e.transient());
+            EXPECT_NE(std::string(e.what()).find("bucket/k.csv: read 10 bytes, the listing said " +
+                                                 std::to_string(listed_size)),
+                      std::string::npos)
+                << e.what();
+        }
+    }
+}

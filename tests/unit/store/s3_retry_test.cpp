@@ -175,6 +175,19 @@ TEST_F(S3RetryTest, GetResumesAfterATruncatedBodyAndAStall) {
     EXPECT_EQ(gets[3].second, "");
 }
 
+// A Content-Length above the body's, then the connection closes: the resume asks for the bytes
+// from the object's end and S3 answers 416; the object (same ETag) is complete.
+TEST_F(S3RetryTest, GetEndsAtTheObjectsEndAfterAContentLengthAboveTheBody) {
+    std::string data = random_bytes(100 * 1024, 17);
+    direct_->put_bytes(bucket_, "get/long.bin", data);
+    faults(R"([{"method": "GET", "action": "long_length", "count": 1}])");
+    auto reader = store_->get(bucket_, "get/long.bin");
+    EXPECT_EQ(read_all(*reader, 4096), data);
+    auto gets = seen("GET");
+    ASSERT_EQ(gets.size(), 2u);
+    EXPECT_EQ(gets[0].second, "long_length");
+}
+
 TEST_F(S3RetryTest, ListAndHeadAndCopySurviveThrottling) {
     for (int i = 0; i < 3; ++i) direct_->put_bytes(bucket_, "l/" + std::to_string(i), "x");
     faults(R"([{"method": "GET", "action": "status", "status": 503, "code": "SlowDown", "count": 1},
