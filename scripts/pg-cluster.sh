@@ -6,6 +6,8 @@
 #                             (a test binary that crashes does not leave a server running)
 #   pg-cluster.sh url DIR     prints the URL of the running cluster
 #   pg-cluster.sh stop DIR    stops it (immediate); DIR is left for inspection
+#   pg-cluster.sh restart DIR stops it (fast: sessions are terminated) and starts it again on
+#                             the same port (tests of a server restarted under a client)
 # The server refuses to run as root, so it runs as the `postgres` user on a DIR it owns.
 # Trust authentication, loopback only.
 set -euo pipefail
@@ -15,7 +17,7 @@ cmd=${1:-}
 dir=${2:-}
 owner=${3:-}
 if [[ -z "$cmd" || -z "$dir" ]]; then
-    echo "usage: $0 start|stop|url DIR [OWNER_PID]" >&2
+    echo "usage: $0 start|stop|restart|url DIR [OWNER_PID]" >&2
     exit 2
 fi
 [[ "$cmd" == start ]] && mkdir -p "$dir"
@@ -63,7 +65,8 @@ start)
             if [[ -n "$owner" ]]; then
                 # Detached from every descriptor: whoever reads this script's output sees EOF.
                 self="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
-                nohup bash -c 'while kill -0 "$1" 2>/dev/null && [[ -f "$2/data/postmaster.pid" ]]; do
+                # It watches the owner only (a restart removes postmaster.pid for a moment).
+                nohup bash -c 'while kill -0 "$1" 2>/dev/null; do
                                    sleep 1
                                done
                                [[ -f "$2/data/postmaster.pid" ]] && "$3" stop "$2"' watcher "$owner" "$dir" "$self" </dev/null >/dev/null 2>&1 &
@@ -76,6 +79,13 @@ start)
     tail -n 20 "$dir/log" >&2 || true
     exit 1
     ;;
+restart)
+    [[ -f "$dir/port" ]] || { echo "pg-cluster: no cluster in $dir" >&2; exit 1; }
+    port=$(cat "$dir/port")
+    as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 30 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    ;;
 stop)
     if [[ -f "$dir/data/postmaster.pid" ]]; then
         as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null
@@ -86,7 +96,7 @@ url)
     url
     ;;
 *)
-    echo "usage: $0 start|stop|url DIR [OWNER_PID]" >&2
+    echo "usage: $0 start|stop|restart|url DIR [OWNER_PID]" >&2
     exit 2
     ;;
 esac

@@ -148,7 +148,7 @@ int next_id() {
 
 }  // namespace
 
-Workspace::Workspace(Backend backend) : backend_(backend) {
+Workspace::Workspace(Backend backend, const std::string& pg_admin_url) : backend_(backend) {
     auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "ws";
     for (auto& c : name)
@@ -183,12 +183,13 @@ Workspace::Workspace(Backend backend) : backend_(backend) {
     store_ = std::make_unique<store::S3Store>(cfg);
     if (backend_ == Backend::S3Only) return;
 
+    const std::string& admin = pg_admin_url.empty() ? postgres_admin_url() : pg_admin_url;
     std::string db = "gdx_it_" + id;
     std::replace(db.begin(), db.end(), '-', '_');
-    auto r = run_gdx({"sql", "-c", "CREATE DATABASE " + db, "--warehouse", postgres_admin_url(),
-                      "--log-dir", (dir_ / "logs").string()});
+    auto r = run_gdx({"sql", "-c", "CREATE DATABASE " + db, "--warehouse", admin, "--log-dir",
+                      (dir_ / "logs").string()});
     if (r.exit_code != 0) throw std::runtime_error("CREATE DATABASE failed: " + r.err);
-    warehouse_uri_ = with_database(postgres_admin_url(), db);
+    warehouse_uri_ = with_database(admin, db);
 }
 
 Workspace::~Workspace() {

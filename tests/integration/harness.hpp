@@ -47,7 +47,9 @@ WhileRunning interrupt_when(std::function<bool()> ready);
 
 class Workspace {
 public:
-    explicit Workspace(Backend backend = Backend::Embedded);
+    // pg_admin_url: the PostgreSQL server to create the workspace's database on, instead of the
+    // test binary's shared one (a test that restarts or reconfigures its server).
+    explicit Workspace(Backend backend = Backend::Embedded, const std::string& pg_admin_url = "");
     ~Workspace();
     Workspace(const Workspace&) = delete;
     Workspace& operator=(const Workspace&) = delete;

@@ -161,6 +161,9 @@ SqlError Connection::error_from(const PGresult* result) {
     std::string message = primary;
     if (!detail.empty()) message += " (" + detail + ")";
     if (!context.empty()) message += " [" + context + "]";
+    // libpq's own words ("server closed the connection unexpectedly") name no server.
+    if (PQstatus(conn_) == CONNECTION_BAD)
+        message = "lost the connection to " + settings_.description + ": " + message;
     return SqlError(redact(message, settings_.secrets), field(PG_DIAG_SQLSTATE),
                     redact(primary, settings_.secrets), redact(context, settings_.secrets));
 }
