@@ -67,10 +67,9 @@ void ObjectPrefetch::start(size_t index) {
     fetch_ = std::make_unique<Fetch>();
     fetch_->key = next.key;
     Fetch* f = fetch_.get();
-    f->thread = std::thread([this, f, next, size = next.size] {
+    f->thread = std::thread([this, f, size = next.size] {
         try {
-            auto in =
-                store_->get_listed(bucket_, next);  // a short body is an error, not the object
+            auto in = store_->get(bucket_, f->key);
             // One byte more than the cap tells an object that grew past it since the listing.
             const size_t cap = max_bytes_ + 1;
             f->bytes.resize(std::min(cap, size + 1));
@@ -86,6 +85,10 @@ void ObjectPrefetch::start(size_t index) {
                 const size_t n = in->read(f->bytes.data() + have, f->bytes.size() - have);
                 if (n == 0) break;
                 have += n;
+            }
+            if (have != size) {  // cut short, or changed since listed: the caller's read says so
+                f->bytes = std::string();
+                return;
             }
             f->bytes.resize(have);
             f->complete = true;
