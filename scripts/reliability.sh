@@ -77,7 +77,42 @@ section_crash() {
     ((status == 0)) || grep -A3 '^FAILED' "$work/crash.log" | head -n 60 >&2
     return $status
 }
-section_faults() { not_yet; }
+# One row per fault: the fault tests of the integration binary (tests/integration/
+# s3_faults_test.cpp, pg_faults_test.cpp), the DISABLED_ campaign-only rows included; each
+# test names its row with the properties "fault" and "backend" and asserts its outcome (exit
+# code and message, every object loaded or pending, the next run completing).
+section_faults() {
+    local bin=${GDX_TEST_INTEGRATION:-$(dirname "$gdx")/tests/test_integration}
+    local json=$work/faults.json status=0
+    if [[ ! -x "$bin" ]]; then
+        row "missing: $bin (build the tests)"
+        row ""
+        return 1
+    fi
+    GDX_RETRY_BASE_MS=5 "$bin" --gtest_filter='S3Faults.*:S3MultipartFaults.*:PgFaults.*' \
+        --gtest_also_run_disabled_tests --gtest_output=json:"$json" >"$work/faults.log" 2>&1 ||
+        status=1
+    row "| fault | backend | outcome | seconds |"
+    row "|---|---|---|---:|"
+    "$PY" - "$json" <<'PYEOF' | while IFS= read -r l; do row "$l"; done
+import json, sys
+for suite in json.load(open(sys.argv[1]))["testsuites"]:
+    for t in suite["testsuite"]:
+        if t.get("failures"):
+            first = t["failures"][0]["failure"].strip().splitlines()
+            outcome = "FAILED: " + " ".join(first[:3])[:300]
+        elif t.get("result") == "SKIPPED":
+            outcome = "skipped"
+        else:
+            outcome = "survived"
+        fault = t.get("fault", suite["name"] + "." + t["name"]).replace("|", "/")
+        print(f"| {fault} | {t.get('backend', '')} | {outcome.replace('|', '/')} | "
+              f"{float(t.get('time', '0s').rstrip('s')):.1f} |")
+PYEOF
+    row ""
+    ((status == 0)) || grep -E "Failure|FAILED" "$work/faults.log" | head -n 40 >&2
+    return $status
+}
 section_load() { not_yet; }
 
 # Full: each target for $runs executions from its seed corpus (fuzz/corpus/<target>/) plus

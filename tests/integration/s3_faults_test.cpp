@@ -67,7 +67,7 @@ protected:
     // The row of the fault table this test is (scripts/reliability.sh reads the properties).
     static void row(const std::string& fault) {
         RecordProperty("fault", fault);
-        RecordProperty("backend", "S3 (moto) + PostgreSQL");
+        RecordProperty("backend", "S3 (moto) + PostgreSQL 15");
     }
     // Object i stays pending: no rows, no ledger row, no good or bad copy.
     void expect_pending(int i) {
@@ -427,7 +427,7 @@ TEST_F(S3Faults, DISABLED_ContentLengthAboveTheBodyIsResumed) {
 }
 
 TEST_F(S3Faults, CopyObjectAnsweringTwoHundredWithAnErrorIsRetried) {
-    row("CopyObject (to good): 200 with an <Error> body, twice (retried)");
+    row("CopyObject (to good): 200 with an S3 Error document, twice (retried)");
     proxy().faults(
         R"([{"method": "PUT", "path_contains": "/processed/good/client/dir/f0.csv", "action": "error_200", "padding": 64, "count": 2}])");
     auto r = run_through_proxy();
@@ -437,7 +437,7 @@ TEST_F(S3Faults, CopyObjectAnsweringTwoHundredWithAnErrorIsRetried) {
 }
 
 TEST_F(S3Faults, DISABLED_CopyObjectAnsweringTwoHundredWithAnErrorForGoodIsRepairedNextRun) {
-    row("CopyObject (to good): 200 with an <Error> body until the retries are exhausted (repaired "
+    row("CopyObject (to good): 200 with an S3 Error document until the retries are exhausted (repaired "
         "next run)");
     proxy().faults(
         R"([{"method": "PUT", "path_contains": "/processed/good/client/dir/f1.csv", "action": "error_200", "code": "InternalError", "count": 99}])");
@@ -506,8 +506,8 @@ protected:
 TEST_F(S3MultipartFaults, CompleteMultipartUploadAnsweringTwoHundredWithAnErrorIsRetried) {
     RecordProperty(
         "fault",
-        "CompleteMultipartUpload (batch and copy to good): 200 with an <Error> body (retried)");
-    RecordProperty("backend", "S3 (moto) + PostgreSQL");
+        "CompleteMultipartUpload (batch and copy to good): 200 with an S3 Error document (retried)");
+    RecordProperty("backend", "S3 (moto) + PostgreSQL 15");
     proxy().faults(R"([
         {"method": "POST", "path_contains": "/processed/batch/client/big/big.csv?uploadId=", "action": "error_200", "padding": 64, "count": 2},
         {"method": "POST", "path_contains": "/processed/good/client/big/big.csv?uploadId=", "action": "error_200", "code": "SlowDown", "count": 1}])");
@@ -525,9 +525,9 @@ TEST_F(
     S3MultipartFaults,
     DISABLED_CompleteMultipartUploadAnsweringTwoHundredWithAnErrorForGoodLeavesTheObjectPending) {
     RecordProperty("fault",
-                   "CompleteMultipartUpload (batch): 200 with an <Error> body until the retries "
+                   "CompleteMultipartUpload (batch): 200 with an S3 Error document until the retries "
                    "are exhausted");
-    RecordProperty("backend", "S3 (moto) + PostgreSQL");
+    RecordProperty("backend", "S3 (moto) + PostgreSQL 15");
     proxy().faults(
         R"([{"method": "POST", "path_contains": "/processed/batch/client/big/big.csv?uploadId=", "action": "error_200", "count": 99}])");
     auto r = run(true);
