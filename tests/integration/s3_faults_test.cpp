@@ -437,7 +437,8 @@ TEST_F(S3Faults, CopyObjectAnsweringTwoHundredWithAnErrorIsRetried) {
 }
 
 TEST_F(S3Faults, DISABLED_CopyObjectAnsweringTwoHundredWithAnErrorForGoodIsRepairedNextRun) {
-    row("CopyObject (to good): 200 with an S3 Error document until the retries are exhausted (repaired "
+    row("CopyObject (to good): 200 with an S3 Error document until the retries are exhausted "
+        "(repaired "
         "next run)");
     proxy().faults(
         R"([{"method": "PUT", "path_contains": "/processed/good/client/dir/f1.csv", "action": "error_200", "code": "InternalError", "count": 99}])");
@@ -504,9 +505,9 @@ protected:
 };
 
 TEST_F(S3MultipartFaults, CompleteMultipartUploadAnsweringTwoHundredWithAnErrorIsRetried) {
-    RecordProperty(
-        "fault",
-        "CompleteMultipartUpload (batch and copy to good): 200 with an S3 Error document (retried)");
+    RecordProperty("fault",
+                   "CompleteMultipartUpload (batch and copy to good): 200 with an S3 Error "
+                   "document (retried)");
     RecordProperty("backend", "S3 (moto) + PostgreSQL 15");
     proxy().faults(R"([
         {"method": "POST", "path_contains": "/processed/batch/client/big/big.csv?uploadId=", "action": "error_200", "padding": 64, "count": 2},
@@ -524,9 +525,10 @@ TEST_F(S3MultipartFaults, CompleteMultipartUploadAnsweringTwoHundredWithAnErrorI
 TEST_F(
     S3MultipartFaults,
     DISABLED_CompleteMultipartUploadAnsweringTwoHundredWithAnErrorForGoodLeavesTheObjectPending) {
-    RecordProperty("fault",
-                   "CompleteMultipartUpload (batch): 200 with an S3 Error document until the retries "
-                   "are exhausted");
+    RecordProperty(
+        "fault",
+        "CompleteMultipartUpload (batch): 200 with an S3 Error document until the retries "
+        "are exhausted");
     RecordProperty("backend", "S3 (moto) + PostgreSQL 15");
     proxy().faults(
         R"([{"method": "POST", "path_contains": "/processed/batch/client/big/big.csv?uploadId=", "action": "error_200", "count": 99}])");
