@@ -37,6 +37,8 @@ Control endpoints (not forwarded):
                                 InternalError) after "padding" spaces (as S3 does for
                                 CopyObject and CompleteMultipartUpload that fail once
                                 started); nothing is forwarded, so the operation did not happen
+                     "lose_answer"   forward (the operation happens), then close the
+                                connection without answering
                      "delay"    sleep "seconds" before answering (stalls the client)
   GET  /__stats    JSON {"requests": [[method, path, fault-or-null], ...]} since the last reset
   POST /__reset    clear rules and stats
@@ -206,6 +208,10 @@ class Handler(BaseHTTPRequestHandler):
         if action == "delay":
             time.sleep(rule.get("seconds", 5))
         status, headers, payload = self._forward(body)
+        if action == "lose_answer":
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         self.send_response(status)
         for name, value in headers:
             if name.lower() not in ("connection", "transfer-encoding", "content-length",

@@ -549,4 +549,30 @@ TEST_F(
     EXPECT_TRUE(ws.exists(bucket, "processed/good/" + key));
 }
 
+// S3 completed the upload but its answer was lost: the retried CompleteMultipartUpload finds no
+// such upload. The run may stop (the object pending) but must not lose or double anything.
+TEST_F(S3MultipartFaults, DISABLED_CompleteMultipartUploadWhoseAnswerIsLost) {
+    RecordProperty("fault", "CompleteMultipartUpload (batch): completed, but the answer is lost");
+    RecordProperty("backend", "S3 (moto) + PostgreSQL 15");
+    proxy().faults(
+        R"([{"method": "POST", "path_contains": "/processed/batch/client/big/big.csv?uploadId=", "action": "lose_answer", "count": 1}])");
+    auto r = run(true);
+    RecordProperty("first_run", r.exit_code == 0 ? std::string("completed")
+                                                 : r.err.substr(r.err.find("gdx: error:")));
+    if (r.exit_code == 0) {
+        EXPECT_EQ(rows(), kRows);
+        EXPECT_EQ(ledger_rows(), 1);
+    } else {
+        EXPECT_EQ(r.exit_code, 1) << r.err;
+        EXPECT_NE(r.err.find("gdx: error: S3 CompleteMultipartUpload"), std::string::npos) << r.err;
+        EXPECT_EQ(rows(), 0);
+        EXPECT_EQ(ledger_rows(), 0);
+    }
+    auto again = run(false);
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(rows(), kRows);
+    EXPECT_EQ(ledger_rows(), 1);
+    EXPECT_TRUE(ws.exists(bucket, "processed/good/" + key));
+}
+
 }  // namespace
