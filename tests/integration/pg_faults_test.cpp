@@ -9,6 +9,7 @@
 // rows that only repeat a mechanism another row already checks in the normal suite are DISABLED_
 // there and run by `scripts/reliability.sh --only faults`.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/mount.h>
 
 #include <cerrno>
@@ -116,13 +117,19 @@ protected:
         }
         return false;
     }
-    // Terminates gdx's backend on this test's database once `condition` (SQL over
-    // pg_stat_activity a) holds; returns whether it did.
-    bool terminate_when(const std::string& condition) {
-        const std::string which = "FROM pg_stat_activity a WHERE a.datname = '" + db +
-                                  "' AND a.application_name = 'gdx' AND " + condition;
-        if (!wait_for("SELECT a.pid " + which)) return false;
-        return Cluster::get().psql("SELECT pg_terminate_backend(a.pid) " + which) == "t";
+    // While gdx runs: terminates its backend on this test's database once `condition` (SQL
+    // over pg_stat_activity a) holds. When it never does, the test fails and gdx is killed (a
+    // COMMIT waiting for the absent standby would wait forever).
+    gdx::test::WhileRunning terminate_when(const std::string& condition) {
+        return [this, condition](pid_t pid) {
+            const std::string which = "FROM pg_stat_activity a WHERE a.datname = '" + db +
+                                      "' AND a.application_name = 'gdx' AND " + condition;
+            if (wait_for("SELECT a.pid " + which) &&
+                Cluster::get().psql("SELECT pg_terminate_backend(a.pid) " + which) == "t")
+                return;
+            ADD_FAILURE() << "gdx's backend never reached: " << condition;
+            ::kill(pid, SIGKILL);
+        };
     }
 
     struct State {
@@ -191,11 +198,10 @@ TEST_F(PgFaults, BackendTerminatedMidCopyLeavesTheObjectPending) {
     row("backend terminated (pg_terminate_backend) mid-COPY");
     put_objects();
     slow_rows_of(1, 0.005);  // about 1 s of COPY for f1
-    auto r = run({}, [&](pid_t) {
-        EXPECT_TRUE(terminate_when(
-            "a.query LIKE 'COPY%' AND a.state = 'active' AND EXISTS (SELECT 1 FROM "
-            "pg_stat_progress_copy p WHERE p.pid = a.pid AND p.tuples_processed > 10)"));
-    });
+    auto r = run(
+        {},
+        terminate_when("a.query LIKE 'COPY%' AND a.state = 'active' AND EXISTS (SELECT 1 FROM "
+                       "pg_stat_progress_copy p WHERE p.pid = a.pid AND p.tuples_processed > 10)"));
     expect_loaded(0);
     expect_pending(1);
     expect_pending(2);
@@ -215,9 +221,7 @@ TEST_F(PgFaults, DISABLED_BackendTerminatedMidCommitBeforeTheCommitRecord) {
     ws.sql(
         "CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON t.calls DEFERRABLE INITIALLY "
         "DEFERRED FOR EACH ROW WHEN (NEW.id = '1-0') EXECUTE FUNCTION t.slow_commit()");
-    auto r = run({}, [&](pid_t) {
-        EXPECT_TRUE(terminate_when("a.query = 'COMMIT' AND a.state = 'active'"));
-    });
+    auto r = run({}, terminate_when("a.query = 'COMMIT' AND a.state = 'active'"));
     expect_loaded(0);
     expect_pending(1);
     expect_pending(2);
@@ -238,7 +242,7 @@ TEST_F(PgFaults, BackendTerminatedMidCommitAfterTheCommitRecordIsRepairedNotRelo
     Cluster::get().psql("ALTER SYSTEM SET synchronous_standby_names = 'gdx_absent_standby'");
     Cluster::get().psql("SELECT pg_reload_conf()");
     auto r = run({{"PGOPTIONS", "-c synchronous_commit=on"}},
-                 [&](pid_t) { EXPECT_TRUE(terminate_when("a.wait_event = 'SyncRep'")); });
+                 terminate_when("a.wait_event = 'SyncRep'"));
     Cluster::get().psql("ALTER SYSTEM RESET synchronous_standby_names");
     Cluster::get().psql("SELECT pg_reload_conf()");
     EXPECT_EQ(r.exit_code, 1) << r.err;
