@@ -41,7 +41,14 @@ struct Cluster {
             Cluster k;
             k.dir = gdx::testing::make_temp_dir("pg-faults");
             k.url = script("start " + k.dir + " " + std::to_string(::getpid()));
-            std::atexit([] { script("stop " + get().dir); });
+            // Not get().dir: `c` is destroyed before this handler runs (constructed after it
+            // was registered); the copy on the heap outlives both.
+            static const std::string* dir_at_exit = new std::string(k.dir);
+            std::atexit([] {
+                std::system((gdx::testing::source_dir() + "/scripts/pg-cluster.sh stop " +
+                             *dir_at_exit + " >/dev/null 2>&1")
+                                .c_str());
+            });
             return k;
         }();
         return c;
