@@ -1,6 +1,8 @@
 #include "jobs/load_while_writing.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -31,7 +33,14 @@ std::string spool_dir() {
     return std::filesystem::is_directory("/var/tmp", ec) ? "/var/tmp" : "/tmp";
 }
 
-std::unique_ptr<store::BytePipe> make_pipe(size_t spool_bytes) {
+// A small object's batch fits in a small buffer: no spool file to create and delete (on a
+// directory of thousands of objects a file per object costs more than the object).
+constexpr uint64_t kSmallSourceBytes = 1u << 20;
+
+std::unique_ptr<store::BytePipe> make_pipe(size_t spool_bytes, uint64_t source_bytes) {
+    if (source_bytes <= kSmallSourceBytes)  // the batch rarely exceeds 4x its source
+        return std::make_unique<store::BytePipe>(
+            std::min<size_t>(kMemoryPipeBytes, std::max<size_t>(64u << 10, 4 * source_bytes)));
     if (spool_bytes > 0) {
         try {
             return std::make_unique<store::BytePipe>(spool_bytes, store::file_ring(spool_dir()));
@@ -51,8 +60,8 @@ size_t spool_bytes_from_env() {
 
 uint64_t load_while_writing(store::ObjectStore& store, const std::string& bucket,
                             const std::string& batch_key, const BatchWriteFn& write,
-                            const BatchLoadFn& load, size_t spool_bytes) {
-    auto pipe_owner = make_pipe(spool_bytes);
+                            const BatchLoadFn& load, size_t spool_bytes, uint64_t source_bytes) {
+    auto pipe_owner = make_pipe(spool_bytes, source_bytes);
     store::BytePipe& pipe = *pipe_owner;
     std::exception_ptr write_error;
     std::thread writer([&] {

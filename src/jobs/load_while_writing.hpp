@@ -26,9 +26,12 @@ using BatchLoadFn = std::function<uint64_t(const warehouse::BatchRef&)>;
 size_t spool_bytes_from_env();
 
 // Runs write and load side by side. When both fail, the writer's error is rethrown (it is the
-// cause: the load only saw its stream end early); else the load's.
+// cause: the load only saw its stream end early); else the load's. The batch of a source object
+// of at most 1 MiB (`source_bytes`) goes through a buffer in memory of up to 4 MiB instead of
+// the spool; if it outgrows it, the writer waits for the load.
 uint64_t load_while_writing(store::ObjectStore& store, const std::string& bucket,
                             const std::string& batch_key, const BatchWriteFn& write,
-                            const BatchLoadFn& load, size_t spool_bytes = 256u << 20);
+                            const BatchLoadFn& load, size_t spool_bytes = 256u << 20,
+                            uint64_t source_bytes = UINT64_MAX);
 
 }  // namespace gdx::jobs

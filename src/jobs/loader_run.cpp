@@ -88,7 +88,19 @@ void LoaderRun::finish_object(const std::string& key, bool empty) {
 
 void LoaderRun::mark_good(const ObjectRef& ref, uint64_t rows, bool empty) {
     const auto start = std::chrono::steady_clock::now();
-    copy_to_good(*store_, ref);
+    std::unique_ptr<store::PendingCopy> prepared;
+    if (good_copy_.valid()) {
+        try {
+            prepared = good_copy_.get();
+        } catch (const std::exception& e) {
+            spdlog::warn("preparing the copy of {} to good failed ({}); copying it now", ref.key,
+                         e.what());
+        }
+    }
+    if (prepared)
+        prepared->publish();
+    else
+        copy_to_good(*store_, ref);
     util::crash_point("after_good_copy");
     const std::chrono::duration<double> copy_time = std::chrono::steady_clock::now() - start;
     report_.processed++;
@@ -172,10 +184,23 @@ ObjectOutcome LoaderRun::load_object(
     const std::function<void(store::ObjectWriter&)>& write,
     const std::function<uint64_t(warehouse::Transaction&, const warehouse::BatchRef&)>& load) {
     if (warehouse_->loads_while_writing()) {
+        // On a store whose copies are local work (the directory store), the copy to good is
+        // written and synced while the object loads; after COMMIT it is only renamed into place,
+        // so its sync is not one more wait per object. Whatever happens, it is dropped (its temp
+        // file removed) before this returns unless mark_good published it.
+        if (store_->copies_ahead())
+            good_copy_ = std::async(std::launch::async, [this, &ref] {
+                return store_->prepare_copy(ref.bucket, ref.key, ref.bucket, ref.keys.good);
+            });
+        struct DropUnpublished {
+            std::future<std::unique_ptr<store::PendingCopy>>& copy;
+            ~DropUnpublished() { copy = {}; }
+        } drop{good_copy_};
         return commit_object(object, ref, [&](warehouse::Transaction& tx) {
             return load_while_writing(
                 *store_, ref.bucket, ref.keys.batch, write,
-                [&](const warehouse::BatchRef& batch) { return load(tx, batch); }, spool_bytes_);
+                [&](const warehouse::BatchRef& batch) { return load(tx, batch); }, spool_bytes_,
+                object.size);
         });
     }
     return write_then_commit(

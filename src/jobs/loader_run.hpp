@@ -4,6 +4,7 @@
 // and the exactly-once commit of one object (claim, load, ledger row, COMMIT, copy to good).
 // A job file only says what to transform and which tables to load.
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -99,6 +100,8 @@ private:
     util::RunReport report_;
     size_t spool_bytes_ = 0;  // how far a batch's writer may run ahead of its load
     std::unique_ptr<ObjectPrefetch> prefetch_;
+    // The current object's copy to good, prepared while it loads (store::copies_ahead).
+    std::future<std::unique_ptr<store::PendingCopy>> good_copy_;
     util::RetryPolicy retry_;  // for an object whose load failed transiently
 };
 

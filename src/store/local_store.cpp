@@ -141,10 +141,40 @@ public:
             p += n;
             left -= static_cast<size_t>(n);
         }
+        synced_ = false;
+    }
+    // Copies the rest of the open file src_fd in the kernel (copy_file_range: no user-space
+    // buffer; falls back to read/write where the file systems cannot).
+    void copy_from(int src_fd, const std::string& src_name) {
+        for (;;) {
+            const ssize_t n = ::copy_file_range(src_fd, nullptr, fd_, nullptr, 1u << 30, 0);
+            if (n == 0) return;
+            if (n > 0) continue;
+            if (errno == EINTR) continue;
+            if (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP) break;
+            throw BackendError(
+                fmt::format("copy {} to {}: {}", src_name, target_.string(), errno_text(errno)));
+        }
+        std::string buf(1 << 20, '\0');
+        for (;;) {
+            const ssize_t n = ::read(src_fd, buf.data(), buf.size());
+            if (n == 0) return;
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                throw BackendError(fmt::format("read {}: {}", src_name, errno_text(errno)));
+            }
+            write({buf.data(), static_cast<size_t>(n)});
+        }
+    }
+    // Makes the bytes durable now, so that commit() is only the rename.
+    void sync() {
+        if (::fsync(fd_) != 0)
+            throw BackendError(fmt::format("flush {}: {}", target_.string(), errno_text(errno)));
+        synced_ = true;
     }
     void commit() override {
         if (committed_) return;
-        if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+        if ((!synced_ && ::fsync(fd_) != 0) || ::close(fd_) != 0) {
             fd_ = -1;
             throw BackendError(fmt::format("flush {}: {}", target_.string(), errno_text(errno)));
         }
@@ -160,7 +190,39 @@ private:
     fs::path temp_;
     int fd_ = -1;
     bool committed_ = false;
+    bool synced_ = false;  // fsync'd since the last write
 };
+
+// A good copy written and synced ahead; publishing renames it into place.
+class PendingFileCopy : public PendingCopy {
+public:
+    explicit PendingFileCopy(std::unique_ptr<FileWriter> file) : file_(std::move(file)) {}
+    void publish() override { file_->commit(); }
+
+private:
+    std::unique_ptr<FileWriter> file_;
+};
+
+// Opens src for copying; the caller closes it.
+int open_source(const fs::path& path, const std::string& name) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw BackendError(fmt::format("open {}: {}", name, errno_text(errno)));
+    return fd;
+}
+
+std::unique_ptr<FileWriter> copy_to_temp(const fs::path& src, const std::string& src_name,
+                                         fs::path target) {
+    auto writer = std::make_unique<FileWriter>(std::move(target));
+    const int fd = open_source(src, src_name);
+    try {
+        writer->copy_from(fd, src_name);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+    return writer;
+}
 
 }  // namespace
 
@@ -249,11 +311,22 @@ void LocalStore::remove_stale_temps(const fs::path& dir) {
 
 void LocalStore::copy(const std::string& src_bucket, const std::string& src_key,
                       const std::string& dst_bucket, const std::string& dst_key) {
-    auto reader = get(src_bucket, src_key);
-    auto writer = put(dst_bucket, dst_key);
-    std::string buf(1 << 20, '\0');
-    while (size_t n = reader->read(buf.data(), buf.size())) writer->write({buf.data(), n});
-    writer->commit();
+    fs::path target = object_path(dst_bucket, dst_key);
+    remove_stale_temps(target.parent_path());
+    copy_to_temp(object_path(src_bucket, src_key), src_bucket + "/" + src_key, std::move(target))
+        ->commit();
+}
+
+std::unique_ptr<PendingCopy> LocalStore::prepare_copy(const std::string& src_bucket,
+                                                      const std::string& src_key,
+                                                      const std::string& dst_bucket,
+                                                      const std::string& dst_key) {
+    fs::path target = object_path(dst_bucket, dst_key);
+    remove_stale_temps(target.parent_path());
+    auto file = copy_to_temp(object_path(src_bucket, src_key), src_bucket + "/" + src_key,
+                             std::move(target));
+    file->sync();
+    return std::make_unique<PendingFileCopy>(std::move(file));
 }
 
 void LocalStore::remove(const std::string& bucket, const std::string& key) {

@@ -23,6 +23,11 @@ public:
     void copy(const std::string& src_bucket, const std::string& src_key,
               const std::string& dst_bucket, const std::string& dst_key) override;
     void remove(const std::string& bucket, const std::string& key) override;
+    bool copies_ahead() const override { return true; }
+    std::unique_ptr<PendingCopy> prepare_copy(const std::string& src_bucket,
+                                              const std::string& src_key,
+                                              const std::string& dst_bucket,
+                                              const std::string& dst_key) override;
     void require_bucket(const std::string& bucket) override;
     std::string describe() const override;
 

@@ -53,4 +53,31 @@ std::string ObjectStore::get_bytes(const std::string& bucket, const std::string&
     return out;
 }
 
+namespace {
+
+class CopyOnPublish : public PendingCopy {
+public:
+    CopyOnPublish(ObjectStore& store, std::string src_bucket, std::string src_key,
+                  std::string dst_bucket, std::string dst_key)
+        : store_(store),
+          src_bucket_(std::move(src_bucket)),
+          src_key_(std::move(src_key)),
+          dst_bucket_(std::move(dst_bucket)),
+          dst_key_(std::move(dst_key)) {}
+    void publish() override { store_.copy(src_bucket_, src_key_, dst_bucket_, dst_key_); }
+
+private:
+    ObjectStore& store_;
+    std::string src_bucket_, src_key_, dst_bucket_, dst_key_;
+};
+
+}  // namespace
+
+std::unique_ptr<PendingCopy> ObjectStore::prepare_copy(const std::string& src_bucket,
+                                                       const std::string& src_key,
+                                                       const std::string& dst_bucket,
+                                                       const std::string& dst_key) {
+    return std::make_unique<CopyOnPublish>(*this, src_bucket, src_key, dst_bucket, dst_key);
+}
+
 }  // namespace gdx::store

@@ -34,6 +34,14 @@ public:
     virtual void commit() = 0;
 };
 
+// A copy made ahead of time that appears under its key only when published; dropping it
+// unpublished leaves nothing behind.
+class PendingCopy {
+public:
+    virtual ~PendingCopy() = default;
+    virtual void publish() = 0;
+};
+
 // How a new object is written.
 struct PutOptions {
     // S3 server-side encryption with S3-managed keys (x-amz-server-side-encryption: AES256),
@@ -56,6 +64,16 @@ public:
     virtual void copy(const std::string& src_bucket, const std::string& src_key,
                       const std::string& dst_bucket, const std::string& dst_key) = 0;
     virtual void remove(const std::string& bucket, const std::string& key) = 0;
+    // True when prepare_copy does the copy's work at once, and may run on another thread while
+    // the store is used (the directory store: copying is the local disk's work). False: it only
+    // records the copy, which publish() makes (S3's copy is the server's, and visible at once).
+    virtual bool copies_ahead() const { return false; }
+    // A copy of src to dst that becomes visible at publish(): the directory store writes and
+    // syncs the bytes now, so that publishing is a rename.
+    virtual std::unique_ptr<PendingCopy> prepare_copy(const std::string& src_bucket,
+                                                      const std::string& src_key,
+                                                      const std::string& dst_bucket,
+                                                      const std::string& dst_key);
     // Throws ConfigError naming the bucket (and the store directory) when `bucket` does not
     // exist: a job that reads its input from it stops on a mistaken setting instead of finding
     // nothing. Writers need not call it (a directory store creates a bucket on first write).

@@ -164,3 +164,27 @@ TEST_F(LocalStoreTest, GetListedFailsWhenTheBytesReadDifferFromTheListedSize) {
         }
     }
 }
+
+// The copy to good prepared while an object loads: its bytes are copied and synced at once, but
+// the key appears only at publish(); dropped unpublished, it leaves no file at all.
+TEST_F(LocalStoreTest, PreparedCopyAppearsOnlyWhenPublished) {
+    LocalStore store(root);
+    EXPECT_TRUE(store.copies_ahead());
+    std::string body(3 << 20, 'x');  // larger than one copy_file_range chunk of small files
+    body.replace(1000, 5, "a|b\n\xff");
+    store.put_bytes("bucket", "in/x.csv", body);
+    { auto dropped = store.prepare_copy("bucket", "in/x.csv", "bucket", "good/in/x.csv"); }
+    EXPECT_FALSE(store.head("bucket", "good/in/x.csv"));
+    EXPECT_TRUE(temp_files(root / "bucket/good/in").empty());
+
+    auto pending = store.prepare_copy("bucket", "in/x.csv", "bucket", "good/in/x.csv");
+    EXPECT_FALSE(store.head("bucket", "good/in/x.csv"));
+    pending->publish();
+    EXPECT_EQ(store.get_bytes("bucket", "good/in/x.csv"), body);
+    EXPECT_TRUE(temp_files(root / "bucket/good/in").empty());
+    store.copy("bucket", "in/x.csv", "bucket", "good/in/y.csv");
+    EXPECT_EQ(store.get_bytes("bucket", "good/in/y.csv"), body);
+    EXPECT_THROW(store.prepare_copy("bucket", "in/missing.csv", "bucket", "good/m.csv"),
+                 gdx::BackendError);
+    EXPECT_TRUE(temp_files(root / "bucket/good").empty());
+}
