@@ -16,8 +16,6 @@
 #include "util/retry.hpp"
 
 namespace gdx::jobs {
-namespace {}  // namespace
-
 LoaderRun::LoaderRun(const RunOptions& options, std::string job_name)
     : options_(options), job_(std::move(job_name)) {
     report_.job = job_;

@@ -289,9 +289,13 @@ std::unique_ptr<ObjectReader> LocalStore::get(const std::string& bucket, const s
 
 std::unique_ptr<ObjectWriter> LocalStore::put(const std::string& bucket, const std::string& key,
                                               const PutOptions&) {
+    return std::make_unique<FileWriter>(write_target(bucket, key));
+}
+
+fs::path LocalStore::write_target(const std::string& bucket, const std::string& key) {
     fs::path target = object_path(bucket, key);
     remove_stale_temps(target.parent_path());
-    return std::make_unique<FileWriter>(std::move(target));
+    return target;
 }
 
 void LocalStore::remove_stale_temps(const fs::path& dir) {
@@ -311,20 +315,15 @@ void LocalStore::remove_stale_temps(const fs::path& dir) {
 
 void LocalStore::copy(const std::string& src_bucket, const std::string& src_key,
                       const std::string& dst_bucket, const std::string& dst_key) {
-    fs::path target = object_path(dst_bucket, dst_key);
-    remove_stale_temps(target.parent_path());
-    copy_to_temp(object_path(src_bucket, src_key), src_bucket + "/" + src_key, std::move(target))
-        ->commit();
+    prepare_copy(src_bucket, src_key, dst_bucket, dst_key)->publish();
 }
 
 std::unique_ptr<PendingCopy> LocalStore::prepare_copy(const std::string& src_bucket,
                                                       const std::string& src_key,
                                                       const std::string& dst_bucket,
                                                       const std::string& dst_key) {
-    fs::path target = object_path(dst_bucket, dst_key);
-    remove_stale_temps(target.parent_path());
     auto file = copy_to_temp(object_path(src_bucket, src_key), src_bucket + "/" + src_key,
-                             std::move(target));
+                             write_target(dst_bucket, dst_key));
     file->sync();
     return std::make_unique<PendingFileCopy>(std::move(file));
 }

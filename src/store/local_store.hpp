@@ -35,6 +35,9 @@ public:
 
 private:
     std::filesystem::path object_path(const std::string& bucket, const std::string& key) const;
+    // object_path, for writing: the killed writers' temp files of its directory are removed
+    // first.
+    std::filesystem::path write_target(const std::string& bucket, const std::string& key);
     // Deletes the temp files a killed writer left in `dir` (once per directory and run), so
     // that a crash leaves nothing behind once the next run writes there again.
     void remove_stale_temps(const std::filesystem::path& dir);
