@@ -92,8 +92,12 @@ CsvReader::Step CsvReader::parse(Row& row) {
     const char* const end = base + end_;
     const char* p = base + pos_;
     const char d = delim_;
-    if (const Step s = skip_blank_lines(p); s != Step::Record) return s;
-    pos_ = static_cast<size_t>(p - base);
+    // Only a record's end, a line break or a blank can start a blank line: most records skip
+    // the call (it is not inlined, and this runs once per record).
+    if (p == end || *p == '\n' || *p == '\r' || *p == ' ' || *p == '\t') {
+        if (const Step s = skip_blank_lines(p); s != Step::Record) return s;
+        pos_ = static_cast<size_t>(p - base);
+    }
 
     row.size_ = 0;
     row.arena_.clear();

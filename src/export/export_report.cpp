@@ -11,6 +11,15 @@ void numbered(std::string& out, const std::vector<std::string>& items, const cha
     for (size_t i = 0; i < items.size(); ++i) out += fmt::format("{}{} {}\n", i + 1, sep, items[i]);
 }
 
+// "Objects <what> to s3 /<where>: N" and its numbered list, when there is any.
+void section(std::string& out, const char* what, const char* where,
+             const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    out += fmt::format("Objects {} to s3 /{}: {}\n", what, where, items.size());
+    out += fmt::format("\nList of objects {} to S3 /{}:\n", what, where);
+    numbered(out, items, ":");
+}
+
 }  // namespace
 
 std::string format_export_report(const ExportReport& r, const std::string& log_path) {
@@ -50,27 +59,11 @@ std::string format_export_report(const ExportReport& r, const std::string& log_p
     }
     if (!r.failure.empty()) out += "\nStopped: " + r.failure + "\n";
     out += fmt::format("\n\nObjects to store: {}\n", r.to_store);
-    if (!r.stored.empty()) {
-        out += fmt::format("Objects stored to s3 /client: {}\n", r.stored.size());
-        out += "\nList of objects stored to S3 /client:\n";
-        numbered(out, r.stored, ":");
-    }
-    if (!r.not_stored.empty()) {
-        out += fmt::format("Objects not stored to s3 /client: {}\n", r.not_stored.size());
-        out += "\nList of objects not stored to S3 /client:\n";
-        numbered(out, r.not_stored, ":");
-    }
+    section(out, "stored", "client", r.stored);
+    section(out, "not stored", "client", r.not_stored);
     out += fmt::format("\n\nObjects to process: {}\n", r.to_store);
-    if (!r.good.empty()) {
-        out += fmt::format("Objects processed to s3 /good: {}\n", r.good.size());
-        out += "\nList of objects processed to S3 /good:\n";
-        numbered(out, r.good, ":");
-    }
-    if (!r.bad.empty()) {
-        out += fmt::format("Objects processed to s3 /bad: {}\n", r.bad.size());
-        out += "\nList of objects processed to S3 /bad:\n";
-        numbered(out, r.bad, ":");
-    }
+    section(out, "processed", "good", r.good);
+    section(out, "processed", "bad", r.bad);
     return out;
 }
 

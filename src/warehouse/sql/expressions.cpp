@@ -38,10 +38,7 @@ bool clause_word(const Token& t) {
         "WHERE", "GROUP",     "ORDER", "HAVING", "LIMIT",  "OFFSET",  "UNION", "EXCEPT",
         "MINUS", "INTERSECT", "JOIN",  "LEFT",   "RIGHT",  "INNER",   "OUTER", "FULL",
         "CROSS", "NATURAL",   "ON",    "USING",  "WINDOW", "QUALIFY", "FETCH", "FOR"};
-    for (std::string_view w : kWords) {
-        if (t.is(w)) return true;
-    }
-    return false;
+    return t.is_any(kWords);
 }
 
 // Keywords that can precede a parenthesised group without being a function name.
@@ -52,10 +49,7 @@ bool keyword_before_group(const Token& t) {
         "TABLE", "UNION",  "ALL",       "ANY",    "SOME",   "THEN",      "ELSE",
         "WHEN",  "CASE",   "BY",        "HAVING", "WITH",   "LATERAL",   "DISTINCT",
         "OVER",  "FILTER", "INTERSECT", "EXCEPT", "MINUS",  "RETURNING", "SET"};
-    for (std::string_view w : kWords) {
-        if (t.is(w)) return true;
-    }
-    return false;
+    return t.is_any(kWords);
 }
 
 // "OFFICESIZE" → "officesize": Redshift folds quoted identifiers to lower case (its

@@ -8,10 +8,7 @@ bool ends_from_list(const Token& t) {
     static constexpr std::string_view kWords[] = {
         "WHERE", "GROUP",  "ORDER",     "HAVING", "LIMIT",  "ON",     "USING",    "SET",
         "UNION", "EXCEPT", "INTERSECT", "WINDOW", "SELECT", "VALUES", "RETURNING"};
-    for (std::string_view w : kWords) {
-        if (t.is(w)) return true;
-    }
-    return false;
+    return t.is_any(kWords);
 }
 
 }  // namespace
@@ -20,13 +17,13 @@ bool is_name(const Token& t) {
     return t.kind == TokenKind::Word || t.kind == TokenKind::QuotedIdent;
 }
 
-std::string quote_identifier(std::string_view name) {
-    std::string out = "\"";
-    for (char c : name) {
+std::string enclose(std::string_view text, char quote) {
+    std::string out(1, quote);
+    for (char c : text) {
         out.push_back(c);
-        if (c == '"') out.push_back('"');
+        if (c == quote) out.push_back(quote);
     }
-    out.push_back('"');
+    out.push_back(quote);
     return out;
 }
 

@@ -12,8 +12,14 @@ namespace gdx::warehouse::sql {
 // An unquoted or a quoted identifier (keywords included: the caller knows the grammar).
 bool is_name(const Token& t);
 
+// `text` between two `quote` characters, each `quote` inside doubled: the one quoting rule of
+// SQL names ("x") and string literals ('x').
+std::string enclose(std::string_view text, char quote);
+
 // "x" with embedded quotes doubled.
-std::string quote_identifier(std::string_view name);
+inline std::string quote_identifier(std::string_view name) {
+    return enclose(name, '"');
+}
 
 // Whether the significant tokens seen so far stand in a FROM (or JOIN) list, per parenthesis
 // depth: `FROM a, (SELECT … WHERE …), b` is one list around a subquery that ends its own.

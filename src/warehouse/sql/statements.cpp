@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "warehouse/sql/names.hpp"
+
 namespace gdx::warehouse::sql {
 
 std::vector<ScriptStatement> split_script(std::string_view script) {
@@ -143,13 +145,7 @@ std::string one_line(std::string_view statement) {
 }
 
 std::string sql_string(std::string_view value) {
-    std::string out = "'";
-    for (char c : value) {
-        out.push_back(c);
-        if (c == '\'') out.push_back('\'');
-    }
-    out.push_back('\'');
-    return out;
+    return enclose(value, '\'');
 }
 
 }  // namespace gdx::warehouse::sql

@@ -93,6 +93,12 @@ bool Token::is(std::string_view upper_kw) const {
     return true;
 }
 
+bool Token::is_any(std::span<const std::string_view> upper) const {
+    for (std::string_view w : upper)
+        if (is(w)) return true;
+    return false;
+}
+
 std::vector<Token> tokenize(std::string_view s) {
     std::vector<Token> out;
     size_t i = 0;

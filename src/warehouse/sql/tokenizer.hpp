@@ -1,6 +1,7 @@
 #pragma once
 // A small SQL tokenizer (Redshift/PostgreSQL lexical rules) used to split scripts into
 // statements and to rewrite them for other backends without touching quoted text.
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,8 @@ struct Token {
     bool significant() const { return kind != TokenKind::Space && kind != TokenKind::Comment; }
     // Case-insensitive keyword test; `upper` must be upper case.
     bool is(std::string_view upper) const;
+    // Whether it is any of the keywords in `upper` (each upper case).
+    bool is_any(std::span<const std::string_view> upper) const;
     bool is_punct(char c) const {
         return kind == TokenKind::Punct && text.size() == 1 && text[0] == c;
     }

@@ -22,10 +22,7 @@ bool ends_table_reference(const Token& t) {
         "OUTER",     "FULL",    "CROSS",     "NATURAL", "GROUP",  "ORDER",  "LIMIT",  "OFFSET",
         "UNION",     "EXCEPT",  "INTERSECT", "HAVING",  "WINDOW", "VALUES", "SELECT", "DEFAULT",
         "RETURNING", "INDEXED", "NOT",       "WITH",    "FETCH",  "DO",     "AS"};
-    for (std::string_view w : kWords) {
-        if (t.is(w)) return true;
-    }
-    return false;
+    return t.is_any(kWords);
 }
 
 }  // namespace
