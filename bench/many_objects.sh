@@ -30,6 +30,8 @@ done
 (( S3_N > N )) && S3_N=$N
 
 BENCH="$ROOT/bench"
+# shellcheck source=lib/call_centre_objects.sh
+source "$BENCH/lib/call_centre_objects.sh"
 OUT="$BENCH/out/many_objects"
 DDL="$BENCH/configs/call_centre_bench.sql"
 TABLE=servicebc.call_centre
@@ -45,43 +47,17 @@ calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
 # ---------------------------------------------------------------- data
 # N objects cut from one generated call-centre sample, each a header and about K KB of rows.
 say "generating $N objects of about $KB KB"
-/usr/bin/python3 "$BENCH/gen_call_centre.py" --mb 4 --seed 7 --out "$OUT/sample.csv" >/dev/null ||
-    die "generation failed"
+call_centre_sample "$OUT/sample.csv" || die "generation failed"
 BUCKET=bench-many
 PREFIX=client/many
 STORE="$OUT/store"
-ROWS_OF=$("$PYS3" - "$OUT/sample.csv" "$STORE/$BUCKET/$PREFIX" "$N" "$KB" "$S3_N" <<'CUT'
-import os, sys
-sample, folder, n, kb, s3_n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-lines = open(sample, encoding="ascii").read().split("\n")
-header, rows = lines[0], [r for r in lines[1:] if r]
-per = max(1, kb * 1000 // (sum(len(r) + 1 for r in rows[:1000]) // 1000))
-os.makedirs(folder, exist_ok=True)
-total = total_s3 = 0
-for i in range(n):
-    start = (i * per) % (len(rows) - per)
-    chunk = rows[start:start + per]
-    total += len(chunk)
-    if i < s3_n:
-        total_s3 += len(chunk)
-    with open(f"{folder}/obj-{i:06d}.csv", "w") as f:
-        f.write(header + "\n" + "\n".join(chunk) + "\n")
-print(total, total_s3)
-CUT
-) || die "cutting the objects failed"
+ROWS_OF=$(cut_call_centre_objects "$OUT/sample.csv" "$STORE/$BUCKET/$PREFIX" "$N" "$KB" "$S3_N") ||
+    die "cutting the objects failed"
 read -r ROWS S3_ROWS <<<"$ROWS_OF"
 echo "$N objects, $(du -sb "$STORE" | cut -f1) bytes, $ROWS rows"
 
 # config DEST: the bench config in append mode, reading $PREFIX, writing under DEST.
-config() {
-    "$PYS3" - "$BENCH/configs/call_centre_bench.json" "$1" "$BUCKET" <<'CFG'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c.update({"truncate": False, "directory": "many", "doc": "obj-.*", "destination": sys.argv[2],
-          "bucket": sys.argv[3]})
-print(json.dumps(c, indent=1))
-CFG
-}
+config() { call_centre_config "$1" "$BUCKET"; }
 
 declare -A RATE
 # timed NAME N ARGS...: runs gdx s3-to-redshift ARGS (with the caller's environment) and

@@ -12,7 +12,12 @@ bool is_iso_date(const std::string& s) {
         if (s[i] < '0' || s[i] > '9') return false;
     int month = (s[5] - '0') * 10 + (s[6] - '0');
     int day = (s[8] - '0') * 10 + (s[9] - '0');
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+    if (month < 1 || month > 12 || day < 1) return false;
+    // A day the month has: the jobs turn the date into days without checking it again.
+    const int year = std::stoi(s.substr(0, 4));
+    const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
 bool python_truthy(const nlohmann::ordered_json& v) {

@@ -15,7 +15,7 @@ namespace gdx::config {
 // Python truthiness: false, 0, 0.0, null, "", [], {} are false; everything else is true.
 bool python_truthy(const nlohmann::ordered_json& value);
 
-// True for text shaped YYYY-MM-DD with a month 1..12 and a day 1..31.
+// True for text YYYY-MM-DD naming a day of the calendar (2023-02-29 and 2024-04-31 are not).
 bool is_iso_date(const std::string& text);
 
 // JSON type name for messages ("string", "number", "array", ...).

@@ -148,12 +148,7 @@ UNCHECKED = {
 
 # Cases where gdx and the reference disagree and which are left to the job's owner: reported
 # on every run, not failed. Remove an entry once the two agree.
-KNOWN_GAPS = {
-    ("google-business", "locations[].start_date", "missing"):
-        "the reference says required (may be \"\"); gdx takes a missing one as \"\"",
-    ("google-business", "locations[].end_date", "missing"):
-        "the reference says required (may be \"\"); gdx takes a missing one as \"\"",
-}
+KNOWN_GAPS = {}
 
 
 def reference_keys():

@@ -63,5 +63,30 @@ TEST(GoogleBusinessConfig, BadValuesNameTheKey) {
     EXPECT_NE(error_of(j).find("metrics"), std::string::npos);
 }
 
+// A date the calendar lacks passed the shape check and reached the job, which turned it into
+// days through an empty optional (undefined behaviour).
+TEST(GoogleBusinessConfig, ADayTheMonthLacksIsAConfigError) {
+    for (const char* day : {"2023-02-29", "2026-04-31", "2100-02-29"}) {
+        auto j = original_shape();
+        j["locations"][1]["start_date"] = day;
+        EXPECT_NE(error_of(j).find("locations[1].start_date"), std::string::npos) << day;
+    }
+    auto j = original_shape();
+    j["locations"][1]["start_date"] = "2024-02-29";
+    j["locations"][1]["end_date"] = "2000-02-29";
+    EXPECT_EQ(error_of(j), "");
+}
+
+// What the job accepts for a default date: "", null, or no key at all (the original required
+// the key; docs/config-reference.md).
+TEST(GoogleBusinessConfig, EmptyNullOrMissingDateIsTheDefault) {
+    auto j = original_shape();
+    j["locations"][1]["start_date"] = nullptr;
+    j["locations"][1].erase("end_date");
+    auto cfg = parse_google_business_config(j, "cfg.json");
+    EXPECT_FALSE(cfg.groups[1].start_date);
+    EXPECT_FALSE(cfg.groups[1].end_date);
+}
+
 }  // namespace
 }  // namespace gdx::config
