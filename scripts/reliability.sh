@@ -60,11 +60,6 @@ PANDAS_PY=/usr/bin/python3  # Debian's python3-pandas
 
 row() { printf '%s\n' "$*" | tee -a "$out"; }
 
-not_yet() {
-    row "Not yet measured."
-    row ""
-}
-
 # Every job's crash steps on both backend pairs (tests/reliability/crash_test.py lists them):
 # one table row per step. GDX_CRASH_JOBS=a,b: only these jobs.
 section_crash() {
@@ -113,7 +108,18 @@ PYEOF
     ((status == 0)) || grep -E "Failure|FAILED" "$work/faults.log" | head -n 40 >&2
     return $status
 }
-section_load() { not_yet; }
+# The load cases of tests/reliability/load_test.sh (its CASES table): one row per measurement
+# (seconds, peak RSS, outcome). --short runs each case small.
+section_load() {
+    local status=0 args=()
+    ((short)) && args+=(--short)
+    [[ -n "${GDX_LOAD_CASES:-}" ]] && args+=(--only "$GDX_LOAD_CASES")
+    tests/reliability/load_test.sh "$gdx" "${args[@]}" 2>"$work/load.log" | tee -a "$out"
+    ((PIPESTATUS[0] == 0)) || status=1
+    row ""
+    ((status == 0)) || tail -n 20 "$work/load.log" >&2
+    return $status
+}
 
 # Full: each target for $runs executions from its seed corpus (fuzz/corpus/<target>/) plus
 # what earlier runs found, one worker, one target at a time (the machine is shared). Short:
