@@ -248,7 +248,9 @@ std::vector<ObjectInfo> LocalStore::list(const std::string& bucket, const std::s
     for (; it != end; it.increment(ec)) {
         if (ec) throw BackendError(fmt::format("list {}: {}", start.string(), ec.message()));
         if (!it->is_regular_file(ec)) continue;
-        std::string key = fs::relative(it->path(), bucket_dir).generic_string();
+        // The path as listed, without reading the file system: a concurrent writer's temp
+        // file may be renamed by now (that is skipped below), and a folder may be a symlink.
+        std::string key = it->path().lexically_relative(bucket_dir).generic_string();
         if (key.find(kTempMarker) != std::string::npos) continue;
         if (key.compare(0, prefix.size(), prefix) != 0) continue;
         struct stat st {};

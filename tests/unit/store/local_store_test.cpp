@@ -106,6 +106,22 @@ TEST_F(LocalStoreTest, ListFiltersByPrefixAndSortsByKey) {
     EXPECT_TRUE(store.list("nobucket", "client/").empty());
 }
 
+// A key is the path below the bucket as listed, not as resolved: fs::relative resolved links
+// (a prefix folder that is a symlink listed keys "../…", which no prefix matched: nothing was
+// listed) and read the file system for every entry, so a temp file another writer renamed
+// meanwhile made the listing throw "cannot make canonical path" (100 runs of one config at once,
+// docs/reliability.md, Load).
+TEST_F(LocalStoreTest, ListsAPrefixFolderThatIsASymlinkUnderItsOwnKeys) {
+    LocalStore store(root);
+    store.put_bytes("elsewhere", "d/1.csv", "1");
+    fs::create_directories(root / "b/client");
+    fs::create_directory_symlink(root / "elsewhere/d", root / "b/client/d");
+    auto listed = store.list("b", "client/d/");
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].key, "client/d/1.csv");
+    EXPECT_EQ(store.get_bytes("b", listed[0].key), "1");
+}
+
 TEST_F(LocalStoreTest, CopyAndRemove) {
     LocalStore store(root);
     store.put_bytes("b", "src/a.csv", "data");
