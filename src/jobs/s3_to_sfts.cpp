@@ -130,10 +130,16 @@ void deliver_selected(const SftsSelection& sel, SftsDelivery& delivery,
             delivery.mark_good(c);
             report.marked_good.push_back(c.object.key);
         } catch (const std::exception& e) {
-            // Delivered and journalled: the next run marks it without sending it again.
+            // Delivered: journalled RENAMED, the next run marks it without sending it again.
             spdlog::error("{}: delivered, but the copy to the good archive failed: {}",
                           c.object.key, e.what());
             report.mark_failed.push_back(c.object.key);
+            try {
+                delivery.keep_as_delivered(c);
+            } catch (const std::exception& e2) {
+                // Its READY journal stays: the next run finds the file on the server.
+                spdlog::warn("{}: could not journal the delivery: {}", c.object.key, e2.what());
+            }
         }
     }
 }

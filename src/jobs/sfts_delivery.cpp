@@ -35,6 +35,19 @@ private:
     int reads_ = 0;
 };
 
+DeliveryRefused collision(const std::string& final_path, uint64_t existing, uint64_t size) {
+    return DeliveryRefused(fmt::format(
+        "name collision: {} is already on the server with {} bytes, the object has {}; it "
+        "is never overwritten (remove or rename the remote file, then re-run)",
+        final_path, existing, size));
+}
+
+std::pair<std::string, std::string> split_path(const std::string& path) {
+    const auto slash = path.rfind('/');
+    if (slash == std::string::npos) return {"", path};
+    return {path.substr(0, slash + 1), path.substr(slash + 1)};
+}
+
 }  // namespace
 
 SftsDelivery::SftsDelivery(store::ObjectStore& store, transfer::TransferSession& session,
@@ -42,12 +55,49 @@ SftsDelivery::SftsDelivery(store::ObjectStore& store, transfer::TransferSession&
                            util::RetryPolicy retry)
     : store_(store), session_(session), journals_(journals), cfg_(cfg), retry_(retry) {}
 
+SftsDelivery::~SftsDelivery() {
+    drop_good_copy();
+}
+
+std::string SftsDelivery::good_key(const SftsCandidate& c) const {
+    return cfg_.archive + "/good/" + c.archive_key;
+}
+
+void SftsDelivery::start_good_copy(const SftsCandidate& c) {
+    drop_good_copy();
+    if (!store_.copies_ahead()) return;
+    good_copy_key_ = c.object.key;
+    good_copy_ = std::async(std::launch::async, [this, key = c.object.key, dst = good_key(c)] {
+        return store_.prepare_copy(cfg_.bucket, key, cfg_.bucket, dst);
+    });
+}
+
+void SftsDelivery::drop_good_copy() {
+    if (!good_copy_.valid()) return;
+    try {
+        good_copy_.get();  // waits for it; the unpublished copy's temp file goes with it
+    } catch (const std::exception& e) {
+        spdlog::debug("the good copy made ahead of {} failed: {}", good_copy_key_, e.what());
+    }
+    good_copy_key_.clear();
+}
+
 std::string SftsDelivery::final_path(const SftsCandidate& c) const {
     std::string folder = cfg_.remote_folder();
     return folder.empty() || folder == "/" ? folder + c.remote_name : folder + "/" + c.remote_name;
 }
 
-void SftsDelivery::upload_to(const SftsCandidate& c, const std::string& path) {
+// Removes a file of ours that is of no use any more; a failure is only logged.
+void SftsDelivery::remove_quietly(const std::string& path) {
+    try {
+        session_.remove(path);
+    } catch (const std::exception& e) {
+        spdlog::warn("could not remove {}: {}", path, e.what());
+    }
+}
+
+// Streams the object to `path`; its length and MD5 are checked while it flows.
+void SftsDelivery::send(const SftsCandidate& c, const std::string& path) {
     const transfer::UploadExpectation expect{
         c.object.size, cfg_.sfts_verify_md5 ? md5_of_etag(c.object.etag) : std::string()};
     util::with_retry(retry_, "upload " + path, [&] {
@@ -56,18 +106,67 @@ void SftsDelivery::upload_to(const SftsCandidate& c, const std::string& path) {
         CrashMidUpload reader(*in);
         session_.upload(path, reader, expect);
     });
-    auto size = util::with_retry(retry_, "stat " + path, [&] { return session_.size_of(path); });
-    if (size != c.object.size) {
-        try {
-            session_.remove(path);
-        } catch (const std::exception& e) {
-            spdlog::warn("could not remove {}: {}", path, e.what());
-        }
-        throw BackendError(
-            fmt::format("{}: the server holds {} bytes after the upload, {} were "
-                        "sent; removed",
-                        path, size ? std::to_string(*size) : "no file", c.object.size));
+}
+
+std::optional<uint64_t> SftsDelivery::remote_size(const std::string& path) {
+    return util::with_retry(retry_, "stat " + path, [&] { return session_.size_of(path); });
+}
+
+// The server must hold the whole object at `path` after the upload; otherwise the file is
+// removed and this object fails.
+void SftsDelivery::require_size(const SftsCandidate& c, const std::string& path,
+                                std::optional<uint64_t> size) {
+    if (size == c.object.size) return;
+    remove_quietly(path);
+    throw BackendError(
+        fmt::format("{}: the server holds {} bytes after the upload, {} were sent; removed", path,
+                    size ? std::to_string(*size) : "no file", c.object.size));
+}
+
+void SftsDelivery::upload_to(const SftsCandidate& c, const std::string& path) {
+    send(c, path);
+    require_size(c, path, remote_size(path));
+}
+
+// Uploads to the temp name and journals READY. The journal is made durable while the server is
+// asked for the temp file's size (the session on another thread, the store on this one): the
+// bytes were checked as they flowed, so the size is the last check, and should it fail, the
+// journal is dropped before the temp file, so that a READY journal never outlives a temp file
+// that was not complete.
+void SftsDelivery::upload_temp_and_journal(const SftsCandidate& c, const Journal& j) {
+    send(c, j.temp);
+    util::crash_point("after_upload");
+    auto size = std::async(std::launch::async, [this, &j] { return remote_size(j.temp); });
+    try {
+        journals_.write(c.archive_key, j);
+    } catch (...) {
+        size.wait();
+        throw;
     }
+    const auto got = size.get();
+    if (got != c.object.size) journals_.remove(c.archive_key);
+    require_size(c, j.temp, got);
+}
+
+// False when the listing of the file's folder, taken at its first use in this run, did not have
+// it: the server is then not asked for its size. A folder that cannot be listed (a server may
+// allow writing but not listing) is asked file by file.
+bool SftsDelivery::may_exist(const std::string& path) {
+    auto [dir, name] = split_path(path);
+    auto it = remote_names_.find(dir);
+    if (it == remote_names_.end()) {
+        std::optional<std::set<std::string>> names;
+        try {
+            auto listed =
+                util::with_retry(retry_, "list " + dir, [&] { return session_.list(dir); });
+            names.emplace(listed.begin(), listed.end());
+        } catch (const BackendError& e) {
+            spdlog::info("cannot list {} ({}); each file's name is checked on its own",
+                         dir.empty() ? "the login folder" : dir, e.what());
+        }
+        it = remote_names_.emplace(dir, std::move(names)).first;
+    }
+    return !it->second || it->second->count(name) > 0;
 }
 
 void SftsDelivery::rename_or_fallback(const SftsCandidate& c, Journal& j) {
@@ -77,7 +176,21 @@ void SftsDelivery::rename_or_fallback(const SftsCandidate& c, Journal& j) {
         return;
     } catch (const BackendError& e) {
         // A server that stays unreachable has not refused the rename: the run stops.
-        if (cfg_.sfts_atomic_rename || e.retries_exhausted()) throw;
+        if (e.retries_exhausted()) throw;
+        // The final name may have appeared since its folder was listed (or a rename whose
+        // answer was lost went through): it is never overwritten.
+        if (auto existing = remote_size(j.final_path)) {
+            if (*existing == c.object.size) {
+                spdlog::info("{}: {} is on the server with the same size; taken as delivered",
+                             c.object.key, j.final_path);
+                remove_quietly(j.temp);
+                return;
+            }
+            journals_.remove(c.archive_key);
+            remove_quietly(j.temp);
+            throw collision(j.final_path, *existing, c.object.size);
+        }
+        if (cfg_.sfts_atomic_rename) throw;
         // The server refuses renames: send straight to the final name instead.
         spdlog::warn(
             "{}: rename refused ({}); sfts_atomic_rename is off, so uploading straight "
@@ -85,11 +198,7 @@ void SftsDelivery::rename_or_fallback(const SftsCandidate& c, Journal& j) {
             c.object.key, e.what(), j.final_path);
         rename_refused_ = true;
     }
-    try {
-        session_.remove(j.temp);
-    } catch (const std::exception& e) {
-        spdlog::warn("could not remove {}: {}", j.temp, e.what());
-    }
+    remove_quietly(j.temp);
     upload_direct(c, j);
 }
 
@@ -104,9 +213,7 @@ void SftsDelivery::upload_direct(const SftsCandidate& c, Journal& j) {
 Delivered SftsDelivery::deliver(const SftsCandidate& c) {
     const std::string final_path = this->final_path(c);
     const std::string temp = final_path + cfg_.sfts_temp_suffix;
-    auto stat = [&](const std::string& p) {
-        return util::with_retry(retry_, "stat " + p, [&] { return session_.size_of(p); });
-    };
+    auto stat = [&](const std::string& p) { return remote_size(p); };
     int64_t attempts = 0;
     if (auto j = journals_.read(c.archive_key)) {
         attempts = j->attempts;
@@ -136,39 +243,60 @@ Delivered SftsDelivery::deliver(const SftsCandidate& c) {
             journals_.remove(c.archive_key);
         }
     }
-    if (auto existing = stat(final_path)) {
+    if (auto existing = may_exist(final_path) ? stat(final_path) : std::nullopt) {
         if (*existing == c.object.size) {
             spdlog::info("{}: {} is already on the server with the same size; not sent again",
                          c.object.key, final_path);
             return Delivered::AlreadyPresent;
         }
-        throw DeliveryRefused(fmt::format(
-            "name collision: {} is already on the server with {} bytes, the object has {}; it "
-            "is never overwritten (remove or rename the remote file, then re-run)",
-            final_path, *existing, c.object.size));
+        throw collision(final_path, *existing, c.object.size);
     }
 
     Journal j{JournalState::Ready, c.object.key,  c.object.etag, temp,
               final_path,          c.object.size, attempts};
-    if (rename_refused_) {
-        upload_direct(c, j);
-    } else {
-        upload_to(c, temp);
-        util::crash_point("after_upload");
-        journals_.write(c.archive_key, j);
-        util::crash_point("after_ready_journal");
-        rename_or_fallback(c, j);
+    start_good_copy(c);
+    try {
+        if (rename_refused_) {
+            upload_direct(c, j);
+        } else {
+            upload_temp_and_journal(c, j);
+            util::crash_point("after_ready_journal");
+            rename_or_fallback(c, j);
+        }
+    } catch (...) {
+        drop_good_copy();
+        throw;
     }
+    // No RENAMED journal here: the good copy follows at once, and a run that dies before it
+    // leaves READY (or DIRECT), from which the next run finds the final file and marks it.
     util::crash_point("after_rename");
-    j.state = JournalState::Renamed;
-    journals_.write(c.archive_key, j);
     return Delivered::Sent;
 }
 
 void SftsDelivery::mark_good(const SftsCandidate& c) {
-    store_.copy(cfg_.bucket, c.object.key, cfg_.bucket, cfg_.archive + "/good/" + c.archive_key);
+    if (good_copy_.valid() && good_copy_key_ == c.object.key) {
+        auto copy = good_copy_.get();
+        good_copy_key_.clear();
+        copy->publish();
+    } else {
+        drop_good_copy();
+        store_.copy(cfg_.bucket, c.object.key, cfg_.bucket, good_key(c));
+    }
     util::crash_point("after_mark");
     journals_.remove(c.archive_key);
+}
+
+void SftsDelivery::keep_as_delivered(const SftsCandidate& c) {
+    const std::string final_path = this->final_path(c);
+    Journal j{JournalState::Renamed,
+              c.object.key,
+              c.object.etag,
+              final_path + cfg_.sfts_temp_suffix,
+              final_path,
+              c.object.size,
+              0};
+    if (auto old = journals_.read(c.archive_key)) j.attempts = old->attempts;
+    journals_.write(c.archive_key, j);
 }
 
 int64_t SftsDelivery::count_failure(const SftsCandidate& c) {
@@ -183,6 +311,7 @@ int64_t SftsDelivery::count_failure(const SftsCandidate& c) {
 }
 
 void SftsDelivery::mark_bad(const SftsCandidate& c) {
+    drop_good_copy();
     store_.copy(cfg_.bucket, c.object.key, cfg_.bucket, cfg_.archive + "/bad/" + c.archive_key);
     journals_.remove(c.archive_key);
 }

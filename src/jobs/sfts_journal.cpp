@@ -26,7 +26,13 @@ const char* state_name(JournalState s) {
 
 }  // namespace
 
+bool JournalStore::known_absent(const std::string& archive_key) const {
+    return listed_root_ && archive_key.compare(0, listed_root_->size(), *listed_root_) == 0 &&
+           !listed_.count(archive_key);
+}
+
 std::optional<Journal> JournalStore::read(const std::string& archive_key) {
+    if (known_absent(archive_key)) return std::nullopt;
     const std::string key = key_of(archive_key);
     if (!store_.head(bucket_, key)) return std::nullopt;
     std::string text = store_.get_bytes(bucket_, key);
@@ -66,11 +72,13 @@ void JournalStore::write(const std::string& archive_key, const Journal& journal)
                         {"final", journal.final_path},
                         {"attempts", journal.attempts},
                         {"time", util::format_vancouver(std::chrono::system_clock::now())}};
+    listed_.insert(archive_key);  // before the write: a failed write may have left it
     store_.put_bytes(bucket_, key_of(archive_key), j.dump(2) + "\n");
 }
 
 void JournalStore::remove(const std::string& archive_key) {
     store_.remove(bucket_, key_of(archive_key));
+    listed_.erase(archive_key);
 }
 
 std::vector<std::string> JournalStore::list(const std::string& archive_root) {
@@ -82,6 +90,8 @@ std::vector<std::string> JournalStore::list(const std::string& archive_root) {
             continue;
         out.push_back(o.key.substr(prefix_.size(), o.key.size() - prefix_.size() - suffix.size()));
     }
+    listed_root_ = archive_root;
+    listed_ = {out.begin(), out.end()};
     return out;
 }
 

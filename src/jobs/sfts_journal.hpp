@@ -4,6 +4,7 @@
 // that a run interrupted at any point is finished by the next one without sending twice.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "store/object_store.hpp"
@@ -33,7 +34,10 @@ public:
     std::string key_of(const std::string& archive_key) const {
         return prefix_ + archive_key + ".json";
     }
-    // nullopt when absent; an unreadable journal is treated as absent (logged).
+    // nullopt when absent; an unreadable journal is treated as absent (logged). Under a root
+    // that list() has seen, a journal it did not find and this run did not write is absent
+    // without asking the store (one listing instead of a HEAD per object: the run holds the
+    // config's lock, so no other writer adds journals there).
     std::optional<Journal> read(const std::string& archive_key);
     void write(const std::string& archive_key, const Journal& journal);
     void remove(const std::string& archive_key);
@@ -41,8 +45,12 @@ public:
     std::vector<std::string> list(const std::string& archive_root);
 
 private:
+    bool known_absent(const std::string& archive_key) const;
+
     store::ObjectStore& store_;
     std::string bucket_, prefix_;
+    std::optional<std::string> listed_root_;  // the root list() last saw whole
+    std::set<std::string> listed_;            // journals under it (as this run changed them)
 };
 
 }  // namespace gdx::jobs

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "../fakes/server_process.hpp"
 #include "../fakes/sshd_server.hpp"
@@ -73,11 +74,12 @@ protected:
         return ws.write_file("sfts.json", cfg.dump(2));
     }
     RunResult run(const nlohmann::ordered_json& cfg, std::vector<std::string> extra = {},
-                  std::map<std::string, std::string> env = {}) const {
+                  std::map<std::string, std::string> env = {},
+                  const WhileRunning& while_running = {}) const {
         extra.insert(extra.begin(), {"--identity", identity});
         env.emplace("sfts_user", "root");
         env.emplace("GDX_RETRY_BASE_MS", "5");
-        return ws.run_job("s3-to-sfts", write_config(cfg), extra, env);
+        return ws.run_job("s3-to-sfts", write_config(cfg), extra, env, while_running);
     }
     RunResult run(std::vector<std::string> extra = {},
                   std::map<std::string, std::string> env = {}) const {
@@ -267,6 +269,74 @@ TEST_P(SftsTest, SameSizeRemoteFileIsTakenAsDelivered) {
     EXPECT_EQ(read_local(remote + "/pmrp_1.csv"), "0123456789");  // not sent again
     EXPECT_TRUE(good("pmrp_1"));
     EXPECT_NE(log().find("already on the server"), std::string::npos);
+}
+
+TEST_P(SftsTest, NamesThatAppearAfterTheListingAreNeverOverwritten) {
+    // The remote folder is listed once, before the first upload. A file that appears under a
+    // final name later is found when the server refuses the rename: of another size it is a
+    // collision (left as it is; the temp file and the journal are dropped), of the same size
+    // it counts as delivered (as it would have before the upload).
+    put("pmrp_1", 8'000'000);  // long enough to put the other names there meanwhile
+    put("pmrp_2", 100);
+    put("pmrp_3", 10);
+    auto appear = [&](pid_t) {
+        for (int i = 0; i < 30'000 && !fs::exists(remote + "/pmrp_1.csv.part"); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        std::ofstream(remote + "/pmrp_2.csv") << "someone else's file";
+        std::ofstream(remote + "/pmrp_3.csv") << "0123456789";
+    };
+    auto r = run(config(), {}, {}, appear);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("name collision: " + remote + "/pmrp_2.csv is already on the server"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(files_in(remote),
+              (std::vector<std::string>{"pmrp_1.csv", "pmrp_2.csv", "pmrp_3.csv"}));
+    EXPECT_EQ(read_local(remote + "/pmrp_2.csv"), "someone else's file");
+    EXPECT_EQ(read_local(remote + "/pmrp_3.csv"), "0123456789");
+    EXPECT_TRUE(good("pmrp_1"));
+    EXPECT_FALSE(good("pmrp_2"));
+    EXPECT_FALSE(bad("pmrp_2"));
+    EXPECT_FALSE(journal("pmrp_2"));
+    EXPECT_TRUE(good("pmrp_3"));
+    EXPECT_FALSE(journal("pmrp_3"));
+    EXPECT_NE(log().find("pmrp_3.csv is on the server with the same size; taken as delivered"),
+              std::string::npos)
+        << log();
+}
+
+TEST_P(SftsTest, AFailedGoodCopyIsFinishedByTheNextRunWithoutSendingAgain) {
+    if (GetParam() != Backend::Embedded)
+        GTEST_SKIP() << "blocks the good archive with a file, which only the directory store can";
+    auto data = put("pmrp_1", 1000);
+    // A file where the good archive's folder must be: the copy to good fails.
+    std::string archive = kArchive.substr(0, kArchive.size() - 1);
+    fs::path blocker = ws.dir() / "store" / ws.bucket() / "processed" / "good" / archive;
+    fs::create_directories(blocker.parent_path());
+    std::ofstream(blocker) << "not a folder";
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_EQ(read_local(remote + "/pmrp_1.csv"), data);
+    EXPECT_FALSE(good("pmrp_1"));
+    ASSERT_TRUE(journal("pmrp_1"));
+    auto j = nlohmann::json::parse(
+        ws.read(ws.bucket(), "processed/inflight/" + kArchive + "pmrp_1.json"));
+    EXPECT_EQ(j["state"], "RENAMED") << j.dump();
+    EXPECT_NE(r.out.find("List of objects that failed to copy to S3 good archives:\n1: " + kSource +
+                         "pmrp_1\n"),
+              std::string::npos)
+        << r.out;
+
+    // The next run marks it without touching the server: a recipient's change stays.
+    std::string changed(data.size(), 'r');
+    std::ofstream(remote + "/pmrp_1.csv", std::ios::trunc) << changed;
+    fs::remove(blocker);
+    r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(read_local(remote + "/pmrp_1.csv"), changed);
+    EXPECT_TRUE(good("pmrp_1"));
+    EXPECT_FALSE(journal("pmrp_1"));
+    EXPECT_EQ(files_in(remote), std::vector<std::string>{"pmrp_1.csv"});
 }
 
 TEST_P(SftsTest, MaxAttemptsMarksBadAndRetryBadSendsAgain) {
