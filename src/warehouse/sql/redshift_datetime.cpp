@@ -97,11 +97,31 @@ std::chrono::sys_time<microseconds> to_sys(const DateTime& t) {
     return std::chrono::sys_time<microseconds>(t.day.time_since_epoch()) + t.time;
 }
 
+// The years date::year holds (Redshift's own range reaches further, to 294276 AD).
+constexpr int kMinYear = -32767;
+constexpr int kMaxYear = 32767;
+
+[[noreturn]] void beyond_the_years(std::string_view what) {
+    throw std::invalid_argument(
+        fmt::format("{}: the result is beyond the years {}..{}", what, kMinYear, kMaxYear));
+}
+
+// a * b, or the error a result beyond the years gets.
+int64_t times(int64_t a, int64_t b, std::string_view what) {
+    int64_t out = 0;
+    if (__builtin_mul_overflow(a, b, &out)) beyond_the_years(what);
+    return out;
+}
+
 DateTime add_months(const DateTime& t, int64_t months) {
     const date::year_month_day ymd(t.day);
-    int64_t index = static_cast<int64_t>(int(ymd.year())) * 12 +
-                    static_cast<int64_t>(unsigned(ymd.month())) - 1 + months;
+    int64_t index = 0;
+    if (__builtin_add_overflow(static_cast<int64_t>(int(ymd.year())) * 12 +
+                                   static_cast<int64_t>(unsigned(ymd.month())) - 1,
+                               months, &index))
+        beyond_the_years("DATEADD");
     int64_t y = index >= 0 ? index / 12 : (index - 11) / 12;
+    if (y < kMinYear || y > kMaxYear) beyond_the_years("DATEADD");
     const unsigned m = static_cast<unsigned>(index - y * 12) + 1;
     const date::year_month_day_last last(date::year(static_cast<int>(y)),
                                          date::month_day_last(date::month(m)));
@@ -265,13 +285,20 @@ std::optional<std::string> canonical_date_part(std::string_view part) {
 
 DateTime date_add(std::string_view part_name, int64_t n, const DateTime& t) {
     const std::string part = part_or_throw(part_name);
-    if (part == "millennium") return add_months(t, n * 12000);
-    if (part == "century") return add_months(t, n * 1200);
-    if (part == "decade") return add_months(t, n * 120);
-    if (part == "year") return add_months(t, n * 12);
-    if (part == "quarter") return add_months(t, n * 3);
+    if (part == "millennium") return add_months(t, times(n, 12000, "DATEADD"));
+    if (part == "century") return add_months(t, times(n, 1200, "DATEADD"));
+    if (part == "decade") return add_months(t, times(n, 120, "DATEADD"));
+    if (part == "year") return add_months(t, times(n, 12, "DATEADD"));
+    if (part == "quarter") return add_months(t, times(n, 3, "DATEADD"));
     if (part == "month") return add_months(t, n);
-    return normalise(t.day, t.time.count() + n * micros_of(part));
+    int64_t micros = 0;
+    if (__builtin_add_overflow(t.time.count(), times(n, micros_of(part), "DATEADD"), &micros))
+        beyond_the_years("DATEADD");
+    const DateTime out = normalise(t.day, micros);
+    static const date::sys_days first = date::year(kMinYear) / 1 / 1;
+    static const date::sys_days last = date::year(kMaxYear) / 12 / 31;
+    if (out.day < first || out.day > last) beyond_the_years("DATEADD");
+    return out;
 }
 
 int64_t date_diff(std::string_view part_name, const DateTime& a, const DateTime& b) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 
 #include "util/error.hpp"
@@ -49,6 +50,17 @@ TEST(RedshiftDatetime, DateAddClampsMonthsAndAcceptsAbbreviations) {
     EXPECT_EQ(ts(date_add("w", 2, dt("2024-01-01"))), "2024-01-15 00:00:00");
     EXPECT_EQ(ts(date_add("ms", 1500, dt("2024-01-01"))), "2024-01-01 00:00:01.5");
     EXPECT_THROW(date_add("fortnight", 1, dt("2024-01-01")), std::invalid_argument);
+}
+
+// Found by fuzz_sql_translate (fuzz/corpus/sql_translate/regress-dateadd-overflow): a count of
+// days whose microseconds overflow int64 (signed overflow, undefined behaviour).
+TEST(RedshiftDatetime, DateAddBeyondTheYearsIsAnError) {
+    EXPECT_THROW(date_add("day", 2130735818, dt("1011-02-08")), std::invalid_argument);
+    EXPECT_THROW(date_add("millennium", INT64_MAX / 1000, dt("2024-01-01")), std::invalid_argument);
+    EXPECT_THROW(date_add("month", INT64_MAX, dt("2024-01-01")), std::invalid_argument);
+    EXPECT_THROW(date_add("year", 40000, dt("2024-01-01")), std::invalid_argument);
+    EXPECT_THROW(date_add("day", 20000000, dt("2024-01-01")), std::invalid_argument);
+    EXPECT_EQ(ts(date_add("year", 7000, dt("2024-01-01"))), "9024-01-01 00:00:00");
 }
 
 TEST(RedshiftDatetime, DateDiffCountsBoundaries) {
