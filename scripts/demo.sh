@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DGDX_TESTS=OFF -DGDX_BENCH=OFF >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD=ON -DGDX_TESTS=OFF -DGDX_BENCH=OFF >/dev/null
 cmake --build build --target gdx -j"$(nproc)"
 echo
 

@@ -62,7 +62,7 @@ run_suite() {
     echo "=== $dir done at ${SECONDS}s"
 }
 
-run_suite build -DCMAKE_BUILD_TYPE=Release -DGDX_TESTS=ON -DGDX_BENCH=OFF
+run_suite build -DCMAKE_UNITY_BUILD=ON -DCMAKE_BUILD_TYPE=Release -DGDX_TESTS=ON -DGDX_BENCH=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DGDX_SANITIZE=ON -DGDX_TESTS=ON -DGDX_BENCH=OFF
+    run_suite build-asan -DCMAKE_UNITY_BUILD=ON -DCMAKE_BUILD_TYPE=Debug -DGDX_SANITIZE=ON -DGDX_TESTS=ON -DGDX_BENCH=OFF
 exit $status

@@ -109,10 +109,16 @@ size_t collect(char* ptr, size_t size, size_t nmemb, void* userdata) {
     return size * nmemb;
 }
 
+}  // namespace
+
+// Outside the anonymous namespace: SftpSession::Handle holds one, and GCC warns about a member
+// of an internal type when the file is compiled inside a unity batch.
 struct KnownHostVerdict {
     curl_khmatch match = CURLKHMATCH_OK;
     bool called = false;
 };
+
+namespace {
 
 int check_known_host(CURL*, const curl_khkey*, const curl_khkey*, curl_khmatch match,
                      void* clientp) {

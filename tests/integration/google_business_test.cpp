@@ -38,7 +38,7 @@ const std::string kNorth = "accounts/300";   // one location with an awkward tit
 const std::string kNorthTitle = "Fort St. John | North/East \\ Office";
 const std::string kMissing =
     "locations/1007";  // listed, but the performance API has no such location
-const std::string kPrefix = "client/google_mybusiness/";
+const std::string kBusinessPrefix = "client/google_mybusiness/";
 
 FakeGoogle& fake() {
     static FakeGoogle server(gdx::testing::google_scenario());
@@ -179,9 +179,10 @@ TEST_P(GoogleBusiness, LoadsEveryLocationThenASecondRunLoadsNothing) {
     // The objects: the original's key (spaces -> '-', and '/' -> '_' so no key level is added),
     // escaped for COPY ... ESCAPE; their good copies.
     const std::string first =
-        kPrefix + "servicebc/gmb_Service-BC-Centre-1000_2026-05-01_2026-05-17.csv";
+        kBusinessPrefix + "servicebc/gmb_Service-BC-Centre-1000_2026-05-01_2026-05-17.csv";
     const std::string awkward =
-        kPrefix + "north/gmb_Fort-St.-John-|-North_East-\\-Office_2026-05-10_2026-05-12.csv";
+        kBusinessPrefix +
+        "north/gmb_Fort-St.-John-|-North_East-\\-Office_2026-05-10_2026-05-12.csv";
     for (const auto& key : {first, awkward}) {
         EXPECT_TRUE(ws.exists(ws.bucket(), key)) << key;
         EXPECT_TRUE(ws.exists(ws.bucket(), "processed/good/" + key)) << key;
@@ -262,7 +263,7 @@ TEST_P(GoogleBusiness, AnObjectStoredByAKilledRunIsLoadedByTheNextRun) {
     std::string name = kNorthTitle;  // as business_object_key names it
     std::replace(name.begin(), name.end(), ' ', '-');
     std::replace(name.begin(), name.end(), '/', '_');
-    const std::string stored = kPrefix + "north/gmb_" + name + "_2026-05-01_2026-05-17.csv";
+    const std::string stored = kBusinessPrefix + "north/gmb_" + name + "_2026-05-01_2026-05-17.csv";
     ASSERT_TRUE(ws.exists(ws.bucket(), stored));
     auto r = on("2026-05-21", false);
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;

@@ -6,6 +6,7 @@
 
 #include "../fakes/s3_servers.hpp"
 #include "../support/test_paths.hpp"
+#include "file_text.hpp"
 #include "store/s3/s3_client.hpp"
 #include "store/s3/s3_store.hpp"
 
@@ -25,16 +26,7 @@ extern char** environ;
 namespace fs = std::filesystem;
 
 namespace gdx::test {
-namespace {
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 RunResult run_gdx(const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env, const fs::path& cwd,
@@ -83,8 +75,8 @@ RunResult run_gdx(const std::vector<std::string>& args,
     int status = 0;
     waitpid(pid, &status, 0);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(out);
-    r.err = slurp(err);
+    r.out = gdx::test::file_text(out);
+    r.err = gdx::test::file_text(err);
     fs::remove(out);
     fs::remove(err);
     return r;

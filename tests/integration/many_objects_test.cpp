@@ -21,9 +21,9 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kObjects = 8;
-constexpr int kRows = 20;
-const std::string kHeader = "id|n\n";
+constexpr int kManyObjects = 8;
+constexpr int kRowsPerObject = 20;
+const std::string kManyHeader = "id|n\n";
 
 // Prefetching on (the default: objects up to 8 MiB) or off.
 enum class Prefetch { On, Off };
@@ -44,19 +44,20 @@ protected:
     // (the key breaks the tie) and the test stays quick.
     bool embedded() const { return ws.backend() == Backend::Embedded; }
     std::string key_of(int i) const {
-        return "client/dir/o" + std::to_string(embedded() ? kObjects - 1 - i : i) + ".csv";
+        return "client/dir/o" + std::to_string(embedded() ? kManyObjects - 1 - i : i) + ".csv";
     }
     // Puts every object, object i with bodies[i] when given.
     void put_all(const std::map<int, std::string>& bodies = {}) {
-        for (int i = 0; i < kObjects; ++i) {
+        for (int i = 0; i < kManyObjects; ++i) {
             auto b = bodies.find(i);
             ws.put(bucket, key_of(i), b != bodies.end() ? b->second : body(i),
                    std::chrono::seconds(embedded() ? 100 - i : 100));
         }
     }
     static std::string body(int i) {
-        std::string b = kHeader;
-        for (int j = 0; j < kRows; ++j) b += std::to_string(i) + "-" + std::to_string(j) + "|1\n";
+        std::string b = kManyHeader;
+        for (int j = 0; j < kRowsPerObject; ++j)
+            b += std::to_string(i) + "-" + std::to_string(j) + "|1\n";
         return b;
     }
 
@@ -90,9 +91,9 @@ protected:
     // Objects [0, n) loaded once each and copied to good, none of the others touched.
     void expect_loaded_exactly(int n, const std::string& when) {
         SCOPED_TRACE(when);
-        for (int i = 0; i < kObjects; ++i) {
+        for (int i = 0; i < kManyObjects; ++i) {
             SCOPED_TRACE(key_of(i));
-            EXPECT_EQ(rows_of(i), i < n ? kRows : 0);
+            EXPECT_EQ(rows_of(i), i < n ? kRowsPerObject : 0);
             EXPECT_EQ(ws.exists(bucket, "processed/good/" + key_of(i)), i < n);
         }
         EXPECT_EQ(ledger_rows(), n);
@@ -121,14 +122,14 @@ TEST_P(ManyObjects, LoadsEveryObjectOnceOldestFirst) {
     put_all();
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    expect_loaded_exactly(kObjects, "first run");
+    expect_loaded_exactly(kManyObjects, "first run");
     std::vector<std::string> expected;
-    for (int i = 0; i < kObjects; ++i) expected.push_back(key_of(i));
+    for (int i = 0; i < kManyObjects; ++i) expected.push_back(key_of(i));
     EXPECT_EQ(last_report()["good_list"].get<std::vector<std::string>>(), expected);
 
     auto again = run();
     ASSERT_EQ(again.exit_code, 0) << again.err;
-    expect_loaded_exactly(kObjects, "second run: nothing loaded twice");
+    expect_loaded_exactly(kManyObjects, "second run: nothing loaded twice");
     EXPECT_EQ(last_report()["loaded"], 0);
 }
 
@@ -137,22 +138,22 @@ TEST_P(ManyObjects, ResumesFromTheLedgerWhenGoodCopiesAreMissing) {
     // repaired (copied, not loaded again), the rest loaded.
     put_all();
     ASSERT_EQ(run().exit_code, 0);
-    for (int i = 0; i < kObjects; i += 2) {
+    for (int i = 0; i < kManyObjects; i += 2) {
         ws.sql("DELETE FROM t.rows WHERE id LIKE '" + std::to_string(i) + "-%'");
         ws.sql(std::string("DELETE FROM ") + (embedded() ? "gdx_ledger" : "public.gdx_ledger") +
                " WHERE key = '" + key_of(i) + "'");
     }
     // Remove every good copy: the odd objects are still in the ledger.
-    for (int i = 0; i < kObjects; ++i) ws.remove(bucket, "processed/good/" + key_of(i));
+    for (int i = 0; i < kManyObjects; ++i) ws.remove(bucket, "processed/good/" + key_of(i));
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    expect_loaded_exactly(kObjects, "after the resume");
-    EXPECT_EQ(last_report()["loaded"], kObjects / 2);
-    EXPECT_EQ(last_report()["repaired"], kObjects / 2);
+    expect_loaded_exactly(kManyObjects, "after the resume");
+    EXPECT_EQ(last_report()["loaded"], kManyObjects / 2);
+    EXPECT_EQ(last_report()["repaired"], kManyObjects / 2);
 }
 
 TEST_P(ManyObjects, BadObjectBetweenGoodOnes) {
-    put_all({{3, kHeader + "3-0|not-a-number\n"}});
+    put_all({{3, kManyHeader + "3-0|not-a-number\n"}});
     auto r = run();
     EXPECT_EQ(r.exit_code, 1) << r.err;
     expect_loaded_exactly(3, "stopped at the bad object");
@@ -160,17 +161,18 @@ TEST_P(ManyObjects, BadObjectBetweenGoodOnes) {
 
     auto keep_going = run({"--keep-going"});
     EXPECT_EQ(keep_going.exit_code, 0) << keep_going.err;  // nothing bad left to select
-    for (int i = 0; i < kObjects; ++i) EXPECT_EQ(rows_of(i), i == 3 ? 0 : kRows) << key_of(i);
-    EXPECT_EQ(ledger_rows(), kObjects - 1);
+    for (int i = 0; i < kManyObjects; ++i)
+        EXPECT_EQ(rows_of(i), i == 3 ? 0 : kRowsPerObject) << key_of(i);
+    EXPECT_EQ(ledger_rows(), kManyObjects - 1);
 }
 
 TEST_P(ManyObjects, KeepGoingPastABadObject) {
-    put_all({{2, kHeader + "2-0|x\n"}, {5, kHeader + "5-0|y\n"}});
+    put_all({{2, kManyHeader + "2-0|x\n"}, {5, kManyHeader + "5-0|y\n"}});
     auto r = run({"--keep-going"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    for (int i = 0; i < kObjects; ++i) {
+    for (int i = 0; i < kManyObjects; ++i) {
         const bool bad = i == 2 || i == 5;
-        EXPECT_EQ(rows_of(i), bad ? 0 : kRows) << key_of(i);
+        EXPECT_EQ(rows_of(i), bad ? 0 : kRowsPerObject) << key_of(i);
         EXPECT_EQ(ws.exists(bucket, "processed/bad/" + key_of(i)), bad) << key_of(i);
     }
     EXPECT_EQ(last_report()["bad_list"], json::array({key_of(2), key_of(5)}));
@@ -222,7 +224,7 @@ TEST_P(ManyObjectsGetFault, RefusedGetStopsAtThatObject) {
                    R"(", "action": "status", "status": 500, "count": 1}])");
     auto again = run_through_proxy();
     EXPECT_EQ(again.exit_code, 0) << again.err;
-    expect_loaded_exactly(kObjects, "the next run");
+    expect_loaded_exactly(kManyObjects, "the next run");
 }
 
 }  // namespace

@@ -9,12 +9,13 @@
 #include <sstream>
 
 #include "../support/original_configs.hpp"
+#include "file_text.hpp"
 #include "fixtures/config_fitting_data.hpp"
 #include "harness.hpp"
 
 using gdx::test::RunResult;
 using gdx::test::Workspace;
-using json = nlohmann::ordered_json;
+using ojson = nlohmann::ordered_json;
 namespace fs = std::filesystem;
 namespace fit = gdx::test::fit;
 
@@ -66,14 +67,7 @@ const std::map<std::string, std::string> kObjectName = {
     {"test.microservice_iam_key_rotation", "GDXDSD-20240105.csv"},
 };
 
-constexpr size_t kRows = 4;
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+constexpr size_t kSeededRows = 4;
 
 // The test parameters, listed when the test binary starts (also for test discovery at build
 // time): never throws; without the configs one parameter stands for them all and skips.
@@ -101,13 +95,13 @@ fs::path find_ddl(const std::string& dbtable) {
     std::regex create("CREATE\\s+TABLE\\s+(IF\\s+NOT\\s+EXISTS\\s+)?" + escaped + "\\b",
                       std::regex::icase);
     for (auto& e : fs::directory_iterator(kDdlDir))
-        if (std::regex_search(slurp(e.path()), create)) return e.path();
+        if (std::regex_search(gdx::test::file_text(e.path()), create)) return e.path();
     return {};
 }
 
 // For configs without DDL: VARCHAR(256) per column, TIMESTAMP for dateformat columns, BIGINT
 // for dtype_dic_ints, DOUBLE PRECISION for floats, BOOLEAN for bools.
-std::string synthesised_ddl(const json& cfg) {
+std::string synthesised_ddl(const ojson& cfg) {
     std::string sql = "CREATE TABLE " + cfg["dbtable"].get<std::string>() + " (";
     bool first = true;
     for (auto& col : fit::output_columns(cfg)) {
@@ -132,7 +126,7 @@ protected:
             // The config loads microservice.ldb_sku_csv (DDL deleted upstream) and its
             // post-load SQL reconciles microservice.ldb_sku. Create both with the 41 columns
             // of ldb_sku_initial_setup.sql; the SQL file is found relative to the CWD.
-            const std::string setup = slurp(kDdlDir / "ldb_sku_initial_setup.sql");
+            const std::string setup = gdx::test::file_text(kDdlDir / "ldb_sku_initial_setup.sql");
             ws.write_file("ldb_sku.sql", setup);
             ws.write_file(
                 dbtable + ".sql",
@@ -165,13 +159,13 @@ protected:
     }
 
     Workspace ws;
-    json cfg;
+    ojson cfg;
 };
 
 TEST_P(OriginalConfig, FittingDataLoadsAsGood) {
     GDX_REQUIRE_ORIGINAL_CONFIGS();
     const fs::path config_path = kConfigDir / (GetParam() + ".json");
-    cfg = json::parse(slurp(config_path));
+    cfg = ojson::parse(gdx::test::file_text(config_path));
     const std::string bucket = cfg["bucket"], dbtable = cfg["dbtable"];
     auto name = kObjectName.find(GetParam());
     ASSERT_NE(name, kObjectName.end()) << "no object name for new config " << GetParam();
@@ -182,7 +176,7 @@ TEST_P(OriginalConfig, FittingDataLoadsAsGood) {
     auto columns = table_columns();
     ASSERT_FALSE(columns.empty()) << dbtable << " was not created";
     std::string why;
-    auto object = fit::fit_object(cfg, columns, kRows, why);
+    auto object = fit::fit_object(cfg, columns, kSeededRows, why);
     ASSERT_TRUE(object) << why;
     ASSERT_GE(object->expect.size(), 2u) << "nothing to spot-check";
     ws.put(bucket, key, object->bytes);
@@ -198,7 +192,7 @@ TEST_P(OriginalConfig, FittingDataLoadsAsGood) {
     EXPECT_EQ(ws.read(bucket, "processed/good/" + key), object->bytes);
 
     auto rows = ws.query("SELECT * FROM " + dbtable + " ORDER BY rowid");
-    ASSERT_EQ(rows.size(), kRows) << object->bytes;
+    ASSERT_EQ(rows.size(), kSeededRows) << object->bytes;
     for (auto& e : object->expect) {
         ASSERT_TRUE(rows[e.row].contains(e.column)) << e.column << " in " << rows[e.row].dump();
         EXPECT_EQ(rows[e.row][e.column], e.value)

@@ -31,7 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr int kObjects = 3;
+constexpr int kPgFaultObjects = 3;
 
 // The cluster of this binary's PostgreSQL fault tests, started on first use, stopped at exit.
 struct Cluster {
@@ -70,7 +70,7 @@ struct Cluster {
     }
 };
 
-gdx::testing::FaultProxy& proxy() {
+gdx::testing::FaultProxy& pg_fault_proxy() {
     static gdx::testing::FaultProxy p(gdx::testing::moto_server().url());
     return p;
 }
@@ -86,14 +86,14 @@ protected:
         config = ws.write_file("config.json", cfg.dump(2));
         cfg["file_limit"] = 1;
         first_only = ws.write_file("first_only.json", cfg.dump(2));
-        proxy().reset();
+        pg_fault_proxy().reset();
     }
-    ~PgFaults() override { proxy().reset(); }
+    ~PgFaults() override { pg_fault_proxy().reset(); }
 
     // Object i holds rows_of(i) rows "i-j|<pad>|1" (pad: `width` bytes).
     void put_objects(size_t width = 1) {
         const std::string pad(width, 'x');
-        for (int i = 0; i < kObjects; ++i) {
+        for (int i = 0; i < kPgFaultObjects; ++i) {
             std::string body = "id|name|n\n";
             for (int j = 0; j < rows_of(i); ++j)
                 body += std::to_string(i) + "-" + std::to_string(j) + "|" + pad + "|1\n";
@@ -178,9 +178,9 @@ protected:
         EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
         auto again = run();
         ASSERT_EQ(again.exit_code, 0) << again.err;
-        for (int i = 0; i < kObjects; ++i) expect_loaded(i);
+        for (int i = 0; i < kPgFaultObjects; ++i) expect_loaded(i);
         EXPECT_EQ(psql("SELECT count(*) FROM t.calls"), "600");
-        EXPECT_EQ(psql("SELECT count(*) FROM public.gdx_ledger"), std::to_string(kObjects));
+        EXPECT_EQ(psql("SELECT count(*) FROM public.gdx_ledger"), std::to_string(kPgFaultObjects));
     }
     // Rows of object `i` take `seconds` each to insert (a trigger), so a fault can land mid-COPY.
     void slow_rows_of(int i, double seconds) {
@@ -263,7 +263,7 @@ TEST_F(PgFaults, BackendTerminatedMidCommitAfterTheCommitRecordIsRepairedNotRelo
     auto again = run();
     ASSERT_EQ(again.exit_code, 0) << again.err;
     EXPECT_NE(again.out.find("repaired"), std::string::npos) << again.out;
-    for (int i = 0; i < kObjects; ++i) expect_loaded(i);
+    for (int i = 0; i < kPgFaultObjects; ++i) expect_loaded(i);
     EXPECT_EQ(psql("SELECT count(*) FROM t.calls"), "600");
 }
 
@@ -272,13 +272,14 @@ TEST_F(PgFaults, BackendTerminatedMidCommitAfterTheCommitRecordIsRepairedNotRelo
 TEST_F(PgFaults, ServerRestartedBetweenObjects) {
     row("server restarted (pg_ctl restart -m fast) between two objects");
     put_objects();
-    proxy().faults(R"([{"method": "PUT", "path_contains": "/processed/good/client/dir/f0.csv",
+    pg_fault_proxy().faults(
+        R"([{"method": "PUT", "path_contains": "/processed/good/client/dir/f0.csv",
                         "action": "delay", "seconds": 3, "count": 1}])");
-    auto r = run({{"AWS_ENDPOINT_URL", proxy().url()}}, [&](pid_t) {
+    auto r = run({{"AWS_ENDPOINT_URL", pg_fault_proxy().url()}}, [&](pid_t) {
         const auto deadline = std::chrono::steady_clock::now() + 20s;
         bool seen = false;
         while (!seen && std::chrono::steady_clock::now() < deadline) {
-            for (auto& q : proxy().seen()) seen |= q.fault == "delay";
+            for (auto& q : pg_fault_proxy().seen()) seen |= q.fault == "delay";
             std::this_thread::sleep_for(10ms);
         }
         EXPECT_TRUE(seen) << "the copy of f0 to good never started";
@@ -311,7 +312,7 @@ TEST_F(PgFaults, DISABLED_DiskFullUnderTheTableLeavesTheObjectPending) {
     const std::string after = psql("SELECT count(*) FROM t.calls");
     // Which object overflows depends on page overheads: every object is loaded or pending.
     int loaded = 0;
-    for (int i = 0; i < kObjects; ++i) {
+    for (int i = 0; i < kPgFaultObjects; ++i) {
         if (state(i).ledger) {
             expect_loaded(i);
             ++loaded;
@@ -319,7 +320,7 @@ TEST_F(PgFaults, DISABLED_DiskFullUnderTheTableLeavesTheObjectPending) {
             expect_pending(i);
         }
     }
-    EXPECT_LT(loaded, kObjects) << "the disk never filled up";
+    EXPECT_LT(loaded, kPgFaultObjects) << "the disk never filled up";
     ASSERT_EQ(::mount("tmpfs", mnt.c_str(), "tmpfs", MS_REMOUNT, "size=64m,mode=0700"), 0);
     expect_stopped_then_completed(r, "No space left on device");
     ws.sql("DROP TABLE t.calls");

@@ -15,7 +15,7 @@
 using gdx::test::Backend;
 using gdx::test::RunResult;
 using gdx::test::Workspace;
-using json = nlohmann::ordered_json;
+using ojson = nlohmann::ordered_json;
 
 namespace {
 
@@ -66,7 +66,7 @@ protected:
 
     Workspace ws;
     const std::string bucket;
-    json cfg;
+    ojson cfg;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, RedshiftToS3,
@@ -219,7 +219,7 @@ TEST_P(RedshiftToS3, NoRowsWritesNoObject) {
     EXPECT_NE(r.out.find("Objects loaded to S3 /batch: 0/0"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("no rows"), std::string::npos) << r.out;
     EXPECT_FALSE(ws.exists(bucket, batch("pmrp_20240101_20240102_20240216T060001_part000")));
-    const auto report = json::parse(std::ifstream(ws.dir() / "report.json"));
+    const auto report = ojson::parse(std::ifstream(ws.dir() / "report.json"));
     EXPECT_EQ(report["batch_empty"].size(), 1u);
 }
 
@@ -237,7 +237,7 @@ TEST_P(RedshiftToS3, ConfigErrorsTouchNothing) {
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
     EXPECT_NE(r.err.find("sql_parse_key"), std::string::npos) << r.err;
     cfg["sql_parse_key"] = "pmrp_qdata_dates";
-    cfg["date_list"] = json::array();
+    cfg["date_list"] = ojson::array();
     r = run("2024-02-16T06:00:01");
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
     EXPECT_NE(r.err.find("date_list"), std::string::npos) << r.err;
@@ -274,9 +274,9 @@ TEST(RedshiftToS3Embedded, AFailedClientCopyGoesToBadAndTheRunGoesOn) {
     ws.sql("CREATE TABLE t (v VARCHAR(10))");
     ws.sql("INSERT INTO t VALUES ('a')");
     ws.write_file("dml/plain.sql", "SELECT v FROM t");
-    json cfg = {{"bucket", bucket}, {"storage", "client"},  {"archive", "processed"},
-                {"directory", "d"}, {"object_prefix", "p"}, {"dml", "plain.sql"},
-                {"header", false},  {"addquotes", false}};
+    ojson cfg = {{"bucket", bucket}, {"storage", "client"},  {"archive", "processed"},
+                 {"directory", "d"}, {"object_prefix", "p"}, {"dml", "plain.sql"},
+                 {"header", false},  {"addquotes", false}};
     const auto config = ws.write_file("config.json", cfg.dump());
     ws.put(bucket, "processed/batch/client/d/p_20240101T000000_part000", "earlier\n");
     ws.put(bucket, "client/d/p_20240101T000000_part000/blocker", "x");

@@ -54,11 +54,11 @@ INSTANTIATE_TEST_SUITE_P(Backends, S3ToRedshift,
                          ::testing::Values(Backend::Embedded, Backend::S3Postgres),
                          [](const auto& info) { return backend_name(info.param); });
 
-const std::string kHeader = "id|name|n|day|flag|amount\n";
+const std::string kLoaderHeader = "id|name|n|day|flag|amount\n";
 
 TEST_P(S3ToRedshift, LoadsRowsAndCopiesOriginalToGood) {
     ws.put(kBucket, "client/dir/a.csv",
-           kHeader + "1|Ann|007|20240105|True|1.5\n2||NA|20240106|False|\n", 20s);
+           kLoaderHeader + "1|Ann|007|20240105|True|1.5\n2||NA|20240106|False|\n", 20s);
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string scheme = GetParam() == Backend::Embedded ? "sqlite" : "postgresql";
@@ -104,7 +104,7 @@ TEST_P(S3ToRedshift, StringsRoundTripByteIdentical) {
 }
 
 TEST_P(S3ToRedshift, SecondRunLoadsNothing) {
-    ws.put(kBucket, "client/dir/a.csv", kHeader + "1|Ann|1|20240105|True|1\n");
+    ws.put(kBucket, "client/dir/a.csv", kLoaderHeader + "1|Ann|1|20240105|True|1\n");
     ASSERT_EQ(run().exit_code, 0);
     auto r = run();
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -114,7 +114,7 @@ TEST_P(S3ToRedshift, SecondRunLoadsNothing) {
 
 TEST_P(S3ToRedshift, CrashAfterCommitIsRepairedWithoutDuplicates) {
     ws.put(kBucket, "client/dir/a.csv",
-           kHeader + "1|Ann|1|20240105|True|1\n2|Bob|2|20240105|True|1\n");
+           kLoaderHeader + "1|Ann|1|20240105|True|1\n2|Bob|2|20240105|True|1\n");
     auto crashed = run({}, {{"GDX_TEST_CRASH_AT", "after_commit"}});
     EXPECT_NE(crashed.exit_code, 0);
     EXPECT_EQ(count(), 2u);
@@ -131,7 +131,7 @@ TEST_P(S3ToRedshift, ConcurrentRunsLoadEachObjectOnce) {
         std::string rows;
         for (int j = 0; j < 2000; ++j)
             rows += std::to_string(i * 10000 + j) + "|x|1|20240105|True|1\n";
-        ws.put(kBucket, "client/dir/f" + std::to_string(i) + ".csv", kHeader + rows,
+        ws.put(kBucket, "client/dir/f" + std::to_string(i) + ".csv", kLoaderHeader + rows,
                std::chrono::seconds(60 - i));
     }
     auto p = config();
@@ -163,9 +163,9 @@ public:
 
 TEST_P(BadObjects, GoToBadWithSidecarAndStopTheRun) {
     const BadCase& c = std::get<1>(GetParam());
-    ws.put(kBucket, "client/dir/1-good.csv", kHeader + "1|Ann|1|20240105|True|1\n", 30s);
+    ws.put(kBucket, "client/dir/1-good.csv", kLoaderHeader + "1|Ann|1|20240105|True|1\n", 30s);
     ws.put(kBucket, "client/dir/2-bad.csv", c.body, 20s);
-    ws.put(kBucket, "client/dir/3-later.csv", kHeader + "3|Cy|3|20240105|True|1\n", 10s);
+    ws.put(kBucket, "client/dir/3-later.csv", kLoaderHeader + "3|Cy|3|20240105|True|1\n", 10s);
     auto r = run();
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
     EXPECT_TRUE(ws.exists(kBucket, "processed/good/client/dir/1-good.csv"));
@@ -199,36 +199,37 @@ INSTANTIATE_TEST_SUITE_P(
         ::testing::Values(Backend::Embedded, Backend::S3Postgres),
         ::testing::Values(
             BadCase{"ZeroBytes", "", "empty", 0, nullptr, nullptr},
-            BadCase{"Undecodable", kHeader + "1|A\xff|1|20240105|True|1\n", "decode", 2, nullptr,
-                    nullptr},
+            BadCase{"Undecodable", kLoaderHeader + "1|A\xff|1|20240105|True|1\n", "decode", 2,
+                    nullptr, nullptr},
             BadCase{"OnlyBlankLines", "\n\n\n", "empty", 0, nullptr, nullptr},
-            BadCase{"HeaderOnly", kHeader, "empty", 0, nullptr, nullptr},
-            BadCase{"UnterminatedQuote", kHeader + "1|\"Ann|1|20240105|True|1\n", "parse", 2,
+            BadCase{"HeaderOnly", kLoaderHeader, "empty", 0, nullptr, nullptr},
+            BadCase{"UnterminatedQuote", kLoaderHeader + "1|\"Ann|1|20240105|True|1\n", "parse", 2,
                     nullptr, nullptr},
             BadCase{"TooFewHeaderFields", "id|name\n1|x\n", "parse", 1, nullptr, nullptr},
             BadCase{"IntWithFraction",
-                    kHeader + "1|Ann|1|20240105|True|1\n2|Bo|1.5|20240105|True|1\n", "transform", 3,
-                    "n", "1.5"},
-            BadCase{"IntText", kHeader + "1|Ann|abc|20240105|True|1\n", "transform", 2, "n", "abc"},
-            BadCase{"BadDate", kHeader + "1|Ann|1|20241301|True|1\n", "transform", 2, "day",
+                    kLoaderHeader + "1|Ann|1|20240105|True|1\n2|Bo|1.5|20240105|True|1\n",
+                    "transform", 3, "n", "1.5"},
+            BadCase{"IntText", kLoaderHeader + "1|Ann|abc|20240105|True|1\n", "transform", 2, "n",
+                    "abc"},
+            BadCase{"BadDate", kLoaderHeader + "1|Ann|1|20241301|True|1\n", "transform", 2, "day",
                     "20241301"},
-            BadCase{"VarcharTooLong", kHeader + "1|abcdefghijklmnopqrstu|1|20240105|True|1\n",
+            BadCase{"VarcharTooLong", kLoaderHeader + "1|abcdefghijklmnopqrstu|1|20240105|True|1\n",
                     "transform", 2, "name", "abcdefghijklmnopqrstu"},
-            BadCase{"MultibyteTooLong", kHeader + "1|ééééééééééé|1|20240105|True|1\n", "transform",
-                    2, "name", "ééééééééééé"},
-            BadCase{"BadBoolean", kHeader + "1|Ann|1|20240105|maybe|1\n", "transform", 2, "flag",
-                    "maybe"},
-            BadCase{"BadDouble", kHeader + "1|Ann|1|20240105|True|1,5\n", "transform", 2, "amount",
-                    "1,5"},
-            BadCase{"NullInNotNull", kHeader + "1|Ann|1||True|1\n", "transform", 2, "day",
+            BadCase{"MultibyteTooLong", kLoaderHeader + "1|ééééééééééé|1|20240105|True|1\n",
+                    "transform", 2, "name", "ééééééééééé"},
+            BadCase{"BadBoolean", kLoaderHeader + "1|Ann|1|20240105|maybe|1\n", "transform", 2,
+                    "flag", "maybe"},
+            BadCase{"BadDouble", kLoaderHeader + "1|Ann|1|20240105|True|1,5\n", "transform", 2,
+                    "amount", "1,5"},
+            BadCase{"NullInNotNull", kLoaderHeader + "1|Ann|1||True|1\n", "transform", 2, "day",
                     nullptr})),
     [](const auto& info) {
         return backend_name(std::get<0>(info.param)) + "_" + std::get<1>(info.param).name;
     });
 
 TEST_P(S3ToRedshift, KeepGoingContinuesAfterABadObject) {
-    ws.put(kBucket, "client/dir/1.csv", kHeader + "1|Ann|x|20240105|True|1\n", 20s);
-    ws.put(kBucket, "client/dir/2.csv", kHeader + "2|Bob|2|20240105|True|1\n", 10s);
+    ws.put(kBucket, "client/dir/1.csv", kLoaderHeader + "1|Ann|x|20240105|True|1\n", 20s);
+    ws.put(kBucket, "client/dir/2.csv", kLoaderHeader + "2|Bob|2|20240105|True|1\n", 10s);
     auto r = run({"--keep-going"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(ws.exists(kBucket, "processed/bad/client/dir/1.csv"));
@@ -237,13 +238,13 @@ TEST_P(S3ToRedshift, KeepGoingContinuesAfterABadObject) {
 }
 
 TEST_P(S3ToRedshift, SelectionHonoursDocArchiveOrderAndLimit) {
-    ws.put(kBucket, "client/dir/archive/d.csv", kHeader + "4|d|4|20240105|True|1\n", 60s);
-    ws.put(kBucket, "client/dir/e.txt", kHeader + "5|e|5|20240105|True|1\n", 60s);
-    ws.put(kBucket, "client/dir/f.csv.bak", kHeader + "6|f|6|20240105|True|1\n", 60s);
-    ws.put(kBucket, "client/dir/b.csv", kHeader + "2|b|2|20240105|True|1\n", 50s);
-    ws.put(kBucket, "client/dir/a.csv", kHeader + "1|a|1|20240105|True|1\n",
+    ws.put(kBucket, "client/dir/archive/d.csv", kLoaderHeader + "4|d|4|20240105|True|1\n", 60s);
+    ws.put(kBucket, "client/dir/e.txt", kLoaderHeader + "5|e|5|20240105|True|1\n", 60s);
+    ws.put(kBucket, "client/dir/f.csv.bak", kLoaderHeader + "6|f|6|20240105|True|1\n", 60s);
+    ws.put(kBucket, "client/dir/b.csv", kLoaderHeader + "2|b|2|20240105|True|1\n", 50s);
+    ws.put(kBucket, "client/dir/a.csv", kLoaderHeader + "1|a|1|20240105|True|1\n",
            50s);  // tie: key order
-    ws.put(kBucket, "client/dir/c.csv", kHeader + "3|c|3|20240105|True|1\n", 10s);
+    ws.put(kBucket, "client/dir/c.csv", kLoaderHeader + "3|c|3|20240105|True|1\n", 10s);
     cfg["file_limit"] = 2;
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -258,9 +259,9 @@ TEST_P(S3ToRedshift, SelectionHonoursDocArchiveOrderAndLimit) {
 
 TEST_P(S3ToRedshift, TruncateLoadsOnlyTheNewestAndNothingWhenItIsProcessed) {
     cfg["truncate"] = true;
-    ws.put(kBucket, "client/dir/old.csv", kHeader + "1|old|1|20240105|True|1\n", 50s);
+    ws.put(kBucket, "client/dir/old.csv", kLoaderHeader + "1|old|1|20240105|True|1\n", 50s);
     ws.put(kBucket, "client/dir/new.csv",
-           kHeader + "2|new|2|20240105|True|1\n3|new|3|20240105|True|1\n", 10s);
+           kLoaderHeader + "2|new|2|20240105|True|1\n3|new|3|20240105|True|1\n", 10s);
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(count(), 2u);
@@ -277,7 +278,7 @@ TEST_P(S3ToRedshift, TruncateLoadsOnlyTheNewestAndNothingWhenItIsProcessed) {
 // batch far larger than the spool, the in-memory fallback and an unusable TMPDIR all load every
 // row; a malformed GDX_SPOOL_MB stops the run before anything is touched.
 TEST_P(S3ToRedshift, BatchesLargerThanTheSpoolLoadCompletely) {
-    std::string body = kHeader;
+    std::string body = kLoaderHeader;
     const size_t rows = 60000;  // ~2.5 MB of batch: more than a 1 MiB spool
     for (size_t i = 0; i < rows; ++i)
         body += std::to_string(i) + "|name " + std::to_string(i) + "|" + std::to_string(i % 977) +
@@ -309,11 +310,11 @@ TEST_P(S3ToRedshift, BatchesLargerThanTheSpoolLoadCompletely) {
 
 TEST_P(S3ToRedshift, TruncateFailureLeavesOldTableIntact) {
     cfg["truncate"] = true;
-    ws.put(kBucket, "client/dir/v1.csv", kHeader + "1|a|1|20240105|True|1\n2|b|2|20240105|True|1\n",
-           50s);
+    ws.put(kBucket, "client/dir/v1.csv",
+           kLoaderHeader + "1|a|1|20240105|True|1\n2|b|2|20240105|True|1\n", 50s);
     ASSERT_EQ(run().exit_code, 0);
     ws.put(kBucket, "client/dir/a-v2.csv",
-           kHeader + "3|c|3|20240105|True|1\n4|d|oops|20240105|True|1\n", 10s);
+           kLoaderHeader + "3|c|3|20240105|True|1\n4|d|oops|20240105|True|1\n", 10s);
     auto r = run();
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(count(), 2u);
@@ -321,7 +322,7 @@ TEST_P(S3ToRedshift, TruncateFailureLeavesOldTableIntact) {
 }
 
 TEST_P(S3ToRedshift, DryRunChangesNothing) {
-    ws.put(kBucket, "client/dir/a.csv", kHeader + "1|Ann|1|20240105|True|1\n");
+    ws.put(kBucket, "client/dir/a.csv", kLoaderHeader + "1|Ann|1|20240105|True|1\n");
     auto r = run({"--dry-run"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("load: client/dir/a.csv"), std::string::npos) << r.out;
@@ -345,7 +346,7 @@ TEST_P(S3ToRedshift, ConfigErrorsExitTwoNamingTheKey) {
     cfg["bucket"] = kBucket;
     cfg["replace"] =
         json::array({{{"field", "name"}, {"old", "(a)"}, {"new", "\\2"}, {"regex", true}}});
-    ws.put(kBucket, "client/dir/a.csv", kHeader + "1|Ann|1|20240105|True|1\n");
+    ws.put(kBucket, "client/dir/a.csv", kLoaderHeader + "1|Ann|1|20240105|True|1\n");
     r = run();
     EXPECT_EQ(r.exit_code, 2);  // the template names a group the pattern lacks
     EXPECT_NE(r.err.find("config.json: key \"replace\" entry 1: invalid replacement template"),
@@ -359,7 +360,7 @@ TEST_P(S3ToRedshift, ConfigErrorsExitTwoNamingTheKey) {
 }
 
 TEST_P(S3ToRedshift, ReportJsonIsWritten) {
-    ws.put(kBucket, "client/dir/a.csv", kHeader + "1|Ann|1|20240105|True|1\n");
+    ws.put(kBucket, "client/dir/a.csv", kLoaderHeader + "1|Ann|1|20240105|True|1\n");
     auto report = ws.dir() / "report.json";
     auto r = run({"--report-json", report.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;

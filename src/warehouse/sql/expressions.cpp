@@ -12,6 +12,7 @@
 
 #include "util/error.hpp"
 #include "util/run_clock.hpp"
+#include "warehouse/sql/names.hpp"
 #include "warehouse/sql/redshift_datetime.hpp"
 #include "warehouse/sql/statements.hpp"
 #include "warehouse/sql/tokenizer.hpp"
@@ -21,10 +22,6 @@ namespace {
 
 constexpr std::string_view kPgNow = "(now() AT TIME ZONE 'UTC')";
 constexpr std::string_view kPgGetdate = "date_trunc('second', now() AT TIME ZONE 'UTC')";
-
-bool is_name(const Token& t) {
-    return t.kind == TokenKind::Word || t.kind == TokenKind::QuotedIdent;
-}
 
 bool is_comparison(const Token& t) {
     if (t.kind != TokenKind::Punct) return false;

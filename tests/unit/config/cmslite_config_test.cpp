@@ -23,7 +23,7 @@ json demo() {
     return json::parse(in);
 }
 
-std::string error_of(const json& j) {
+std::string cmslite_error(const json& j) {
     try {
         parse_cmslite_config(j, "cms.json");
     } catch (const ConfigError& e) {
@@ -62,16 +62,16 @@ TEST(CmsliteConfig, ShippedConfigsLoad) {
 TEST(CmsliteConfig, NestedDelimMustBeOneCharacter) {
     auto j = demo();
     j["nested_delim"] = "||";
-    EXPECT_NE(error_of(j).find("cms.json: key \"nested_delim\" must be exactly one character"),
+    EXPECT_NE(cmslite_error(j).find("cms.json: key \"nested_delim\" must be exactly one character"),
               std::string::npos);
     j["nested_delim"] = ",";
-    EXPECT_NE(error_of(j).find("must differ from \"delim\""), std::string::npos);
+    EXPECT_NE(cmslite_error(j).find("must differ from \"delim\""), std::string::npos);
 }
 
 TEST(CmsliteConfig, TableListsMustCoverLookups) {
     auto j = demo();
     j["dbtables_metadata"].erase(j["dbtables_metadata"].size() - 1);
-    EXPECT_EQ(error_of(j),
+    EXPECT_EQ(cmslite_error(j),
               "cms.json: key \"dbtables_metadata\" has 2 entries but "
               "\"columns_lookup\" has 3");
     j = demo();
@@ -83,25 +83,25 @@ TEST(CmsliteConfig, TableListsMustCoverLookups) {
 
 TEST(CmsliteConfig, ValidationErrors) {
     auto j = demo();
-    EXPECT_EQ(error_of(j), "(no error)");
+    EXPECT_EQ(cmslite_error(j), "(no error)");
     j["column_count"] = 9;
-    EXPECT_NE(error_of(j).find("key \"columns\" has 8 entries"), std::string::npos);
+    EXPECT_NE(cmslite_error(j).find("key \"columns\" has 8 entries"), std::string::npos);
     j = demo();
     j.erase("sql_query");
-    EXPECT_NE(error_of(j).find("key \"sql_query\" is required"), std::string::npos);
+    EXPECT_NE(cmslite_error(j).find("key \"sql_query\" is required"), std::string::npos);
     j = demo();
     j["dateformat"].push_back(json::parse(R"({"field": "nope", "format": "%Y"})"));
-    EXPECT_NE(error_of(j).find("key \"dateformat\" entry 2 names column \"nope\""),
+    EXPECT_NE(cmslite_error(j).find("key \"dateformat\" entry 2 names column \"nope\""),
               std::string::npos);
     j = demo();
     j["columns_lookup"].push_back("nope");
     j["dbtables_dictionaries"].push_back("d");
     j["dbtables_metadata"].push_back("m");
-    EXPECT_NE(error_of(j).find("key \"columns_lookup\" entry 4 names column \"nope\""),
+    EXPECT_NE(cmslite_error(j).find("key \"columns_lookup\" entry 4 names column \"nope\""),
               std::string::npos);
     j = demo();
     j["replace"] = json::parse(R"([{"field": "missing", "old": "a", "new": "b"}])");
-    EXPECT_NE(error_of(j).find("key \"replace\" entry 1 names column \"missing\""),
+    EXPECT_NE(cmslite_error(j).find("key \"replace\" entry 1 names column \"missing\""),
               std::string::npos);
 }
 
@@ -109,7 +109,7 @@ TEST(CmsliteConfig, RenameAppliesBeforeFieldChecks) {
     auto j = demo();
     j["rename"] = json::parse(R"([{"old": "page_type", "new": "kind"}])");
     j["dateformat"].push_back(json::parse(R"({"field": "kind", "format": "%Y"})"));
-    EXPECT_EQ(error_of(j), "(no error)");
+    EXPECT_EQ(cmslite_error(j), "(no error)");
     auto c = parse_cmslite_config(j, "cms.json");
     auto names = cmslite_column_names(c);
     EXPECT_NE(std::find(names.begin(), names.end(), "kind"), names.end());

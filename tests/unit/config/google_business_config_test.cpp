@@ -20,7 +20,7 @@ ordered_json original_shape() {
                      "start_date": "2026-01-01", "end_date": "2026-02-01"}]})");
 }
 
-std::string error_of(const ordered_json& j) {
+std::string business_config_error(const ordered_json& j) {
     try {
         parse_google_business_config(j, "cfg.json");
     } catch (const ConfigError& e) {
@@ -45,22 +45,22 @@ TEST(GoogleBusinessConfig, ReadsTheOriginalKeys) {
 TEST(GoogleBusinessConfig, BadValuesNameTheKey) {
     auto j = original_shape();
     j["metrics"] = {"CALL_CLICKS", "CALL_CLICKS"};
-    EXPECT_NE(error_of(j).find("metrics"), std::string::npos);
+    EXPECT_NE(business_config_error(j).find("metrics"), std::string::npos);
     j = original_shape();
     j["locations"][0]["client_shortname"] = "a/b";
-    EXPECT_NE(error_of(j).find("locations[0].client_shortname"), std::string::npos);
+    EXPECT_NE(business_config_error(j).find("locations[0].client_shortname"), std::string::npos);
     j = original_shape();
     j["locations"][1]["end_date"] = "2026/02/01";
-    EXPECT_NE(error_of(j).find("locations[1].end_date"), std::string::npos);
+    EXPECT_NE(business_config_error(j).find("locations[1].end_date"), std::string::npos);
     j = original_shape();
     j["locations"][0].erase("id");
-    EXPECT_NE(error_of(j).find("locations[0].id"), std::string::npos);
+    EXPECT_NE(business_config_error(j).find("locations[0].id"), std::string::npos);
     j = original_shape();
     j["locations"] = ordered_json::array();
-    EXPECT_NE(error_of(j).find("locations"), std::string::npos);
+    EXPECT_NE(business_config_error(j).find("locations"), std::string::npos);
     j = original_shape();
     j.erase("metrics");
-    EXPECT_NE(error_of(j).find("metrics"), std::string::npos);
+    EXPECT_NE(business_config_error(j).find("metrics"), std::string::npos);
 }
 
 // A date the calendar lacks passed the shape check and reached the job, which turned it into

@@ -15,7 +15,7 @@ using gdx::config::parse_json_text;
 
 namespace {
 
-std::string error_of(std::string_view text) {
+std::string json_text_error(std::string_view text) {
     try {
         parse_json_text(text, "x.json");
     } catch (const ConfigError& e) {
@@ -50,33 +50,33 @@ TEST(JsonFile, EpdlookupFailsOnNoBreakSpaceAtLine2Column1) {
 
 TEST(JsonFile, ColumnCountsCharactersNotBytes) {
     // "é" is two bytes; the stray 'x' is the 9th character of line 2.
-    const std::string msg = error_of("{\n \"é\": 1 x}");
+    const std::string msg = json_text_error("{\n \"é\": 1 x}");
     EXPECT_NE(msg.find("x.json:2:9: "), std::string::npos) << msg;
     EXPECT_NE(msg.find("found 'x'"), std::string::npos) << msg;
 }
 
 TEST(JsonFile, NbspAfterMultibyteText) {
-    const std::string msg = error_of("{\"a\": \"ü\",\xC2\xA0\"b\": 2}");
+    const std::string msg = json_text_error("{\"a\": \"ü\",\xC2\xA0\"b\": 2}");
     EXPECT_NE(msg.find("x.json:1:11: "), std::string::npos) << msg;
     EXPECT_NE(msg.find("U+00A0"), std::string::npos) << msg;
 }
 
 TEST(JsonFile, TrailingCommaAndCommentsAreErrors) {
-    EXPECT_NE(error_of("{\"a\": 1,}").find("x.json:1:9: "), std::string::npos)
-        << error_of("{\"a\": 1,}");
-    EXPECT_NE(error_of("{\"a\": 1} // c").find("x.json:1:10: "), std::string::npos)
-        << error_of("{\"a\": 1} // c");
-    EXPECT_NE(error_of("{\"a\": NaN}").find("found 'N'"), std::string::npos);
+    EXPECT_NE(json_text_error("{\"a\": 1,}").find("x.json:1:9: "), std::string::npos)
+        << json_text_error("{\"a\": 1,}");
+    EXPECT_NE(json_text_error("{\"a\": 1} // c").find("x.json:1:10: "), std::string::npos)
+        << json_text_error("{\"a\": 1} // c");
+    EXPECT_NE(json_text_error("{\"a\": NaN}").find("found 'N'"), std::string::npos);
 }
 
 TEST(JsonFile, TruncatedInputNamesEndOfFile) {
-    const std::string msg = error_of("{\"a\": [1,\n2");
+    const std::string msg = json_text_error("{\"a\": [1,\n2");
     EXPECT_NE(msg.find("x.json:2:2: "), std::string::npos) << msg;
     EXPECT_NE(msg.find("end of file"), std::string::npos) << msg;
 }
 
 TEST(JsonFile, InvalidUtf8ByteIsNamed) {
-    const std::string msg = error_of("{\"a\": 1,\xFF}");
+    const std::string msg = json_text_error("{\"a\": 1,\xFF}");
     EXPECT_NE(msg.find("0xFF"), std::string::npos) << msg;
 }
 
@@ -113,17 +113,18 @@ TEST(JsonFile, UnreadableFileNamesIt) {
 
 TEST(JsonFile, DeepNestingIsAnErrorNotACrash) {
     const std::string deep = std::string(100000, '[') + std::string(100000, ']');
-    EXPECT_NE(error_of(deep).find("x.json: arrays and objects are nested more than 64 levels"),
-              std::string::npos)
-        << error_of(deep).substr(0, 200);
+    EXPECT_NE(
+        json_text_error(deep).find("x.json: arrays and objects are nested more than 64 levels"),
+        std::string::npos)
+        << json_text_error(deep).substr(0, 200);
     const std::string deep_objects = [] {
         std::string s;
         for (int i = 0; i < 100000; ++i) s += "{\"a\":";
         return s + "1" + std::string(100000, '}');
     }();
-    EXPECT_NE(error_of(deep_objects).find("nested more than 64 levels"), std::string::npos);
+    EXPECT_NE(json_text_error(deep_objects).find("nested more than 64 levels"), std::string::npos);
     const std::string ok = std::string(60, '[') + std::string(60, ']');
-    EXPECT_EQ(error_of(ok), "(no error)");
+    EXPECT_EQ(json_text_error(ok), "(no error)");
 }
 
 namespace gdx::config {

@@ -23,7 +23,7 @@ json minimal() {
         "delim": "|", "truncate": false })");
 }
 
-std::string error_of(const json& j) {
+std::string loader_config_error(const json& j) {
     try {
         parse_s3_to_redshift_config(j, "config.d/x.json");
     } catch (const ConfigError& e) {
@@ -61,7 +61,7 @@ TEST(S3ToRedshiftConfig, MinimalDefaults) {
 TEST(S3ToRedshiftConfig, ColumnCountMismatchNamesFileAndKeys) {
     auto j = minimal();
     j["column_count"] = 4;
-    EXPECT_EQ(error_of(j),
+    EXPECT_EQ(loader_config_error(j),
               "config.d/x.json: key \"columns\" has 3 entries but \"column_count\" is 4");
 }
 
@@ -70,25 +70,29 @@ TEST(S3ToRedshiftConfig, RequiredKeysAndTypes) {
                             "column_count", "columns", "delim", "truncate"}) {
         auto j = minimal();
         j.erase(key);
-        EXPECT_EQ(error_of(j),
+        EXPECT_EQ(loader_config_error(j),
                   std::string("config.d/x.json: key \"") + key + "\" is required but missing");
     }
     auto j = minimal();
     j["bucket"] = 5;
-    EXPECT_NE(error_of(j).find("key \"bucket\" must be a string, found integer"),
+    EXPECT_NE(loader_config_error(j).find("key \"bucket\" must be a string, found integer"),
               std::string::npos);
     j = minimal();
     j["column_count"] = "3";
-    EXPECT_NE(error_of(j).find("key \"column_count\" must be an integer"), std::string::npos);
+    EXPECT_NE(loader_config_error(j).find("key \"column_count\" must be an integer"),
+              std::string::npos);
     j = minimal();
     j["column_count"] = 3.0;
-    EXPECT_NE(error_of(j).find("key \"column_count\" must be an integer"), std::string::npos);
+    EXPECT_NE(loader_config_error(j).find("key \"column_count\" must be an integer"),
+              std::string::npos);
     j = minimal();
     j["columns"] = json::parse(R"(["a", 2, "c"])");
-    EXPECT_NE(error_of(j).find("key \"columns\" entry 2 must be a string"), std::string::npos);
+    EXPECT_NE(loader_config_error(j).find("key \"columns\" entry 2 must be a string"),
+              std::string::npos);
     j = minimal();
     j["columns"] = json::parse(R"(["a", "b", "a"])");
-    EXPECT_NE(error_of(j).find("key \"columns\" names column \"a\" twice"), std::string::npos);
+    EXPECT_NE(loader_config_error(j).find("key \"columns\" names column \"a\" twice"),
+              std::string::npos);
     EXPECT_THROW(parse_s3_to_redshift_config(json::array(), "x.json"), ConfigError);
 }
 
@@ -96,7 +100,8 @@ TEST(S3ToRedshiftConfig, DelimMustBeOneCharacter) {
     for (const char* bad : {"", "||", "\\t", "\xC2\xA6", "\""}) {
         auto j = minimal();
         j["delim"] = bad;
-        EXPECT_NE(error_of(j).find("config.d/x.json: key \"delim\""), std::string::npos) << bad;
+        EXPECT_NE(loader_config_error(j).find("config.d/x.json: key \"delim\""), std::string::npos)
+            << bad;
     }
     auto j = minimal();
     j["delim"] = "\t";
@@ -140,36 +145,39 @@ TEST(S3ToRedshiftConfig, UnknownColumnsAreErrors) {
     auto j = minimal();
     j["dateformat"] =
         json::parse(R"([{"field": "a", "format": "%Y"}, {"field": "zz", "format": "%Y"}])");
-    EXPECT_EQ(error_of(j),
+    EXPECT_EQ(loader_config_error(j),
               "config.d/x.json: key \"dateformat\" entry 2 names column \"zz\", "
               "which is not in \"columns\"");
     j = minimal();
     j["column_string_limit"] = json::parse(R"({"a": 5, "q": 3})");
-    EXPECT_NE(error_of(j).find("key \"column_string_limit\" names column \"q\""),
+    EXPECT_NE(loader_config_error(j).find("key \"column_string_limit\" names column \"q\""),
               std::string::npos);
     j = minimal();
     j["replace"] = json::parse(R"([{"field": "nope", "old": "x", "new": "y"}])");
-    EXPECT_NE(error_of(j).find("key \"replace\" entry 1 names column \"nope\""), std::string::npos);
+    EXPECT_NE(loader_config_error(j).find("key \"replace\" entry 1 names column \"nope\""),
+              std::string::npos);
     j = minimal();
     j["drop_columns"] = json::parse(R"(["b", "x"])");
-    EXPECT_NE(error_of(j).find("key \"drop_columns\" names column \"x\""), std::string::npos);
+    EXPECT_NE(loader_config_error(j).find("key \"drop_columns\" names column \"x\""),
+              std::string::npos);
     // A dropped column cannot be reformatted afterwards (the original order).
     j = minimal();
     j["drop_columns"] = json::parse(R"(["b"])");
     j["dateformat"] = json::parse(R"([{"field": "b", "format": "%Y"}])");
-    EXPECT_NE(error_of(j).find("which \"drop_columns\" removes"), std::string::npos);
+    EXPECT_NE(loader_config_error(j).find("which \"drop_columns\" removes"), std::string::npos);
     // An added column can be.
     j = minimal();
     j["add_columns"] = json::parse(R"({"new": "2020"})");
     j["dateformat"] = json::parse(R"([{"field": "new", "format": "%Y"}])");
-    EXPECT_EQ(error_of(j), "(no error)");
+    EXPECT_EQ(loader_config_error(j), "(no error)");
 }
 
 TEST(S3ToRedshiftConfig, StringLimitMustBePositiveInteger) {
     for (json bad : {json(0), json(-1), json(2.5), json("10"), json(true)}) {
         auto j = minimal();
         j["column_string_limit"] = json::object({{"a", bad}});
-        EXPECT_NE(error_of(j).find("limit for \"a\" must be a positive integer"), std::string::npos)
+        EXPECT_NE(loader_config_error(j).find("limit for \"a\" must be a positive integer"),
+                  std::string::npos)
             << bad.dump();
     }
     auto j = minimal();
@@ -205,7 +213,8 @@ TEST(S3ToRedshiftConfig, AddColumnsRenderLikePandas) {
         {"small", "0.0001"}, {"tiny", "1.5e-07"}, {"neg", "-2"}};
     EXPECT_EQ(c.add_columns, want);
     j["add_columns"] = json::parse(R"({"x": [1]})");
-    EXPECT_NE(error_of(j).find("key \"add_columns\" value for \"x\""), std::string::npos);
+    EXPECT_NE(loader_config_error(j).find("key \"add_columns\" value for \"x\""),
+              std::string::npos);
 }
 
 TEST(S3ToRedshiftConfig, ReplaceAndDateformatRules) {
@@ -222,15 +231,17 @@ TEST(S3ToRedshiftConfig, ReplaceAndDateformatRules) {
     ASSERT_EQ(c.dateformat.size(), 1u);
     EXPECT_EQ(c.dateformat[0].format, "%Y%m%d");
     j["replace"] = json::parse(R"([{"field": "a", "new": "y"}])");
-    EXPECT_NE(error_of(j).find("key \"replace\" entry 1 has no \"old\""), std::string::npos);
+    EXPECT_NE(loader_config_error(j).find("key \"replace\" entry 1 has no \"old\""),
+              std::string::npos);
     j["replace"] = json::parse(R"({"field": "a"})");
-    EXPECT_NE(error_of(j).find("key \"replace\" must be a list of objects"), std::string::npos);
+    EXPECT_NE(loader_config_error(j).find("key \"replace\" must be a list of objects"),
+              std::string::npos);
 }
 
 TEST(S3ToRedshiftConfig, LdbSkuNeedsSqlQuery) {
     auto j = minimal();
     j["ldb_sku"] = true;
-    EXPECT_NE(error_of(j).find("key \"sql_query\" is required when \"ldb_sku\""),
+    EXPECT_NE(loader_config_error(j).find("key \"sql_query\" is required when \"ldb_sku\""),
               std::string::npos);
     j["sql_query"] = "ddl/q.sql";
     EXPECT_EQ(*parse_s3_to_redshift_config(j, "x").sql_query, "ddl/q.sql");
@@ -248,7 +259,7 @@ TEST(S3ToRedshiftConfig, GdxAdditions) {
     j["na_values"] = "-";
     EXPECT_EQ(parse_s3_to_redshift_config(j, "x").na_values, (std::vector<std::string>{"-"}));
     j["na_values"] = 3;
-    EXPECT_NE(error_of(j).find("key \"na_values\""), std::string::npos);
+    EXPECT_NE(loader_config_error(j).find("key \"na_values\""), std::string::npos);
 }
 
 TEST(S3ToRedshiftConfig, AllOriginalConfigsLoad) {
@@ -331,14 +342,14 @@ TEST(S3ToRedshiftConfig, BucketNamesFollowS3Rules) {
                             "two..dots", "192.168.1.1", "b/slash"}) {
         json j = minimal();
         j["bucket"] = bad;
-        EXPECT_NE(error_of(j).find("config.d/x.json: key \"bucket\" \"" + std::string(bad) +
-                                   "\" is not a valid bucket name"),
+        EXPECT_NE(loader_config_error(j).find("config.d/x.json: key \"bucket\" \"" +
+                                              std::string(bad) + "\" is not a valid bucket name"),
                   std::string::npos)
-            << bad << ": " << error_of(j);
+            << bad << ": " << loader_config_error(j);
     }
     json j = minimal();
     j["bucket"] = "sp-ca-bc-gov-131565110619-12-microservices";
-    EXPECT_EQ(error_of(j), "(no error)");
+    EXPECT_EQ(loader_config_error(j), "(no error)");
 }
 
 TEST(S3ToRedshiftConfig, KeyPrefixesStayInsideTheBucket) {
@@ -346,31 +357,32 @@ TEST(S3ToRedshiftConfig, KeyPrefixesStayInsideTheBucket) {
         for (const char* bad : {"../../x", "..", "a/../b", "./a", "/abs", "a/", "a//b", "a\nb"}) {
             json j = minimal();
             j[key] = bad;
-            EXPECT_NE(error_of(j).find("config.d/x.json: key \"" + std::string(key) + "\""),
-                      std::string::npos)
-                << key << "=" << bad << ": " << error_of(j);
+            EXPECT_NE(
+                loader_config_error(j).find("config.d/x.json: key \"" + std::string(key) + "\""),
+                std::string::npos)
+                << key << "=" << bad << ": " << loader_config_error(j);
         }
     }
     json j = minimal();
     j["directory"] = "webdata_tran/trannet_monthly/v02-Aug_2023_automated";
-    EXPECT_EQ(error_of(j), "(no error)");
+    EXPECT_EQ(loader_config_error(j), "(no error)");
 }
 
 TEST(S3ToRedshiftConfig, ErrorsNameTheFileAndTheKey) {
     json j = minimal();
     j["doc"] = "x(.*\\.csv";  // unbalanced
-    std::string e = error_of(j);
+    std::string e = loader_config_error(j);
     EXPECT_NE(e.find("config.d/x.json: key \"doc\" is not a valid regular expression"),
               std::string::npos)
         << e;
     EXPECT_EQ(e.find("csv$"), std::string::npos) << "the $ gdx appends is not the user's: " << e;
     j = minimal();
     j["encoding"] = "klingon-8";
-    e = error_of(j);
+    e = loader_config_error(j);
     EXPECT_NE(e.find("config.d/x.json: key \"encoding\""), std::string::npos) << e;
     EXPECT_NE(e.find("klingon-8"), std::string::npos) << e;
     j = minimal();
     j["replace"] = json::parse(R"([{"field": "a", "old": "(x", "new": "y", "regex": true}])");
-    e = error_of(j);
+    e = loader_config_error(j);
     EXPECT_NE(e.find("config.d/x.json: key \"replace\" entry 1: "), std::string::npos) << e;
 }

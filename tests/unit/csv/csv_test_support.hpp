@@ -9,6 +9,7 @@
 #include "csv/byte_source.hpp"
 #include "csv/csv_reader.hpp"
 #include "store/object_store.hpp"
+#include "string_writer.hpp"
 #include "util/error.hpp"
 
 namespace gdx::csv::test {
@@ -52,17 +53,6 @@ inline DataErrorInfo expect_data_error(const std::function<void()>& fn) {
     return {};
 }
 
-// An ObjectWriter collecting everything in memory.
-class StringWriter : public store::ObjectWriter {
-  public:
-    void write(std::string_view bytes) override {
-        data += bytes;
-        ++writes;
-    }
-    void commit() override { committed = true; }
-    std::string data;
-    int writes = 0;
-    bool committed = false;
-};
+using gdx::test::StringWriter;
 
 }  // namespace gdx::csv::test

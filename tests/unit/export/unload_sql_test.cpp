@@ -15,6 +15,7 @@
 #include "export/dml_template.hpp"
 #include "export/object_names.hpp"
 #include "export/unload_sql.hpp"
+#include "file_text.hpp"
 
 namespace fs = std::filesystem;
 using namespace gdx;
@@ -23,13 +24,6 @@ namespace {
 
 fs::path originals() {
     return gdx::test::original_configs_location();
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 // What each original config turns on: ESCAPE, the delimiter line, ADDQUOTES, HEADER.
@@ -101,7 +95,7 @@ TEST(UnloadSql, EveryOriginalConfigGivesTheOriginalStatement) {
         const std::string name = entry.path().stem().string();
         SCOPED_TRACE(name);
         const auto cfg = config::load_redshift_to_s3_config(entry.path());
-        const std::string dml = slurp(dir / "dml" / cfg.dml);
+        const std::string dml = gdx::test::file_text(dir / "dml" / cfg.dml);
         ASSERT_FALSE(dml.empty());
         // Dates as the acceptance vector of the original (unsent..max resolved to these).
         std::string filled = dml, key;

@@ -6,6 +6,7 @@
 #include "../../fakes/fake_google.hpp"
 #include "google/business_profile.hpp"
 #include "google/token_source.hpp"
+#include "no_wait_backoff.hpp"
 
 namespace gdx::google {
 namespace {
@@ -41,12 +42,6 @@ json scenario(const json& extra = json::object()) {
         extra);
 }
 
-BackoffPolicy fast() {
-    BackoffPolicy p;
-    p.scale = 0;
-    return p;
-}
-
 struct BusinessProfileTest : ::testing::Test {
     static FakeGoogle& fake() {
         static FakeGoogle server(scenario());
@@ -64,8 +59,9 @@ struct BusinessProfileTest : ::testing::Test {
         explicit Client(FakeGoogle& fake)
             : secrets(ClientSecrets::load(fake.path("client_secrets.json"))),
               tokens(http, fake.path("credentials.dat"), secrets,
-                     {"https://www.googleapis.com/auth/business.manage"}, GoogleSettings{}, fast()),
-              api(http, tokens, fast()),
+                     {"https://www.googleapis.com/auth/business.manage"}, GoogleSettings{},
+                     test::no_wait_backoff()),
+              api(http, tokens, test::no_wait_backoff()),
               gbp(api, {fake.url(), fake.url(), fake.url()}) {}
         http::HttpClient http;
         ClientSecrets secrets;

@@ -11,6 +11,7 @@
 #include "google/jwt.hpp"
 #include "google/search_console.hpp"
 #include "google/token_source.hpp"
+#include "no_wait_backoff.hpp"
 #include "util/redact.hpp"
 
 namespace gdx::google {
@@ -27,12 +28,6 @@ json sites() {
                {{"2026-05-10", {{"generate", {{"count", 45000}}}}},
                 {"2026-05-11", {{"generate", {{"count", 3}}}}}}}}},
             {"sc-domain:unverified.example", {{"permission", "none"}}}};
-}
-
-BackoffPolicy fast() {
-    BackoffPolicy p;
-    p.scale = 0;
-    return p;
 }
 
 struct Fixture : ::testing::Test {
@@ -60,7 +55,7 @@ struct Fixture : ::testing::Test {
     TokenSource tokens(const std::string& file = {}) {
         return TokenSource(http, file.empty() ? creds_path : file, secrets,
                            {"https://www.googleapis.com/auth/webmasters.readonly"}, settings(),
-                           fast());
+                           test::no_wait_backoff());
     }
     GoogleSettings settings() {
         GoogleSettings s;
@@ -68,7 +63,7 @@ struct Fixture : ::testing::Test {
         return s;
     }
     json day_query(TokenSource& t, const std::string& site, const std::string& day) {
-        ApiClient api(http, t, fast());
+        ApiClient api(http, t, test::no_wait_backoff());
         return api.call("POST", search_analytics_url(fake().url(), site),
                         search_analytics_body(day, 0), "test query");
     }
@@ -115,7 +110,8 @@ TEST_F(Fixture, TokenUriSettingOverridesTheFiles) {
     auto s = settings();
     s.token_uri = fake().token_uri();
     TokenSource t(http, creds_path, secrets,
-                  {"https://www.googleapis.com/auth/webmasters.readonly"}, s, fast());
+                  {"https://www.googleapis.com/auth/webmasters.readonly"}, s,
+                  test::no_wait_backoff());
     EXPECT_EQ(t.access_token(), "fake-at-1");
     EXPECT_EQ(fake().requests_to("/token").size(), 1u);
 }
@@ -313,7 +309,7 @@ TEST_F(Fixture, TimeoutIsRetried) {
     http::HttpClientOptions options;
     options.total_timeout_s = 1;
     http::HttpClient impatient(options);
-    ApiClient api(impatient, t, fast());
+    ApiClient api(impatient, t, test::no_wait_backoff());
     auto answer = api.call("POST", search_analytics_url(fake().url(), kSite),
                            search_analytics_body("2026-05-11", 0), "test");
     EXPECT_EQ(answer["rows"].size(), 3u);
@@ -331,7 +327,7 @@ TEST_F(Fixture, PagingStopsAtTheDailyCap) {
                                            {"2026-05-11", {{"generate", {{"count", 25000}}}}}}}}}});
     fake().set_scenario(s);
     auto t = tokens();
-    ApiClient api(http, t, fast());
+    ApiClient api(http, t, test::no_wait_backoff());
     SearchConsole sc(api, fake().url(), 0);
     std::vector<size_t> pages;
     auto on_rows = [&](const json& r) { pages.push_back(r.size()); };
@@ -343,7 +339,7 @@ TEST_F(Fixture, PagingStopsAtTheDailyCap) {
 
 TEST_F(Fixture, PagingRequestsEveryPageUntilOneWithoutRows) {
     auto t = tokens();
-    ApiClient api(http, t, fast());
+    ApiClient api(http, t, test::no_wait_backoff());
     SearchConsole sc(api, fake().url(), 0);
     std::vector<size_t> pages;
     uint64_t rows =
@@ -369,7 +365,7 @@ TEST_F(Fixture, ShortMiddlePageDoesNotStopPaging) {
                  {"match", {{"path_regex", "query$"}, {"body_contains", {{"startRow", 0}}}}},
                  {"respond", {{"truncate_rows", 5}}}}});
     auto t = tokens();
-    ApiClient api(http, t, fast());
+    ApiClient api(http, t, test::no_wait_backoff());
     SearchConsole sc(api, fake().url(), 0);
     uint64_t rows = sc.fetch_day(kSite, "2026-05-10", [](const json&) {});
     EXPECT_EQ(rows, 5u + 20000u);

@@ -1,6 +1,7 @@
 // The CMS Lite split on its own: parsed rows in, the metadata, dictionary and lookup batches
 // out (no store, no warehouse).
 #include "transform/cmslite_split.hpp"
+#include "string_writer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,13 +17,6 @@ using namespace gdx;
 using namespace gdx::transform;
 
 namespace {
-
-class StringWriter : public store::ObjectWriter {
-public:
-    void write(std::string_view bytes) override { text.append(bytes); }
-    void commit() override {}
-    std::string text;
-};
 
 config::CmsliteConfig example_config() {
     return config::parse_cmslite_config(nlohmann::ordered_json::parse(R"({
@@ -66,7 +60,7 @@ Split split(const std::string& data_rows) {
     csv::StringSource source(data_rows);
     csv::CsvOptions options;
     csv::CsvReader reader(source, options);
-    StringWriter meta_out;
+    gdx::test::StringWriter meta_out;
     csv::BatchWriter meta(meta_out);
     CmsliteSplit s(cfg, plan, meta, "test");
     csv::Row row;
@@ -74,18 +68,18 @@ Split split(const std::string& data_rows) {
     meta.flush();
     s.finish();
     Split out;
-    out.metadata = meta_out.text;
+    out.metadata = meta_out.data;
     out.unwrapped = s.unwrapped_cells();
     EXPECT_EQ(s.lookup_columns(), 2u);
     for (size_t i = 0; i < 2; ++i) {
-        StringWriter d, l;
+        gdx::test::StringWriter d, l;
         csv::BatchWriter dw(d), lw(l);
         s.write_dictionary(i, {"id", "value"}, dw);
         s.write_lookup(i, {"node_id", "id"}, lw);
         dw.flush();
         lw.flush();
-        out.dictionaries[i] = d.text;
-        out.lookups[i] = l.text;
+        out.dictionaries[i] = d.data;
+        out.lookups[i] = l.data;
     }
     return out;
 }

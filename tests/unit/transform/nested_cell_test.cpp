@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "string_writer.hpp"
 #include "transform/dictionary_builder.hpp"
 #include "transform/nested_cell.hpp"
 
@@ -13,7 +14,7 @@ using namespace gdx::transform;
 
 namespace {
 
-std::vector<std::string> split(std::string_view cell, char delim = '|') {
+std::vector<std::string> split_cell(std::string_view cell, char delim = '|') {
     std::vector<std::string> out;
     for_each_nested_element(cell, delim, [&](std::string_view e) { out.emplace_back(e); });
     return out;
@@ -22,28 +23,29 @@ std::vector<std::string> split(std::string_view cell, char delim = '|') {
 }  // namespace
 
 TEST(NestedCell, StripsOneCharacterEachEndAndSplitsInOrderKeepingDuplicates) {
-    EXPECT_EQ(split("|Guide|Form|Guide|"), (std::vector<std::string>{"Guide", "Form", "Guide"}));
-    EXPECT_EQ(split("|English |"), (std::vector<std::string>{"English "}));
+    EXPECT_EQ(split_cell("|Guide|Form|Guide|"),
+              (std::vector<std::string>{"Guide", "Form", "Guide"}));
+    EXPECT_EQ(split_cell("|English |"), (std::vector<std::string>{"English "}));
 }
 
 TEST(NestedCell, SkipsEmptyElements) {
-    EXPECT_TRUE(split("||").empty());
-    EXPECT_TRUE(split("|").empty());
-    EXPECT_TRUE(split("").empty());
-    EXPECT_TRUE(split("|||").empty());
-    EXPECT_EQ(split("|a||b|"), (std::vector<std::string>{"a", "b"}));
+    EXPECT_TRUE(split_cell("||").empty());
+    EXPECT_TRUE(split_cell("|").empty());
+    EXPECT_TRUE(split_cell("").empty());
+    EXPECT_TRUE(split_cell("|||").empty());
+    EXPECT_EQ(split_cell("|a||b|"), (std::vector<std::string>{"a", "b"}));
 }
 
 TEST(NestedCell, UnwrappedCellIsStillStrippedTheOriginalWay) {
     EXPECT_FALSE(nested_cell_is_wrapped("English", '|'));
-    EXPECT_EQ(split("English"), (std::vector<std::string>{"nglis"}));
+    EXPECT_EQ(split_cell("English"), (std::vector<std::string>{"nglis"}));
     EXPECT_TRUE(nested_cell_is_wrapped("||", '|'));
     EXPECT_FALSE(nested_cell_is_wrapped("|", '|'));
     EXPECT_FALSE(nested_cell_is_wrapped("|a", '|'));
 }
 
 TEST(NestedCell, OtherDelimiterAndSpecialCharactersAreData) {
-    EXPECT_EQ(split(";a|b;\"q\";back\\slash;line\nbreak;-;", ';'),
+    EXPECT_EQ(split_cell(";a|b;\"q\";back\\slash;line\nbreak;-;", ';'),
               (std::vector<std::string>{"a|b", "\"q\"", "back\\slash", "line\nbreak", "-"}));
 }
 
@@ -137,13 +139,6 @@ TEST(NestedColumn, CountsLookupRowsInInputOrder) {
 namespace {
 
 // Collects what a BatchWriter writes.
-class StringWriter : public gdx::store::ObjectWriter {
-public:
-    void write(std::string_view bytes) override { text.append(bytes); }
-    void commit() override {}
-    std::string text;
-};
-
 }  // namespace
 
 TEST(NestedColumn, WritesDictionaryAndLookupsWithFinalIds) {
@@ -164,7 +159,7 @@ TEST(NestedColumn, WritesDictionaryAndLookupsWithFinalIds) {
     keys.add("N0");
     keys.add("N|1");
     keys.add("N2");
-    StringWriter dict_sink, lookup_sink;
+    gdx::test::StringWriter dict_sink, lookup_sink;
     {
         gdx::csv::BatchWriter w(dict_sink);
         c.write_dictionary({"id", "value"}, w);
@@ -175,10 +170,10 @@ TEST(NestedColumn, WritesDictionaryAndLookupsWithFinalIds) {
         c.write_lookup(keys, {"node_id", "id"}, w);
         w.flush();
     }
-    EXPECT_EQ(dict_sink.text,
+    EXPECT_EQ(dict_sink.data,
               "id|value\n0|a\n1|b\n2|b\\\\c\n3|c\n4|d\n5|e\n6|f\n7|g\n8|h\n9|i\n10|j\n11|k\n"
               "12|l\n");
-    EXPECT_EQ(lookup_sink.text,
+    EXPECT_EQ(lookup_sink.data,
               "node_id|id\nN0|12\nN0|11\nN0|10\nN0|9\nN0|8\nN0|7\nN0|6\nN0|5\nN0|4\nN0|3\nN0|1\n"
               "N0|0\nN\\|1|11\nN\\|1|0\nN\\|1|11\nN2|2\n");
     EXPECT_EQ(other.dictionary().size(), 1u);

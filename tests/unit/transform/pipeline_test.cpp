@@ -10,19 +10,13 @@
 #include "csv/batch_writer.hpp"
 #include "csv/byte_source.hpp"
 #include "csv/csv_reader.hpp"
+#include "string_writer.hpp"
 #include "transform/column_plan.hpp"
 #include "transform/pipeline.hpp"
 #include "util/error.hpp"
 
 namespace gdx::transform {
 namespace {
-
-class StringWriter : public store::ObjectWriter {
-public:
-    void write(std::string_view bytes) override { data += bytes; }
-    void commit() override {}
-    std::string data;
-};
 
 types::TableSchema schema(const std::vector<std::pair<std::string, std::string>>& columns) {
     types::TableSchema s{"s.t", {}};
@@ -41,7 +35,7 @@ std::string transform(const ColumnEdits& edits, const types::TableSchema* target
     opt.delimiter = delimiter;
     opt.buffer_size = 64;  // small: records straddle refills
     csv::CsvReader reader(src, opt);
-    StringWriter sink;
+    gdx::test::StringWriter sink;
     csv::BatchWriter writer(sink, 16);  // small: flushes mid-stream
     RowTransformer transformer(plan);
     csv::Row row;

@@ -36,7 +36,7 @@ TEST_P(ParseDeclaredType, Parses) {
     EXPECT_EQ(t.declared, c.declared) << c.text;
 }
 
-constexpr TypeCase kCases[] = {
+constexpr TypeCase kTypeCases[] = {
     {"VARCHAR(20)", TypeKind::Text, 20, -1, -1, false, "VARCHAR(20)"},
     {"varchar(8192)", TypeKind::Text, 8192, -1, -1, false, "VARCHAR(8192)"},
     {"VARCHAR", TypeKind::Text, 256, -1, -1, false, "VARCHAR"},
@@ -83,7 +83,7 @@ constexpr TypeCase kCases[] = {
     {"GEOMETRY", TypeKind::Other, -1, -1, -1, false, "GEOMETRY"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, ParseDeclaredType, ::testing::ValuesIn(kCases));
+INSTANTIATE_TEST_SUITE_P(Table, ParseDeclaredType, ::testing::ValuesIn(kTypeCases));
 
 TEST(ParseDeclaredTypeAttrs, NotNull) {
     EXPECT_TRUE(parse_declared_type("VARCHAR(255) ENCODE ZSTD NOT NULL").not_null);

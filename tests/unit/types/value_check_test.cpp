@@ -40,7 +40,7 @@ const std::string kE10 = [] {
     return s;
 }();
 
-const ValueCase kCases[] = {
+const ValueCase kValueCases[] = {
     // Text: length in bytes
     {"VARCHAR(20)", k20, nullptr},
     {"VARCHAR(20)", k20 + "y", "value too long for VARCHAR(20)"},
@@ -169,7 +169,7 @@ const ValueCase kCases[] = {
     {"GEOMETRY", "anything", nullptr},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, CheckValue, ::testing::ValuesIn(kCases));
+INSTANTIATE_TEST_SUITE_P(Table, CheckValue, ::testing::ValuesIn(kValueCases));
 
 TEST(CheckValueLabel, DerivedFromKindWhenDeclaredIsEmpty) {
     ColumnType t;

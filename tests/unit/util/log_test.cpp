@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "file_text.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
 
@@ -21,13 +22,6 @@ fs::path fresh_dir(const std::string& name) {
         fs::temp_directory_path() / ("gdx_log_test_" + name + "_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     return dir / "logs";
-}
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -84,7 +78,7 @@ TEST(Log, FileCreatedAppendedAndSecretsNeverWritten) {
     log_info("second run");
     shutdown_logging();
 
-    const std::string text = read_file(dir / "s3-to-redshift.log");
+    const std::string text = gdx::test::file_text(dir / "s3-to-redshift.log");
     EXPECT_EQ(text.find("Sup3rS3cret!"), std::string::npos) << text;
     EXPECT_EQ(text.find("pgPW123"), std::string::npos) << text;
     EXPECT_EQ(text.find("UriPass9"), std::string::npos) << text;
@@ -114,7 +108,7 @@ TEST(Log, ConcurrentWritersProduceWholeLines) {
         });
     for (auto& th : threads) th.join();
     shutdown_logging();
-    const auto lines = lines_of(read_file(dir / "job.log"));
+    const auto lines = lines_of(gdx::test::file_text(dir / "job.log"));
     ASSERT_EQ(lines.size(), 1600u);
     const std::regex ok(
         R"(INFO:gdx:[-0-9]{10} [:0-9]{8},\d{3}:(thread \d line \d+|continued \d+))");

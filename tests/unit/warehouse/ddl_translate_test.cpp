@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "../../support/original_configs.hpp"
+#include "file_text.hpp"
 #include "warehouse/sql/statements.hpp"
 #include "warehouse/sql/translate.hpp"
 
@@ -14,13 +15,6 @@ namespace fs = std::filesystem;
 using namespace gdx::warehouse::sql;
 
 namespace {
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::vector<fs::path> original_ddl_files() {
     std::vector<fs::path> out;
@@ -179,7 +173,7 @@ TEST(DdlTranslate, EveryOriginalDdlFileTranslates) {
     for (const auto& file : files) {
         SCOPED_TRACE(file.string());
         if (file.parent_path().parent_path().filename() == "s3_to_redshift") ++s3_to_redshift;
-        const std::string script = read_file(file);
+        const std::string script = gdx::test::file_text(file);
         for (Dialect d : {Dialect::SQLite, Dialect::PostgreSQL}) {
             const auto t = translate_redshift(script, d);
             EXPECT_FALSE(t.statements.empty());

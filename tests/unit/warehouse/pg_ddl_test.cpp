@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "../../support/original_configs.hpp"
+#include "file_text.hpp"
 #include "pg_test_support.hpp"
 #include "warehouse/postgres/postgres_warehouse.hpp"
 #include "warehouse/sql/statements.hpp"
@@ -18,13 +19,6 @@ namespace gdx::warehouse {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_file(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
 
 struct DeclaredColumn {
     std::string name;
@@ -115,7 +109,7 @@ TEST(PgDdl, OriginalDdlFilesCreateTheDeclaredTables) {
     size_t skipped = 0;
     for (const fs::path& file : files) {
         SCOPED_TRACE(file.filename().string());
-        std::string script = read_file(file);
+        std::string script = gdx::test::file_text(file);
         if (script.find("\xC2\xA0") != std::string::npos) {
             // epdlookup.sql is indented with U+00A0 (like epdlookup.json): no server accepts that
             // as white space unless the translator normalises it. Not a backend matter.

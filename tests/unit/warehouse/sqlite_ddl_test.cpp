@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "../../support/original_configs.hpp"
+#include "file_text.hpp"
 #include "warehouse/sql/statements.hpp"
 #include "warehouse/sql/translate.hpp"
 #include "warehouse/warehouse.hpp"
@@ -17,11 +18,6 @@ using namespace gdx::warehouse;
 
 namespace {
 
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 size_t count_upper(const std::string& text, const std::string& what) {
     std::string up = text;
     for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -30,21 +26,21 @@ size_t count_upper(const std::string& text, const std::string& what) {
     return n;
 }
 
-struct DeclaredTable {
+struct TranslatedTable {
     std::string name;
     size_t columns = 0;
 };
 
 // Tables a script creates, with their number of column definitions (table constraints
 // such as PRIMARY KEY (…) excluded), read from the PostgreSQL translation.
-std::vector<DeclaredTable> declared_tables(const std::string& script) {
-    std::vector<DeclaredTable> out;
+std::vector<TranslatedTable> translated_tables(const std::string& script) {
+    std::vector<TranslatedTable> out;
     for (const auto& stmt : sql::translate_redshift(script, sql::Dialect::PostgreSQL).statements) {
         sql::StatementEditor ed(stmt);
         if (ed.size() < 3 || !ed.at(0).is("CREATE") || !ed.at(1).is("TABLE")) continue;
         size_t k = 2;
         if (ed.at(k).is("IF")) k += 3;
-        DeclaredTable t;
+        TranslatedTable t;
         while (ed.has(k) && !ed.at(k).is_punct('(')) t.name += sql::identifier_value(ed.at(k++));
         int depth = 0;
         bool entry_start = true;
@@ -76,8 +72,8 @@ TEST(SqliteOriginalDdl, EveryFileCreatesDescribedTables) {
     for (const auto& config_dir : fs::directory_iterator(gdx::test::original_configs_location())) {
         if (!fs::is_directory(config_dir.path() / "ddl")) continue;
         for (const auto& f : fs::directory_iterator(config_dir.path() / "ddl")) {
-            const std::string script = read_file(f.path());
-            const auto declared = declared_tables(script);
+            const std::string script = gdx::test::file_text(f.path());
+            const auto declared = translated_tables(script);
             // Templated scripts ({dbschema}) and post-load SQL are not standalone DDL.
             if (declared.empty() || script.find('{') != std::string::npos) continue;
             SCOPED_TRACE(f.path().string());
@@ -118,7 +114,7 @@ TEST(SqliteOriginalDdl, GoldenTypes) {
     fs::create_directories(dir);
     auto wh = open_warehouse("sqlite:" + (dir / "g.db").string());
     const fs::path ddl = gdx::test::original_config("s3_to_redshift/ddl");
-    wh->run_script(read_file(ddl / "servicebc.cats_gdx.sql"), {});
+    wh->run_script(gdx::test::file_text(ddl / "servicebc.cats_gdx.sql"), {});
     const auto cats = wh->describe_table("servicebc.cats_gdx");
     ASSERT_TRUE(cats);
     ASSERT_EQ(cats->columns.size(), 11u);
@@ -130,7 +126,7 @@ TEST(SqliteOriginalDdl, GoldenTypes) {
     EXPECT_TRUE(cats->columns[10].type.identity);
     EXPECT_EQ(cats->loadable_columns().size(), 10u);
 
-    wh->run_script(read_file(ddl / "ldb_sku_initial_setup.sql"), {});
+    wh->run_script(gdx::test::file_text(ddl / "ldb_sku_initial_setup.sql"), {});
     const auto sku = wh->describe_table("microservice.ldb_sku");
     ASSERT_TRUE(sku);
     EXPECT_EQ(sku->columns.size(), 41u);
