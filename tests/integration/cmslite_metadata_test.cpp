@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kPrefix = "client/cmslite_gdx/";
+const std::string kCmsPrefix = "client/cmslite_gdx/";
 const std::string kBatch = "processed/batch/client/cmslite_gdx/";
 
 // The worked example's input; \t is a TAB inside a field.
@@ -91,7 +91,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, CmsliteMetadata,
 using Dict = std::vector<std::pair<int64_t, std::string>>;
 
 TEST_P(CmsliteMetadata, WorkedExampleTableByTable) {
-    ws.put(kBucket, kPrefix + "cmslite.csv.2021-06-02", kExample, 10s);
+    ws.put(kBucket, kCmsPrefix + "cmslite.csv.2021-06-02", kExample, 10s);
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     const std::string scheme = GetParam() == Backend::Embedded ? "sqlite" : "postgresql";
@@ -116,7 +116,8 @@ TEST_P(CmsliteMetadata, WorkedExampleTableByTable) {
     EXPECT_EQ(dictionary("content_types"), (Dict{{0, "Form"}, {1, "Guide"}, {2, "form"}}));
     EXPECT_EQ(dictionary("dcterms_languages"),
               (Dict{{0, "English"}, {1, "English "}, {2, "French"}}));
-    EXPECT_EQ(dictionary("creators"), (Dict{{0, "Ministry A"}, {1, "Ministry B"}}));  // empty elements skipped
+    EXPECT_EQ(dictionary("creators"),
+              (Dict{{0, "Ministry A"}, {1, "Ministry B"}}));  // empty elements skipped
 
     // Lookups in input order, duplicates kept (the batch objects show the order).
     const std::string folder = kBatch + "cmslite.csv.2021-06-02/";
@@ -148,7 +149,7 @@ TEST_P(CmsliteMetadata, NestedCellsWithSpecialCharactersRoundTrip) {
         "dcterms_creator\n"
         "A,,t,PAGE,,\"|x|x||caf\xC3\xA9|-|\"\"q\"\"|back\\slash|line\nbreak|\",|fr|,|\\N|\n"
         "B,,t,PAGE,,|\xE2\x82\xAC|x|,English,|a\\|\n";
-    ws.put(kBucket, kPrefix + "cmslite.csv.x", body, 10s);
+    ws.put(kBucket, kCmsPrefix + "cmslite.csv.x", body, 10s);
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     EXPECT_EQ(dictionary("content_types"), (Dict{{0, "\"q\""},
@@ -169,9 +170,9 @@ TEST_P(CmsliteMetadata, NestedCellsWithSpecialCharactersRoundTrip) {
 }
 
 TEST_P(CmsliteMetadata, HeaderOnlyInputIsBadAndTablesStayUntouched) {
-    ws.put(kBucket, kPrefix + "cmslite.csv.1", kExample, 20s);
+    ws.put(kBucket, kCmsPrefix + "cmslite.csv.1", kExample, 20s);
     ASSERT_EQ(run().exit_code, 0);
-    ws.put(kBucket, kPrefix + "cmslite.csv.2", kExample.substr(0, kExample.find('\n') + 1), 10s);
+    ws.put(kBucket, kCmsPrefix + "cmslite.csv.2", kExample.substr(0, kExample.find('\n') + 1), 10s);
     auto r = run();
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_TRUE(ws.exists(kBucket, "processed/bad/client/cmslite_gdx/cmslite.csv.2"));
@@ -183,9 +184,9 @@ TEST_P(CmsliteMetadata, HeaderOnlyInputIsBadAndTablesStayUntouched) {
 }
 
 TEST_P(CmsliteMetadata, FailingPostLoadSqlRollsEverythingBack) {
-    ws.put(kBucket, kPrefix + "cmslite.csv.1", kExample, 20s);
+    ws.put(kBucket, kCmsPrefix + "cmslite.csv.1", kExample, 20s);
     ASSERT_EQ(run().exit_code, 0);
-    ws.put(kBucket, kPrefix + "cmslite.csv.2",
+    ws.put(kBucket, kCmsPrefix + "cmslite.csv.2",
            "node_id,parent_node_id,title,page_type,modified_date,content_types,"
            "dcterms_languages,dcterms_creator\nZ,,new,PAGE,,|new|,|new|,|new|\n",
            10s);
@@ -205,7 +206,7 @@ TEST_P(CmsliteMetadata, FailingPostLoadSqlRollsEverythingBack) {
 
 TEST_P(CmsliteMetadata, MissingTableIsAConfigErrorAndNothingIsTouched) {
     ws.sql("DROP TABLE cmslite.creators");
-    ws.put(kBucket, kPrefix + "cmslite.csv.1", kExample, 20s);
+    ws.put(kBucket, kCmsPrefix + "cmslite.csv.1", kExample, 20s);
     auto r = run();
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("cmslite.creators"), std::string::npos) << r.err;
@@ -216,7 +217,7 @@ TEST_P(CmsliteMetadata, MissingTableIsAConfigErrorAndNothingIsTouched) {
 // A "-" in a column that is not text is NULL (the original's COPY had NULL AS '-'); in a
 // text column it is data.
 TEST_P(CmsliteMetadata, DashIsNullInColumnsThatAreNotText) {
-    ws.put(kBucket, kPrefix + "cmslite.csv.1",
+    ws.put(kBucket, kCmsPrefix + "cmslite.csv.1",
            "node_id,parent_node_id,title,page_type,modified_date,content_types,"
            "dcterms_languages,dcterms_creator\n"
            "N1,-,-,PAGE,-,|a|,|en|,|c|\n",
@@ -236,7 +237,7 @@ TEST_P(CmsliteMetadata, DatesAreReadAsIso8601AndWrittenWithTheFormat) {
     const std::string header =
         "node_id,parent_node_id,title,page_type,modified_date,content_types,"
         "dcterms_languages,dcterms_creator\n";
-    ws.put(kBucket, kPrefix + "cmslite.csv.1",
+    ws.put(kBucket, kCmsPrefix + "cmslite.csv.1",
            header +
                "N1,,a,PAGE,2028-01-01,|a|,|en|,|c|\n"
                "N2,,b,PAGE,2021-05-13T10:11:12.123456Z,|a|,|en|,|c|\n"
@@ -253,7 +254,7 @@ TEST_P(CmsliteMetadata, DatesAreReadAsIso8601AndWrittenWithTheFormat) {
     EXPECT_EQ(m[3]["modified_date"], "2021-05-13 08:09:00");
 
     // Only a value that is no date makes the object bad, naming line, column and value.
-    ws.put(kBucket, kPrefix + "cmslite.csv.2",
+    ws.put(kBucket, kCmsPrefix + "cmslite.csv.2",
            header + "N1,,a,PAGE,2028-01-01,|a|,|en|,|c|\nN2,,b,PAGE,13/05/2021,|a|,|en|,|c|\n",
            10s);
     r = run();

@@ -40,7 +40,7 @@ const std::string kMissing =
     "locations/1007";  // listed, but the performance API has no such location
 const std::string kBusinessPrefix = "client/google_mybusiness/";
 
-FakeGoogle& fake() {
+FakeGoogle& business_fake() {
     static FakeGoogle server(gdx::testing::google_scenario());
     return server;
 }
@@ -77,14 +77,14 @@ protected:
     GoogleBusiness() : ws(GetParam()) {}
 
     void SetUp() override {
-        fake().set_scenario(scenario());
+        business_fake().set_scenario(scenario());
         ws.sql("CREATE SCHEMA IF NOT EXISTS google");
         std::string ddl =
             "CREATE TABLE google.mybusiness (date DATE, client VARCHAR(255) ENCODE ZSTD, "
             "location VARCHAR(255) ENCODE ZSTD, location_id VARCHAR(255) ENCODE ZSTD";
         for (const auto& m : kMetrics) ddl += ", " + lower(m) + " INTEGER";
         ws.sql(ddl + ")");
-        gdx::test::write_google_files(ws, fake(), "rt-business");
+        gdx::test::write_google_files(ws, business_fake(), "rt-business");
         config = {{"bucket", ws.bucket()},
                   {"source", "client"},
                   {"destination", "processed"},
@@ -112,21 +112,23 @@ protected:
     std::map<std::string, std::string> env() const {
         return {{"GDX_TODAY", "2026-05-20"},
                 {"GDX_BACKOFF_SCALE", "0"},
-                {"GDX_GBP_ACCOUNTS_BASE", fake().url()},
-                {"GDX_GBP_INFO_BASE", fake().url() + "/"},
-                {"GDX_GBP_PERF_BASE", fake().url()}};
+                {"GDX_GBP_ACCOUNTS_BASE", business_fake().url()},
+                {"GDX_GBP_INFO_BASE", business_fake().url() + "/"},
+                {"GDX_GBP_PERF_BASE", business_fake().url()}};
     }
     int64_t count(const std::string& where = "1=1") {
         return ws.query("SELECT count(*) AS c FROM google.mybusiness WHERE " + where)[0]["c"];
     }
-    size_t metric_calls() { return fake().requests_to(":fetchMultiDailyMetricsTimeSeries").size(); }
+    size_t metric_calls() {
+        return business_fake().requests_to(":fetchMultiDailyMetricsTimeSeries").size();
+    }
     json served(const std::string& location, const std::string& start, const std::string& end) {
-        return json::parse(gdx::testing::run_command("curl -sS '" + fake().url() +
+        return json::parse(gdx::testing::run_command("curl -sS '" + business_fake().url() +
                                                      "/__admin/gbp_values?location=" + location +
                                                      "&start=" + start + "&end=" + end + "'"));
     }
     void expect_no_retired_api() {
-        for (const auto& r : fake().requests())
+        for (const auto& r : business_fake().requests())
             EXPECT_EQ(r["path"].get<std::string>().find("/v4/"), std::string::npos) << r["path"];
     }
 
@@ -146,8 +148,8 @@ TEST_P(GoogleBusiness, LoadsEveryLocationThenASecondRunLoadsNothing) {
     EXPECT_EQ(count("client = 'north'"), 3);
     EXPECT_EQ(count("location_id = '" + kGroup + "/" + kMissing + "'"), 0);
     EXPECT_EQ(metric_calls(), 151u);  // one call per location for all nine metrics
-    EXPECT_EQ(fake().requests_to(kMissing).size(), 1u);  // 404: not retried
-    EXPECT_EQ(fake().requests_to("/v1/accounts").size(),
+    EXPECT_EQ(business_fake().requests_to(kMissing).size(), 1u);  // 404: not retried
+    EXPECT_EQ(business_fake().requests_to("/v1/accounts").size(),
               2u + 2u + 1u);  // accounts, 2+1 location pages
     expect_no_retired_api();
 
@@ -212,11 +214,11 @@ TEST_P(GoogleBusiness, LoadsEveryLocationThenASecondRunLoadsNothing) {
 
     // Second run: every location is current, so nothing is fetched or loaded but the failing
     // one (still reported).
-    fake().reset();
+    business_fake().reset();
     auto again = run();
     ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
     EXPECT_EQ(metric_calls(), 1u);
-    EXPECT_EQ(fake().requests_to(kMissing).size(), 1u);
+    EXPECT_EQ(business_fake().requests_to(kMissing).size(), 1u);
     EXPECT_NE(again.out.find("Successful loads to RedShift: 0\n"), std::string::npos) << again.out;
     EXPECT_EQ(count(), 149 * 17 + 3);
     expect_no_retired_api();
@@ -227,17 +229,18 @@ TEST_P(GoogleBusiness, ALocationWhoseRetriesRunOutIsSkippedAndFetchedAgainNextRu
     s["faults"] = {{{"id", "down"},
                     {"match", {{"path_regex", "locations/1010:fetchMulti"}}},
                     {"respond", {{"status", 503}, {"json", {{"error", {{"code", 503}}}}}}}}};
-    fake().set_scenario(s);
+    business_fake().set_scenario(s);
     config["locations"][0]["start_date"] = "2026-05-15";
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-    EXPECT_EQ(fake().requests_to("locations/1010").size(), 8u);  // every attempt, then give up
+    EXPECT_EQ(business_fake().requests_to("locations/1010").size(),
+              8u);  // every attempt, then give up
     EXPECT_EQ(count("location_id = '" + kGroup + "/locations/1010'"), 0);
     EXPECT_EQ(count("client = 'servicebc'"), 148 * 3);
     EXPECT_NE(r.out.find("Failed API calls: 2\n"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("Service BC Centre 1010"), std::string::npos) << r.out;
 
-    fake().set_scenario(scenario());
+    business_fake().set_scenario(scenario());
     auto again = run();
     ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
     EXPECT_EQ(count("location_id = '" + kGroup + "/locations/1010'"), 3);
@@ -284,7 +287,7 @@ TEST_P(GoogleBusiness, LocationsListingThatFailsForGoodStopsWithExitOne) {
     s["faults"] = {{{"id", "down"},
                     {"match", {{"path_regex", "/locations$"}}},
                     {"respond", {{"status", 500}, {"json", {{"error", {{"code", 500}}}}}}}}};
-    fake().set_scenario(s);
+    business_fake().set_scenario(s);
     auto r = run();
     EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
     EXPECT_NE(r.err.find("locations.list"), std::string::npos) << r.err;
@@ -299,11 +302,11 @@ INSTANTIATE_TEST_SUITE_P(Embedded, GoogleBusinessInput, ::testing::Values(Backen
 
 TEST_P(GoogleBusinessInput, BadConfigsAreUsageErrors) {
     auto expect_usage = [&](const std::string& what, const std::string& needle) {
-        fake().reset();
+        business_fake().reset();
         auto r = run();
         EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.err << r.out;
         EXPECT_NE(r.err.find(needle), std::string::npos) << what << "\n" << r.err;
-        EXPECT_EQ(fake().requests().size(), 0u) << what;
+        EXPECT_EQ(business_fake().requests().size(), 0u) << what;
     };
     const json saved = config;
     config["metrics"] = {"CALL_CLICKS", "NOT_A_METRIC"};
@@ -343,11 +346,11 @@ TEST_P(GoogleBusinessInput, SigintStopsBeforeTheNextLocationPrintsTheReportAndEx
     s["faults"] = {{{"id", "slow"},
                     {"match", {{"path_regex", "locations/1003:fetchMulti"}}},
                     {"respond", {{"delay_ms", 2000}}}}};
-    fake().set_scenario(s);
+    business_fake().set_scenario(s);
     config["locations"][0]["start_date"] = "2026-05-15";
     // Interrupt while the fourth location's metrics call is in flight.
     auto r = run({}, gdx::test::interrupt_when(
-                         [] { return !fake().requests_to("locations/1003").empty(); }));
+                         [] { return !business_fake().requests_to("locations/1003").empty(); }));
     EXPECT_EQ(r.exit_code, 130) << r.err;
     const std::string& out = r.out;
     EXPECT_NE(out.find("interrupted (SIGINT)"), std::string::npos) << out;
@@ -371,7 +374,7 @@ TEST_P(GoogleBusinessInput, OriginalConfigAndDdlLoad) {
     ASSERT_EQ(ddl.exit_code, 0) << ddl.err;
     config = json::parse(gdx::test::read_text_file(dir / "config.d/config_mybusiness.json"));
     config["bucket"] = ws.bucket();  // the one change: the test's bucket
-    fake().set_scenario(gdx::testing::business_scenario(
+    business_fake().set_scenario(gdx::testing::business_scenario(
         accounts(), {{kGroup, {{"generate", {{"count", 3}, {"first_id", 1000}}}}}}));
     auto r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;

@@ -9,8 +9,10 @@
 
 using gdx::test::Backend;
 using gdx::test::backend_name;
-using namespace gdx::test::search;
 
+// Inside the fixture's namespace, so that its names win over any file-local ones of another
+// source compiled in the same unity batch.
+namespace gdx::test::search {
 namespace {
 
 class GoogleSearchDuringRun : public GoogleSearch {};
@@ -202,3 +204,4 @@ TEST_P(GoogleSearchDuringRun, ADayStopsAtTheDailyCapAndPagesBy25000Rows) {
 }
 
 }  // namespace
+}  // namespace gdx::test::search

@@ -11,8 +11,10 @@
 
 using gdx::test::Backend;
 using gdx::test::backend_name;
-using namespace gdx::test::search;
 
+// Inside the fixture's namespace, so that its names win over any file-local ones of another
+// source compiled in the same unity batch.
+namespace gdx::test::search {
 namespace {
 
 INSTANTIATE_TEST_SUITE_P(Backends, GoogleSearch,
@@ -362,3 +364,4 @@ TEST_P(GoogleSearchInput, GoogleAuthWritesCredentialsTheJobCanUse) {
 }
 
 }  // namespace
+}  // namespace gdx::test::search

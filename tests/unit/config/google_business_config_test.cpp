@@ -69,12 +69,13 @@ TEST(GoogleBusinessConfig, ADayTheMonthLacksIsAConfigError) {
     for (const char* day : {"2023-02-29", "2026-04-31", "2100-02-29"}) {
         auto j = original_shape();
         j["locations"][1]["start_date"] = day;
-        EXPECT_NE(error_of(j).find("locations[1].start_date"), std::string::npos) << day;
+        EXPECT_NE(business_config_error(j).find("locations[1].start_date"), std::string::npos)
+            << day;
     }
     auto j = original_shape();
     j["locations"][1]["start_date"] = "2024-02-29";
     j["locations"][1]["end_date"] = "2000-02-29";
-    EXPECT_EQ(error_of(j), "");
+    EXPECT_EQ(business_config_error(j), "");
 }
 
 // What the job accepts for a default date: "", null, or no key at all (the original required
