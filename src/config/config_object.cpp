@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "util/error.hpp"
 
 namespace gdx::config {
@@ -10,14 +12,12 @@ bool is_iso_date(const std::string& s) {
     if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
     for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
         if (s[i] < '0' || s[i] > '9') return false;
-    int month = (s[5] - '0') * 10 + (s[6] - '0');
-    int day = (s[8] - '0') * 10 + (s[9] - '0');
-    if (month < 1 || month > 12 || day < 1) return false;
-    // A day the month has: the jobs turn the date into days without checking it again.
-    const int year = std::stoi(s.substr(0, 4));
-    const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+    auto number = [&](size_t at, size_t len) { return std::stoi(s.substr(at, len)); };
+    // A day the calendar has: the jobs turn the date into days without checking it again.
+    const std::chrono::year_month_day day{std::chrono::year(number(0, 4)),
+                                          std::chrono::month(unsigned(number(5, 2))),
+                                          std::chrono::day(unsigned(number(8, 2)))};
+    return day.ok();
 }
 
 bool python_truthy(const nlohmann::ordered_json& v) {

@@ -213,25 +213,24 @@ void SftsDelivery::upload_direct(const SftsCandidate& c, Journal& j) {
 Delivered SftsDelivery::deliver(const SftsCandidate& c) {
     const std::string final_path = this->final_path(c);
     const std::string temp = final_path + cfg_.sfts_temp_suffix;
-    auto stat = [&](const std::string& p) { return remote_size(p); };
     int64_t attempts = 0;
     if (auto j = journals_.read(c.archive_key)) {
         attempts = j->attempts;
         if (j->state == JournalState::Renamed) return Delivered::Finished;
         if (j->state == JournalState::Direct) {
-            if (stat(j->final_path) == j->size) return Delivered::Finished;
+            if (remote_size(j->final_path) == j->size) return Delivered::Finished;
             spdlog::info("{}: the interrupted upload straight to {} is done again", c.object.key,
                          j->final_path);
             upload_direct(c, *j);
             return Delivered::Finished;
         }
         if (j->state == JournalState::Ready) {
-            if (stat(j->final_path) == j->size) return Delivered::Finished;
-            if (stat(j->temp) == j->size) {
+            if (remote_size(j->final_path) == j->size) return Delivered::Finished;
+            if (remote_size(j->temp) == j->size) {
                 rename_or_fallback(c, *j);
                 return Delivered::Finished;
             }
-            if (!stat(j->final_path) && !stat(j->temp)) {
+            if (!remote_size(j->final_path) && !remote_size(j->temp)) {
                 spdlog::warn(
                     "{}: {} was complete on the server but neither it nor {} is there "
                     "now; taken as renamed and then collected by the recipient",
@@ -243,7 +242,7 @@ Delivered SftsDelivery::deliver(const SftsCandidate& c) {
             journals_.remove(c.archive_key);
         }
     }
-    if (auto existing = may_exist(final_path) ? stat(final_path) : std::nullopt) {
+    if (auto existing = may_exist(final_path) ? remote_size(final_path) : std::nullopt) {
         if (*existing == c.object.size) {
             spdlog::info("{}: {} is already on the server with the same size; not sent again",
                          c.object.key, final_path);
