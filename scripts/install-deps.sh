@@ -30,7 +30,7 @@ packages=(
     build-essential cmake ninja-build pkg-config
     libcurl4-openssl-dev libpugixml-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
     libpq-dev libsqlite3-dev libssl-dev libpcre2-dev libhowardhinnant-date-dev tzdata
-    libzstd-dev
+    libzstd-dev libssh2-1-dev
 )
 # The test suite and the benchmarks. moto_server and boto3 may come with the image's own
 # python instead of Debian's.

@@ -1,50 +1,30 @@
 #include "transfer/sftp_session.hpp"
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
 
 #include <cstring>
-#include <exception>
+#include <vector>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
-#include "http/curl_support.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
 
 namespace gdx::transfer {
 namespace {
 
-// libcurl hands the whole buffer to libssh2, which keeps several SFTP write requests in flight
-// from it: a large buffer is what makes uploads fast (2 MiB is libcurl's maximum).
-constexpr long kUploadBuffer = 2 * 1024 * 1024;
+// Bytes of write requests kept in flight during an upload: OpenSSH's sftp keeps 64 requests of
+// 32 KiB. libssh2 cuts what it is given into requests of 30,000 bytes and sends them all
+// before it waits for the first acknowledgement; the buffer holds twice as much, so that the
+// next bytes are read from the store while those are on their way.
+constexpr size_t kInFlight = 2 * 1024 * 1024;
+constexpr size_t kUploadBuffer = 2 * kInFlight;
 
-bool unreserved(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
-           c == '~' || c == '/';
-}
-
-std::string url_path(const std::string& path) {
-    std::string out;
-    for (char c : path) {
-        if (unreserved(c))
-            out += c;
-        else
-            out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
-    }
-    return out;
-}
-
-// A path argument of a libcurl SFTP quote command: always double-quoted, with \ and " escaped.
-std::string quote_arg(const std::string& path) {
-    std::string out = "\"";
-    for (char c : path) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
+// New files get rw-r--r--, new folders rwxr-xr-x (as libcurl did before, and OpenSSH's sftp).
+constexpr long kFileMode =
+    LIBSSH2_SFTP_S_IRUSR | LIBSSH2_SFTP_S_IWUSR | LIBSSH2_SFTP_S_IRGRP | LIBSSH2_SFTP_S_IROTH;
+constexpr long kFolderMode =
+    kFileMode | LIBSSH2_SFTP_S_IXUSR | LIBSSH2_SFTP_S_IXGRP | LIBSSH2_SFTP_S_IXOTH;
 
 std::string parent_dir(const std::string& path) {
     auto slash = path.rfind('/');
@@ -52,9 +32,42 @@ std::string parent_dir(const std::string& path) {
     return path.substr(0, slash + 1);
 }
 
-bool is_transient(CURLcode rc) {
-    // libssh2's generic failure is also what a dropped session gives; the rest is the HTTP rule.
-    return rc == CURLE_SSH || http::transient_curl_code(rc);
+unsigned int length_of(const std::string& s) {
+    return static_cast<unsigned int>(s.size());
+}
+
+// The SFTP status codes' meaning (draft-ietf-secsh-filexfer-02 and later).
+std::string status_text(unsigned long status) {
+    static const char* const kTexts[] = {
+        "OK",
+        "End of file",
+        "No such file or directory",
+        "Permission denied",
+        "Operation failed",
+        "Bad message",
+        "No connection",
+        "Connection lost",
+        "Operation not supported by the server",
+        "Invalid handle",
+        "No such path",
+        "File already exists",
+        "Write protected",
+        "No media",
+        "No space left on the server's file system",
+        "Quota exceeded",
+        "Unknown principal",
+        "Lock conflict",
+        "Folder not empty",
+        "Not a folder",
+        "Invalid file name",
+        "Link loop",
+    };
+    const char* text = status < std::size(kTexts) ? kTexts[status] : "Unknown status";
+    return fmt::format("{} (SFTP status {})", text, status);
+}
+
+bool is_missing(unsigned long status) {
+    return status == LIBSSH2_FX_NO_SUCH_FILE || status == LIBSSH2_FX_NO_SUCH_PATH;
 }
 
 class Md5 {
@@ -77,75 +90,53 @@ private:
     EVP_MD_CTX* ctx_;
 };
 
-struct UploadState {
-    store::ObjectReader* source;
+// An open remote file or folder; closed when it goes out of scope unless closed before.
+class RemoteHandle {
+public:
+    explicit RemoteHandle(LIBSSH2_SFTP_HANDLE* h) : h_(h) {}
+    ~RemoteHandle() {
+        if (h_) libssh2_sftp_close_handle(h_);
+    }
+    RemoteHandle(const RemoteHandle&) = delete;
+    RemoteHandle& operator=(const RemoteHandle&) = delete;
+    LIBSSH2_SFTP_HANDLE* get() const { return h_; }
+    // The server's answer to the close (an upload's last chance to report a failure).
+    int close() {
+        int rc = libssh2_sftp_close_handle(h_);
+        h_ = nullptr;
+        return rc;
+    }
+
+private:
+    LIBSSH2_SFTP_HANDLE* h_;
+};
+
+// Reads the source for an upload, checking its length and hashing it on the way.
+struct SourceCheck {
+    SourceCheck(store::ObjectReader& in, const UploadExpectation& e) : source(in), expect(e) {}
+    store::ObjectReader& source;
+    const UploadExpectation& expect;
     Md5 md5;
     uint64_t sent = 0;
-    uint64_t limit = 0;
-    bool hash = false;  // only when there is an MD5 to compare with
     bool too_long = false;
-    std::exception_ptr error;
-};
+    bool done = false;
 
-size_t read_upload(char* buffer, size_t size, size_t nitems, void* userdata) {
-    auto* st = static_cast<UploadState*>(userdata);
-    try {
-        size_t n = st->source->read(buffer, size * nitems);
-        st->sent += n;
-        if (st->sent > st->limit) {
-            st->too_long = true;
-            return CURL_READFUNC_ABORT;
+    size_t read(char* dst, size_t capacity) {
+        size_t n = source.read(dst, capacity);
+        if (n == 0) done = true;
+        sent += n;
+        if (sent > expect.size) {
+            too_long = done = true;
+            return 0;
         }
-        if (st->hash) st->md5.update(buffer, n);
+        if (!expect.md5_hex.empty()) md5.update(dst, n);
         return n;
-    } catch (...) {
-        st->error = std::current_exception();
-        return CURL_READFUNC_ABORT;
-    }
-}
-
-size_t collect(char* ptr, size_t size, size_t nmemb, void* userdata) {
-    static_cast<std::string*>(userdata)->append(ptr, size * nmemb);
-    return size * nmemb;
-}
-
-}  // namespace
-
-// Outside the anonymous namespace: SftpSession::Handle holds one, and GCC warns about a member
-// of an internal type when the file is compiled inside a unity batch.
-struct KnownHostVerdict {
-    curl_khmatch match = CURLKHMATCH_OK;
-    bool called = false;
-};
-
-namespace {
-
-int check_known_host(CURL*, const curl_khkey*, const curl_khkey*, curl_khmatch match,
-                     void* clientp) {
-    auto* verdict = static_cast<KnownHostVerdict*>(clientp);
-    verdict->called = true;
-    verdict->match = match;
-    return match == CURLKHMATCH_OK ? CURLKHSTAT_FINE : CURLKHSTAT_REJECT;
-}
-
-}  // namespace
-
-struct SftpSession::Handle {
-    CURL* curl = nullptr;
-    char error[CURL_ERROR_SIZE] = {};
-    std::string base_url;  // sftp://host:port
-    std::string fingerprint;
-    KnownHostVerdict known_host;
-
-    ~Handle() { drop(); }
-    void drop() {
-        if (curl) curl_easy_cleanup(curl);
-        curl = nullptr;
     }
 };
 
-SftpSession::SftpSession(SftpOptions options)
-    : options_(std::move(options)), handle_(std::make_unique<Handle>()) {
+}  // namespace
+
+SftpSession::SftpSession(SftpOptions options) : options_(std::move(options)) {
     if (options_.host.empty()) throw ConfigError("sftp: no host given");
     if (options_.host_key_sha256.empty() && options_.known_hosts.empty())
         throw ConfigError(fmt::format(
@@ -154,8 +145,7 @@ SftpSession::SftpSession(SftpOptions options)
             "it with the server's administrators) or \"sfts_known_hosts\" to a known_hosts file",
             options_.host, options_.port, fingerprint_hint(options_.host, options_.port)));
     if (!options_.host_key_sha256.empty())
-        handle_->fingerprint =
-            normalize_sha256_fingerprint(options_.host_key_sha256, "sfts_host_key_sha256");
+        pin_ = normalize_sha256_fingerprint(options_.host_key_sha256, "sfts_host_key_sha256");
     if (options_.user.empty())
         throw ConfigError("sftp: no user name given (set the sfts_user environment variable)");
     if (options_.password.empty() && options_.identity_file.empty())
@@ -163,7 +153,6 @@ SftpSession::SftpSession(SftpOptions options)
             "sftp: no credentials: set the sfts_pass environment variable or give a private key "
             "(--identity FILE or \"sfts_identity\")");
     util::add_secret(options_.password);
-    handle_->base_url = fmt::format("sftp://{}:{}", options_.host, options_.port);
 }
 
 SftpSession::~SftpSession() = default;
@@ -172,134 +161,108 @@ std::string SftpSession::describe() const {
     return fmt::format("sftp://{}@{}:{}", options_.user, options_.host, options_.port);
 }
 
-namespace {
-
-std::string remote_url(const std::string& base, const std::string& path) {
-    // sftp://host/abs/path is absolute; sftp://host/~/rel is relative to the login folder.
-    if (!path.empty() && path[0] == '/') return base + url_path(path);
-    return base + "/~/" + url_path(path);
+SshConnection& SftpSession::connection() {
+    if (connection_ && connection_->broken()) connection_.reset();
+    if (!connection_) connection_ = std::make_unique<SshConnection>(options_, pin_, describe());
+    return *connection_;
 }
 
-}  // namespace
-
-// Resets the handle (the SSH connection survives a reset) and sets what every operation needs.
-CURL* SftpSession::prepare(const std::string& path) {
-    Handle& h = *handle_;
-    const SftpOptions& o = options_;
-    if (!h.curl) h.curl = curl_easy_init();
-    if (!h.curl) throw BackendError("sftp: curl_easy_init failed");
-    CURL* c = h.curl;
-    curl_easy_reset(c);
-    h.error[0] = 0;
-    h.known_host = {};
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h.error);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_URL, remote_url(h.base_url, path).c_str());
-    curl_easy_setopt(c, CURLOPT_USERNAME, o.user.c_str());
-    long auth = 0;
-    if (!o.identity_file.empty()) {
-        auth |= CURLSSH_AUTH_PUBLICKEY;
-        curl_easy_setopt(c, CURLOPT_SSH_PRIVATE_KEYFILE, o.identity_file.c_str());
-        curl_easy_setopt(c, CURLOPT_SSH_PUBLIC_KEYFILE, "");  // libssh2 derives it
-    }
-    if (!o.password.empty()) {
-        auth |= CURLSSH_AUTH_PASSWORD | CURLSSH_AUTH_KEYBOARD;
-        curl_easy_setopt(c, CURLOPT_PASSWORD, o.password.c_str());
-    }
-    curl_easy_setopt(c, CURLOPT_SSH_AUTH_TYPES, auth);
-    if (!h.fingerprint.empty())
-        curl_easy_setopt(c, CURLOPT_SSH_HOST_PUBLIC_KEY_SHA256, h.fingerprint.c_str());
-    if (!o.known_hosts.empty()) {
-        curl_easy_setopt(c, CURLOPT_SSH_KNOWNHOSTS, o.known_hosts.c_str());
-        curl_easy_setopt(c, CURLOPT_SSH_KEYFUNCTION, check_known_host);
-        curl_easy_setopt(c, CURLOPT_SSH_KEYDATA, &h.known_host);
-    }
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o.connect_timeout_seconds);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o.stall_timeout_seconds);
-    return c;
+std::string SftpSession::on_server(const std::string& path) {
+    if (!path.empty() && path[0] == '/') return path;
+    const std::string& home = connection().home();
+    if (path.empty()) return home;
+    return home.empty() || home.back() == '/' ? home + path : home + "/" + path;
 }
 
-// Throws the error of a failed operation with the server's text. A transient failure drops
-// the connection, so that the next operation (a retry) starts a fresh session.
-void SftpSession::fail(CURLcode rc, const std::string& what, const std::string& path) {
-    Handle& h = *handle_;
-    std::string detail = h.error[0] ? h.error : curl_easy_strerror(rc);
-    std::string where = describe();
-    if (rc == CURLE_PEER_FAILED_VERIFICATION ||
-        (h.known_host.called && h.known_host.match != CURLKHMATCH_OK)) {
-        std::string why = h.known_host.called && h.known_host.match == CURLKHMATCH_MISSING
-                              ? fmt::format("the host is not in {}", options_.known_hosts)
-                          : h.known_host.called ? fmt::format("its key differs from the one in {}",
-                                                              options_.known_hosts)
-                                                : "its key does not match sfts_host_key_sha256";
-        h.drop();
-        throw SessionRefused(util::redact(fmt::format(
-            "{}: refused to connect: the server's host key is not the pinned one ({}; {}). If "
-            "the server's key really changed, get the new fingerprint with `{}`, confirm it "
-            "with the server's administrators and update the config",
-            where, why, detail, fingerprint_hint(options_.host, options_.port))));
-    }
-    if (rc == CURLE_LOGIN_DENIED) {
-        h.drop();
-        throw SessionRefused(util::redact(fmt::format(
-            "{}: authentication failed for user {} ({}; tried: {}{})", where, options_.user, detail,
-            options_.identity_file.empty() ? "" : "key " + options_.identity_file,
-            options_.password.empty()
-                ? ""
-                : (options_.identity_file.empty() ? "password (sfts_pass)"
-                                                  : ", then password (sfts_pass)"))));
-    }
-    bool transient = is_transient(rc);
-    if (transient) h.drop();
-    throw BackendError(util::redact(fmt::format("{}: {} {} failed: {}", where, what, path, detail)),
-                       transient);
+unsigned long SftpSession::last_status() const {
+    if (!connection_ || !connection_->last_error_is_status()) return 0;
+    return libssh2_sftp_last_error(connection_->sftp());
+}
+
+void SftpSession::fail(const std::string& what, const std::string& path) {
+    if (unsigned long status = last_status())
+        throw BackendError(util::redact(
+            fmt::format("{}: {} {} failed: {}", describe(), what, path, status_text(status))));
+    std::string detail = connection_ ? connection_->last_error() : "no connection";
+    // Dropped at the next operation, after the handles open on it are closed while this
+    // error unwinds.
+    if (connection_) connection_->mark_broken();
+    throw BackendError(util::redact(fmt::format("{}: {} {} failed: {}", describe(), what, path,
+                                                detail.empty() ? "connection lost" : detail)),
+                       true);
 }
 
 std::optional<uint64_t> SftpSession::size_of(const std::string& path) {
-    CURL* c = prepare(path);
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    CURLcode rc = curl_easy_perform(c);
-    if (rc == CURLE_REMOTE_FILE_NOT_FOUND) return std::nullopt;
-    if (rc != CURLE_OK) fail(rc, "stat", path);
-    curl_off_t length = -1;
-    curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
-    // libcurl reports an empty file as "size unknown".
-    return length < 0 ? 0 : static_cast<uint64_t>(length);
+    const std::string p = on_server(path);
+    LIBSSH2_SFTP_ATTRIBUTES attrs{};
+    if (libssh2_sftp_stat_ex(connection().sftp(), p.c_str(), length_of(p), LIBSSH2_SFTP_STAT,
+                             &attrs) != 0) {
+        if (is_missing(last_status())) return std::nullopt;
+        fail("stat", path);
+    }
+    if (!(attrs.flags & LIBSSH2_SFTP_ATTR_SIZE))
+        throw BackendError(fmt::format("{}: stat {}: the server gave no size", describe(), path));
+    return attrs.filesize;
+}
+
+// Creates each missing folder of `dir` (an absolute path); folders that exist stay as they are.
+void SftpSession::make_folders(const std::string& dir) {
+    for (size_t slash = dir.find('/', 1); slash != std::string::npos;
+         slash = dir.find('/', slash + 1)) {
+        const std::string folder = dir.substr(0, slash);
+        libssh2_sftp_mkdir_ex(connection().sftp(), folder.c_str(), length_of(folder),
+                              kFolderMode);  // fails when it exists; the open below tells
+    }
 }
 
 void SftpSession::upload(const std::string& path, store::ObjectReader& source,
                          const UploadExpectation& expect) {
-    UploadState st;
-    st.source = &source;
-    st.limit = expect.size;
-    st.hash = !expect.md5_hex.empty();
-    CURL* c = prepare(path);
-    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBuffer);
-    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(expect.size));
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_upload);
-    curl_easy_setopt(c, CURLOPT_READDATA, &st);
-    if (options_.create_missing_folders)
-        curl_easy_setopt(c, CURLOPT_FTP_CREATE_MISSING_DIRS, CURLFTP_CREATE_DIR);
-    CURLcode rc = curl_easy_perform(c);
-    if (st.error) std::rethrow_exception(st.error);
-    if (st.too_long)
-        throw BackendError(
-            fmt::format("{}: upload {}: the source has more than the {} bytes "
-                        "it announced; upload stopped",
-                        describe(), path, expect.size));
-    if (rc == CURLE_REMOTE_FILE_NOT_FOUND && !options_.create_missing_folders)
-        throw BackendError(util::redact(fmt::format(
-            "{}: upload {}: the remote folder {} does not exist ({}); create it on the server, or "
-            "set \"sfts_create_folders\": true to let gdx create it",
-            describe(), path, parent_dir(path), handle_->error[0] ? handle_->error : "")));
-    if (rc != CURLE_OK) fail(rc, "upload", path);
-    if (st.sent != expect.size)
+    const std::string p = on_server(path);
+    auto open = [&] {
+        return libssh2_sftp_open_ex(connection().sftp(), p.c_str(), length_of(p),
+                                    LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC,
+                                    kFileMode, LIBSSH2_SFTP_OPENFILE);
+    };
+    LIBSSH2_SFTP_HANDLE* opened = open();
+    if (!opened && is_missing(last_status())) {
+        if (!options_.create_missing_folders)
+            throw BackendError(util::redact(fmt::format(
+                "{}: upload {}: the remote folder {} does not exist ({}); create it on the "
+                "server, or set \"sfts_create_folders\": true to let gdx create it",
+                describe(), path, parent_dir(path), status_text(last_status()))));
+        make_folders(parent_dir(p));
+        opened = open();
+    }
+    if (!opened) fail("upload", path);
+
+    RemoteHandle file(opened);
+    SourceCheck in(source, expect);
+    std::vector<char> buffer(kUploadBuffer);
+    size_t begin = 0, end = 0;  // bytes not yet acknowledged by the server
+    while (true) {
+        if (!in.done && end - begin < kInFlight) {
+            std::memmove(buffer.data(), buffer.data() + begin, end - begin);
+            end -= begin;
+            begin = 0;
+            while (!in.done && end < kInFlight)
+                end += in.read(buffer.data() + end, kUploadBuffer - end);
+        }
+        if (in.too_long)
+            throw BackendError(
+                fmt::format("{}: upload {}: the source has more than the {} bytes "
+                            "it announced; upload stopped",
+                            describe(), path, expect.size));
+        if (begin == end) break;
+        ssize_t acknowledged = libssh2_sftp_write(file.get(), buffer.data() + begin, end - begin);
+        if (acknowledged < 0) fail("upload", path);
+        begin += static_cast<size_t>(acknowledged);
+    }
+    if (file.close() != 0) fail("upload", path);
+    if (in.sent != expect.size)
         throw BackendError(fmt::format("{}: upload {}: the source gave {} bytes, expected {}",
-                                       describe(), path, st.sent, expect.size));
+                                       describe(), path, in.sent, expect.size));
     if (!expect.md5_hex.empty()) {
-        std::string md5 = st.md5.hex();
+        std::string md5 = in.md5.hex();
         if (md5 != expect.md5_hex)
             throw BackendError(
                 fmt::format("{}: upload {}: MD5 of the bytes sent is {}, the "
@@ -308,44 +271,36 @@ void SftpSession::upload(const std::string& path, store::ObjectReader& source,
     }
 }
 
-void SftpSession::run_quote(const std::string& dir, const std::string& command,
-                            const std::string& what, const std::string& path) {
-    CURL* c = prepare(dir);
-    curl_slist* cmds = curl_slist_append(nullptr, command.c_str());
-    curl_easy_setopt(c, CURLOPT_QUOTE, cmds);
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(cmds);
-    if (rc != CURLE_OK) fail(rc, what, path);
-}
-
 void SftpSession::rename(const std::string& from, const std::string& to) {
-    run_quote(parent_dir(to), "rename " + quote_arg(from) + " " + quote_arg(to), "rename",
-              from + " -> " + to);
+    const std::string f = on_server(from), t = on_server(to);
+    // No OVERWRITE flag: the server refuses when `to` exists (SFTP v3 servers always do).
+    if (libssh2_sftp_rename_ex(connection().sftp(), f.c_str(), length_of(f), t.c_str(),
+                               length_of(t),
+                               LIBSSH2_SFTP_RENAME_ATOMIC | LIBSSH2_SFTP_RENAME_NATIVE) != 0)
+        fail("rename", from + " -> " + to);
 }
 
 void SftpSession::remove(const std::string& path) {
-    run_quote(parent_dir(path), "rm " + quote_arg(path), "remove", path);
+    const std::string p = on_server(path);
+    if (libssh2_sftp_unlink_ex(connection().sftp(), p.c_str(), length_of(p)) != 0)
+        fail("remove", path);
 }
 
 std::vector<std::string> SftpSession::list(const std::string& dir) {
-    std::string d = dir.empty() || dir.back() == '/' ? dir : dir + "/";
-    std::string body;
-    CURL* c = prepare(d);
-    curl_easy_setopt(c, CURLOPT_DIRLISTONLY, 1L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-    CURLcode rc = curl_easy_perform(c);
-    if (rc != CURLE_OK) fail(rc, "list", d);
+    const std::string p = on_server(dir);
+    LIBSSH2_SFTP_HANDLE* opened = libssh2_sftp_open_ex(connection().sftp(), p.c_str(), length_of(p),
+                                                       0, 0, LIBSSH2_SFTP_OPENDIR);
+    if (!opened) fail("list", dir);
+    RemoteHandle folder(opened);
     std::vector<std::string> names;
-    size_t start = 0;
-    while (start < body.size()) {
-        size_t end = body.find('\n', start);
-        if (end == std::string::npos) end = body.size();
-        std::string name = body.substr(start, end - start);
-        if (!name.empty() && name.back() == '\r') name.pop_back();
-        if (!name.empty() && name != "." && name != "..") names.push_back(name);
-        start = end + 1;
+    char name[4096];
+    while (true) {
+        LIBSSH2_SFTP_ATTRIBUTES attrs{};
+        int n = libssh2_sftp_readdir_ex(folder.get(), name, sizeof name, nullptr, 0, &attrs);
+        if (n == 0) break;
+        if (n < 0) fail("list", dir);
+        std::string entry(name, static_cast<size_t>(n));
+        if (entry != "." && entry != "..") names.push_back(std::move(entry));
     }
     return names;
 }

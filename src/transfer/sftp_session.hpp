@@ -1,25 +1,17 @@
 #pragma once
-// TransferSession over SFTP with libcurl (libssh2 backend). One libcurl handle for the whole
-// run, so every operation reuses the same SSH connection; a transient failure drops it and the
-// next operation reconnects. The server's host key is always verified (pinned SHA-256 or a
-// known_hosts file); the private key is tried before the password, as OpenSSH does.
-#include <curl/curl.h>
-
+// TransferSession over SFTP with libssh2 (docs/architecture.md, "s3-to-sfts: SFTP through
+// libssh2"). One SSH connection for the whole run (SshConnection); a transient failure drops
+// it and the next operation reconnects. The server's host key is always verified (pinned
+// SHA-256 or a known_hosts file); the private key is tried before the password, as OpenSSH
+// does. Uploads keep many write requests in flight, as OpenSSH's sftp does.
 #include <memory>
 
 #include "transfer/sftp_options.hpp"
+#include "transfer/ssh_connection.hpp"
 #include "transfer/transfer.hpp"
 #include "util/error.hpp"
 
 namespace gdx::transfer {
-
-// The server refused the session itself (host key not the pinned one, login denied): every
-// further operation would fail the same way.
-class SessionRefused : public BackendError {
-public:
-    explicit SessionRefused(const std::string& message)
-        : BackendError(message, ErrorKind::Target) {}
-};
 
 class SftpSession : public TransferSession {
 public:
@@ -37,13 +29,19 @@ public:
     std::string describe() const override;
 
 private:
-    struct Handle;
-    CURL* prepare(const std::string& path);
-    [[noreturn]] void fail(CURLcode rc, const std::string& what, const std::string& path);
-    void run_quote(const std::string& dir, const std::string& command, const std::string& what,
-                   const std::string& path);
+    SshConnection& connection();
+    // The path as the server takes it: relative paths are under the login folder.
+    std::string on_server(const std::string& path);
+    // The SFTP status of the last failure (0 when it was not one).
+    unsigned long last_status() const;
+    // Throws the failure of `what` with the server's text. A failure of the connection (not an
+    // SFTP status) drops it, so that the next operation (a retry) starts a fresh session.
+    [[noreturn]] void fail(const std::string& what, const std::string& path);
+    void make_folders(const std::string& dir);
+
     SftpOptions options_;
-    std::unique_ptr<Handle> handle_;
+    std::string pin_;  // bare base64 SHA-256 of the host key, or empty
+    std::unique_ptr<SshConnection> connection_;
 };
 
 }  // namespace gdx::transfer

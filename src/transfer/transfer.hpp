@@ -1,6 +1,6 @@
 #pragma once
 // The transfer seam: one session to a file transfer server for a whole run. Jobs only talk to
-// this interface; SftpSession (sftp_session.hpp) implements it over libcurl.
+// this interface; SftpSession (sftp_session.hpp) implements it over libssh2.
 //
 // Remote paths are either absolute ("/dir/file") or relative to the login folder ("dir/file").
 #include <cstdint>
