@@ -59,8 +59,20 @@ SftsDelivery::~SftsDelivery() {
     drop_good_copy();
 }
 
+// <archive>/<state>/<archive key>: the object's good or bad marker.
+std::string SftsDelivery::marker_key(const SftsCandidate& c, const char* state) const {
+    return cfg_.archive + "/" + state + "/" + c.archive_key;
+}
+
 std::string SftsDelivery::good_key(const SftsCandidate& c) const {
-    return cfg_.archive + "/good/" + c.archive_key;
+    return marker_key(c, "good");
+}
+
+Journal SftsDelivery::journal_of(const SftsCandidate& c, JournalState state,
+                                 int64_t attempts) const {
+    const std::string final_path = this->final_path(c);
+    return Journal{state,      c.object.key,  c.object.etag, final_path + cfg_.sfts_temp_suffix,
+                   final_path, c.object.size, attempts};
 }
 
 void SftsDelivery::start_good_copy(const SftsCandidate& c) {
@@ -212,7 +224,6 @@ void SftsDelivery::upload_direct(const SftsCandidate& c, Journal& j) {
 
 Delivered SftsDelivery::deliver(const SftsCandidate& c) {
     const std::string final_path = this->final_path(c);
-    const std::string temp = final_path + cfg_.sfts_temp_suffix;
     int64_t attempts = 0;
     if (auto j = journals_.read(c.archive_key)) {
         attempts = j->attempts;
@@ -251,8 +262,7 @@ Delivered SftsDelivery::deliver(const SftsCandidate& c) {
         throw collision(final_path, *existing, c.object.size);
     }
 
-    Journal j{JournalState::Ready, c.object.key,  c.object.etag, temp,
-              final_path,          c.object.size, attempts};
+    Journal j = journal_of(c, JournalState::Ready, attempts);
     start_good_copy(c);
     try {
         if (rename_refused_) {
@@ -286,16 +296,8 @@ void SftsDelivery::mark_good(const SftsCandidate& c) {
 }
 
 void SftsDelivery::keep_as_delivered(const SftsCandidate& c) {
-    const std::string final_path = this->final_path(c);
-    Journal j{JournalState::Renamed,
-              c.object.key,
-              c.object.etag,
-              final_path + cfg_.sfts_temp_suffix,
-              final_path,
-              c.object.size,
-              0};
-    if (auto old = journals_.read(c.archive_key)) j.attempts = old->attempts;
-    journals_.write(c.archive_key, j);
+    const auto old = journals_.read(c.archive_key);
+    journals_.write(c.archive_key, journal_of(c, JournalState::Renamed, old ? old->attempts : 0));
 }
 
 int64_t SftsDelivery::count_failure(const SftsCandidate& c) {
@@ -311,7 +313,7 @@ int64_t SftsDelivery::count_failure(const SftsCandidate& c) {
 
 void SftsDelivery::mark_bad(const SftsCandidate& c) {
     drop_good_copy();
-    store_.copy(cfg_.bucket, c.object.key, cfg_.bucket, cfg_.archive + "/bad/" + c.archive_key);
+    store_.copy(cfg_.bucket, c.object.key, cfg_.bucket, marker_key(c, "bad"));
     journals_.remove(c.archive_key);
 }
 

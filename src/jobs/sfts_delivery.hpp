@@ -58,6 +58,9 @@ public:
     ~SftsDelivery();
 
 private:
+    std::string marker_key(const SftsCandidate& c, const char* state) const;
+    // The journal of the object's delivery to its final path through the temp name.
+    Journal journal_of(const SftsCandidate& c, JournalState state, int64_t attempts) const;
     void remove_quietly(const std::string& path);
     void send(const SftsCandidate& c, const std::string& path);
     std::optional<uint64_t> remote_size(const std::string& path);
