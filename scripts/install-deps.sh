@@ -3,7 +3,7 @@
 #   scripts/install-deps.sh          what building and running gdx needs (scripts/demo.sh)
 #   scripts/install-deps.sh --test   that, plus what the test suite and the benchmarks need:
 #                                    GoogleTest, Google Benchmark, PostgreSQL, sshd, Python with
-#                                    pandas, Node.js and s3rver (scripts/test.sh)
+#                                    pandas, Node.js and s3rver, clang-format (scripts/test.sh)
 #   scripts/install-deps.sh --fuzz   that, plus clang with libFuzzer (the fuzzing campaign of
 #                                    scripts/reliability.sh; kept out of --test, which CI runs)
 # Safe to run again: apt and npm skip what is already there.
@@ -36,7 +36,7 @@ packages=(
 # python instead of Debian's.
 if ((with_tests)); then
     packages+=(
-        git sqlite3 man-db
+        git sqlite3 man-db clang-format
         libgtest-dev libgmock-dev libbenchmark-dev
         postgresql openssh-server
         python3 python3-pandas time

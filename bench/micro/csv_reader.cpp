@@ -77,7 +77,7 @@ void BM_Utf8DecodeThenCsvReader(benchmark::State& state) {
 BENCHMARK(BM_Utf8DecodeThenCsvReader)->Unit(benchmark::kMillisecond);
 
 class NullWriter : public gdx::store::ObjectWriter {
-  public:
+public:
     void write(std::string_view bytes) override { benchmark::DoNotOptimize(bytes.data()); }
     void commit() override {}
 };

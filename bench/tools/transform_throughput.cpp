@@ -40,7 +40,7 @@ using namespace gdx;
 
 // Reads a local file with plain read(2) calls: what a file: store costs, without a bucket tree.
 class FileReader : public store::ObjectReader {
-  public:
+public:
     explicit FileReader(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY)) {
         if (fd_ < 0) throw BackendError(path + ": " + std::strerror(errno));
     }
@@ -53,27 +53,27 @@ class FileReader : public store::ObjectReader {
         }
     }
 
-  private:
+private:
     int fd_;
 };
 
 // Counts the batch bytes and drops them, so the figure is the transform, not a disk.
 class DiscardWriter : public store::ObjectWriter {
-  public:
+public:
     void write(std::string_view bytes) override { written += bytes.size(); }
     void commit() override {}
     uint64_t written = 0;
 };
 
 class FileWriter : public store::ObjectWriter {
-  public:
+public:
     explicit FileWriter(const std::string& path) : out_(path, std::ios::binary) {
         if (!out_) throw BackendError(path + ": cannot open for writing");
     }
     void write(std::string_view bytes) override { out_.write(bytes.data(), bytes.size()); }
     void commit() override { out_.flush(); }
 
-  private:
+private:
     std::ofstream out_;
 };
 

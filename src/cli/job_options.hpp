@@ -11,7 +11,8 @@
 
 namespace gdx::cli {
 
-// CONFIG (positional, or -c/--conf CONFIG as the originals took it), --store, --warehouse, --log-dir,
+// CONFIG (positional, or -c/--conf CONFIG as the originals took it), --store, --warehouse,
+// --log-dir,
 // --dry-run, --keep-going, --report-json, -q/--quiet, --no-progress, --strict, -d/--debug.
 void add_job_options(CLI::App& command, jobs::RunOptions& options);
 

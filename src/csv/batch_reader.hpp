@@ -11,7 +11,7 @@ namespace gdx::csv {
 
 // One batch record. Views stay valid until the next BatchReader::next() on this row.
 class BatchRow {
-  public:
+public:
     size_t size() const { return spans_.size(); }
     bool is_null(size_t i) const { return spans_[i].null; }
     // Unescaped text; empty for NULL.
@@ -21,7 +21,7 @@ class BatchRow {
     // 1-based physical line of the batch where the record starts (header = 1).
     uint64_t line() const { return line_; }
 
-  private:
+private:
     friend class BatchReader;
     struct Span {
         size_t offset;
@@ -34,7 +34,7 @@ class BatchRow {
 };
 
 class BatchReader {
-  public:
+public:
     // Reads the header line immediately; throws gdx::DataError if there is none.
     explicit BatchReader(ByteSource& src);
 
@@ -44,7 +44,7 @@ class BatchReader {
     // backslash, a missing final newline or a field count different from the header's.
     bool next(BatchRow& row);
 
-  private:
+private:
     bool read_record(BatchRow& row);
     bool refill();
 

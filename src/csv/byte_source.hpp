@@ -11,18 +11,18 @@ namespace gdx::csv {
 // A stream of bytes. read() fills up to `capacity` bytes and returns how many it wrote;
 // 0 means end of stream (never returned while bytes remain).
 class ByteSource {
-  public:
+public:
     virtual ~ByteSource();
     virtual size_t read(char* dst, size_t capacity) = 0;
 };
 
 // Raw bytes of a stored object, passed through untouched (decoding is a separate layer).
 class ObjectSource : public ByteSource {
-  public:
+public:
     explicit ObjectSource(store::ObjectReader& reader) : reader_(reader) {}
     size_t read(char* dst, size_t capacity) override;
 
-  private:
+private:
     store::ObjectReader& reader_;
 };
 
@@ -44,12 +44,12 @@ private:
 };
 
 class StringSource : public ByteSource {
-  public:
+public:
     explicit StringSource(std::string_view data, size_t max_chunk = static_cast<size_t>(-1))
         : data_(data), max_chunk_(max_chunk) {}
     size_t read(char* dst, size_t capacity) override;
 
-  private:
+private:
     std::string_view data_;
     size_t max_chunk_;
 };

@@ -1,6 +1,6 @@
 #pragma once
-// What every job run is given by the command line (docs/semantics.md; the options are declared once, in
-// cli/job_options.hpp).
+// What every job run is given by the command line (docs/semantics.md; the options are declared
+// once, in cli/job_options.hpp).
 #include <filesystem>
 #include <string>
 

@@ -10,7 +10,7 @@
 namespace gdx::util {
 
 class PyRegex {
-  public:
+public:
     // Throws gdx::ConfigError naming the pattern, PCRE2's message and the offset.
     // Python-only syntax is translated: \Z (end of string) becomes PCRE2's \z.
     static PyRegex compile(const std::string& pattern);
@@ -36,7 +36,7 @@ class PyRegex {
 
     struct Compiled;  // PCRE2 code, shared between copies
 
-  private:
+private:
     std::shared_ptr<const Compiled> code_;
 };
 

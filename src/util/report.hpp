@@ -34,7 +34,7 @@ struct RunReport {
     uint64_t empty = 0;
     uint64_t repaired = 0;  // committed earlier, good copy finished now (docs/semantics.md)
     std::vector<std::string> good_list, bad_list, incomplete_list, empty_list, repaired_list;
-    std::vector<std::string> tables;  // tables loaded (JSON only)
+    std::vector<std::string> tables;        // tables loaded (JSON only)
     std::vector<std::string> skipped_list;  // selected, but claimed by a concurrent run
     std::vector<BadObject> bad_objects;     // JSON only
     // The warehouse's URI scheme: the text report says "Redshift" only when it is Redshift.

@@ -48,7 +48,7 @@ inline bool port_open(int port) {
 }
 
 class ServerProcess {
-  public:
+public:
     // Starts argv (searched on PATH) in its own process group with extra "NAME=value"
     // environment entries, output to log_path, and waits until it accepts connections.
     ServerProcess(std::vector<std::string> argv, int port, const std::string& log_path,
@@ -110,7 +110,7 @@ class ServerProcess {
         pid_ = -1;
     }
 
-  private:
+private:
     pid_t pid_ = -1;
     int port_;
     std::string log_path_;

@@ -9,8 +9,8 @@ namespace gdx::warehouse::sql {
 std::vector<ScriptStatement> split_script(std::string_view script) {
     std::vector<ScriptStatement> out;
     const std::vector<Token> tokens = tokenize(script);
-    const char* first = nullptr;  // start of the first significant token of the statement
-    const char* last = nullptr;   // end of its last significant token
+    const char* first = nullptr;          // start of the first significant token of the statement
+    const char* last = nullptr;           // end of its last significant token
     const char* counted = script.data();  // lines are counted up to here
     size_t line = 1;
     auto flush = [&] {

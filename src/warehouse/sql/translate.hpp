@@ -11,8 +11,8 @@ enum class Dialect { SQLite, PostgreSQL };
 
 struct Translation {
     std::vector<std::string> statements;  // ready to run, one statement each, no trailing ';'
-    std::vector<size_t> lines;  // per statement: the script line its source statement began on
-    std::vector<std::string> notes;       // what was dropped or changed, for the caller to log
+    std::vector<size_t> lines;       // per statement: the script line its source statement began on
+    std::vector<std::string> notes;  // what was dropped or changed, for the caller to log
 };
 
 // SQLite has no schemas: SqliteWarehouse registers schema names in this table and stores

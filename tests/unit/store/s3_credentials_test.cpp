@@ -19,7 +19,7 @@ using store::s3::resolve_credentials;
 
 // Sets/unsets variables for one test and restores the previous values afterwards.
 class ScopedEnv {
-  public:
+public:
     void set(const std::string& name, const std::string& value) {
         remember(name);
         ::setenv(name.c_str(), value.c_str(), 1);
@@ -37,7 +37,7 @@ class ScopedEnv {
         }
     }
 
-  private:
+private:
     void remember(const std::string& name) {
         if (saved_.count(name)) return;
         const char* v = std::getenv(name.c_str());
@@ -47,7 +47,7 @@ class ScopedEnv {
 };
 
 class CredentialsTest : public ::testing::Test {
-  protected:
+protected:
     void SetUp() override {
         for (const char* v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                               "AWS_PROFILE", "AWS_EC2_METADATA_SERVICE_ENDPOINT"}) {

@@ -109,10 +109,12 @@ TEST(Report, NamesTheWarehouseAndListsObjectsClaimedByAnotherRun) {
     EXPECT_EQ(text.find("Redshift"), std::string::npos) << text;
     EXPECT_NE(text.find("Objects skipped (claimed by another run): 1\n"), std::string::npos)
         << text;
-    EXPECT_TRUE(text.ends_with("List of objects skipped (claimed by another run):\n"
-                               "1: client/c.csv\n"))
+    EXPECT_TRUE(
+        text.ends_with("List of objects skipped (claimed by another run):\n"
+                       "1: client/c.csv\n"))
         << text;
-    r.bad_objects = {{"client/b.csv", "cannot parse 'x'", 3, 2, "processed/bad/client/b.csv.error.json"}};
+    r.bad_objects = {
+        {"client/b.csv", "cannot parse 'x'", 3, 2, "processed/bad/client/b.csv.error.json"}};
     const auto j = report_to_json(r);
     EXPECT_EQ(j["skipped_list"], nlohmann::json::array({"client/c.csv"}));
     EXPECT_EQ(j["warehouse"], "sqlite");

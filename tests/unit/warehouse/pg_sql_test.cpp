@@ -128,7 +128,7 @@ TEST(PgLoadSql, ParsesCopyContext) {
 }
 
 class StringReader : public store::ObjectReader {
-  public:
+public:
     StringReader(std::string s, size_t step) : s_(std::move(s)), step_(step) {}
     size_t read(char* dst, size_t capacity) override {
         size_t n = std::min({capacity, step_, s_.size() - pos_});
@@ -137,7 +137,7 @@ class StringReader : public store::ObjectReader {
         return n;
     }
 
-  private:
+private:
     std::string s_;
     size_t step_;
     size_t pos_ = 0;
