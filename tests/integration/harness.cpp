@@ -1,7 +1,9 @@
 #include "harness.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstdlib>
+#include <random>
 #include <thread>
 
 #include "../fakes/s3_servers.hpp"
@@ -26,7 +28,6 @@ extern char** environ;
 namespace fs = std::filesystem;
 
 namespace gdx::test {
-namespace {}  // namespace
 
 RunResult run_gdx(const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env, const fs::path& cwd,
@@ -133,9 +134,16 @@ std::string with_database(const std::string& url, const std::string& db) {
     return url.substr(0, slash) + "/" + db + (query == std::string::npos ? "" : url.substr(query));
 }
 
-int next_id() {
+// Unique across the suite run, not only within this process: databases and buckets outlive
+// their test, one PostgreSQL serves both builds' suites, and pids wrap (pid_max is often
+// 32768) while thousands of processes start. So the pid is not enough; a random tag is added.
+std::string next_id() {
     static int n = 0;
-    return n++;
+    static const std::string tag = [] {
+        std::random_device rd;
+        return fmt::format("{:08x}", rd());
+    }();
+    return std::to_string(getpid()) + "-" + std::to_string(n++) + "-" + tag;
 }
 
 }  // namespace
@@ -149,7 +157,7 @@ Workspace::Workspace(Backend backend, const std::string& pg_admin_url) : backend
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "store");
     base_time_ = fs::file_time_type::clock::now();
-    const std::string id = std::to_string(getpid()) + "-" + std::to_string(next_id());
+    const std::string id = next_id();
 
     if (backend_ == Backend::Embedded) {
         bucket_ = "test-bucket";
