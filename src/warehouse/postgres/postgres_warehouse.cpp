@@ -90,8 +90,10 @@ void PostgresWarehouse::ensure_ledger() {
     try {
         conn_->exec(pg::ledger_ddl());
     } catch (const pg::SqlError& e) {
-        // Two first runs at once: the other one created it (unique violation on pg_type).
+        // Two first runs at once: the other one is creating it. Once it has, IF NOT EXISTS is a
+        // no-op; anything else of that name (a type, say) fails again, with its own message.
         if (!pg::is_concurrent_create(e.sqlstate)) throw;
+        conn_->exec(pg::ledger_ddl());
     }
     ledger_ready_ = true;
 }

@@ -38,7 +38,7 @@ bool is_absent_object(std::string_view state) {
 }
 
 bool is_concurrent_create(std::string_view state) {
-    return state == "42P07" || state == "23505";
+    return state == "42P07" || state == "42710" || state == "23505";
 }
 
 bool is_redshift_copy_rejection(std::string_view state) {

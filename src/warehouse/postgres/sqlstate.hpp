@@ -17,8 +17,9 @@ ErrorKind classify_sqlstate(std::string_view sqlstate);
 
 // A relation, role or other object that does not exist (undefined_table, undefined_object).
 bool is_absent_object(std::string_view sqlstate);
-// "already exists" from two sessions creating the same object at once (duplicate_table, or a
-// unique violation on the catalog).
+// "already exists" from two sessions creating the same object at once: duplicate_table,
+// duplicate_object ('type "t" already exists', the table's row type, PostgreSQL 15) or a unique
+// violation on the catalog.
 bool is_concurrent_create(std::string_view sqlstate);
 // Redshift reports a COPY that rejected rows as an internal error (XX000) and details it in its
 // load-error views.

@@ -53,6 +53,7 @@ TEST(PostgresSqlstate, NamedSituations) {
     EXPECT_FALSE(pg::is_absent_object("42501"));
     EXPECT_TRUE(pg::is_concurrent_create("42P07"));
     EXPECT_TRUE(pg::is_concurrent_create("23505"));
+    EXPECT_TRUE(pg::is_concurrent_create("42710"));
     EXPECT_FALSE(pg::is_concurrent_create("23502"));
     EXPECT_TRUE(pg::is_redshift_copy_rejection("XX000"));
     EXPECT_FALSE(pg::is_redshift_copy_rejection("22001"));
