@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "util/env.hpp"
 #include "util/error.hpp"
 #include "warehouse/warehouse.hpp"
 
@@ -63,10 +62,7 @@ void run_printing(warehouse::Warehouse& wh, const std::string& sql, bool as_json
 
 int run_sql(const SqlOptions& o) {
     std::string sql = o.file.empty() ? o.command : read_file(o.file);
-    const std::string uri = o.warehouse_uri.empty()
-                                ? util::env_string("GDX_WAREHOUSE", warehouse::kDefaultWarehouseUri)
-                                : o.warehouse_uri;
-    auto wh = warehouse::open_warehouse(uri);
+    auto wh = warehouse::open_warehouse(warehouse::warehouse_uri_or_default(o.warehouse_uri));
     try {
         run_printing(*wh, sql, o.json);
     } catch (const warehouse::ScriptError& e) {

@@ -37,14 +37,19 @@ LocationRange location_range(const config::GoogleBusinessGroup& group,
     return r;
 }
 
-std::string business_object_key(const std::string& prefix, const std::string& client,
-                                const std::string& title, date::sys_days start,
-                                date::sys_days end) {
+std::string business_object_key_prefix(const std::string& prefix, const std::string& client,
+                                       const std::string& title, date::sys_days start) {
     std::string name = title;
     std::replace(name.begin(), name.end(), ' ', '-');
     std::replace(name.begin(), name.end(), '/', '_');
-    return fmt::format("{}{}/gmb_{}_{}_{}.csv", prefix, client, name, google::iso_date(start),
-                       google::iso_date(end));
+    return fmt::format("{}{}/gmb_{}_{}_", prefix, client, name, google::iso_date(start));
+}
+
+std::string business_object_key(const std::string& prefix, const std::string& client,
+                                const std::string& title, date::sys_days start,
+                                date::sys_days end) {
+    return business_object_key_prefix(prefix, client, title, start) + google::iso_date(end) +
+           ".csv";
 }
 
 std::vector<std::string> business_columns(const std::vector<std::string>& metrics) {

@@ -30,6 +30,10 @@ LocationRange location_range(const config::GoogleBusinessGroup& group,
 // '-' (as the original) and each '/' into '_' (so a title adds no key level).
 std::string business_object_key(const std::string& prefix, const std::string& client,
                                 const std::string& title, date::sys_days start, date::sys_days end);
+// What every key of a range starting on `start` begins with:
+// "<prefix><client>/gmb_<title>_<start>_".
+std::string business_object_key_prefix(const std::string& prefix, const std::string& client,
+                                       const std::string& title, date::sys_days start);
 
 // The object's column names: date, client, location, location_id, then the metrics in lower
 // case, in config order.

@@ -94,8 +94,8 @@ public:
         if (range.fetch) {
             // An object a stopped run stored but never loaded starts where the table ends: it is
             // loaded as it is, and the days after it are fetched.
-            std::string head = key;
-            head.resize(head.size() - iso_date(range.end).size() - 4);  // "..._<start>_"
+            const std::string head = business_object_key_prefix(
+                cfg_.prefix(), group.client_shortname, loc.title, range.start);
             if (auto stored = unloaded_object(run_, cfg_.bucket, head, cfg_.destination)) {
                 spdlog::warn("{} was stored by a run that stopped before loading it: loading it",
                              stored->key);

@@ -99,9 +99,8 @@ public:
         if (!plan.windows.empty()) {
             // A window a stopped run stored but never loaded starts where the table ends: it is
             // loaded as it is, and the days after it are planned again.
-            std::string head = search_object_key(cfg_.prefix(), site.name,
-                                                 iso_date(plan.windows.front().start), "");
-            head.resize(head.size() - 4);  // "...-<start>-" without ".csv"
+            const std::string head = search_object_key_prefix(cfg_.prefix(), site.name,
+                                                              iso_date(plan.windows.front().start));
             if (auto stored = unloaded_object(run_, cfg_.bucket, head, cfg_.destination)) {
                 spdlog::warn("{} was stored by a run that stopped before loading it: loading it",
                              stored->key);

@@ -17,9 +17,7 @@ std::string store_uri(const RunOptions& options) {
 }
 
 std::string warehouse_uri(const RunOptions& options) {
-    return options.warehouse_uri.empty()
-               ? util::env_string("GDX_WAREHOUSE", warehouse::kDefaultWarehouseUri)
-               : options.warehouse_uri;
+    return warehouse::warehouse_uri_or_default(options.warehouse_uri);
 }
 
 void publish_report(const RunOptions& options, const std::string& text,

@@ -25,9 +25,14 @@ std::string site_fqdn(const std::string& site) {
     return s;
 }
 
+std::string search_object_key_prefix(const std::string& prefix, const std::string& site,
+                                     const std::string& start) {
+    return fmt::format("{}googlesearch-{}-{}-", prefix, site_fqdn(site), start);
+}
+
 std::string search_object_key(const std::string& prefix, const std::string& site,
                               const std::string& start, const std::string& max_date) {
-    return fmt::format("{}googlesearch-{}-{}-{}.csv", prefix, site_fqdn(site), start, max_date);
+    return search_object_key_prefix(prefix, site, start) + max_date + ".csv";
 }
 
 TransformSpec search_object_spec(const types::TableSchema& table) {

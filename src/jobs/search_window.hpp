@@ -22,6 +22,10 @@ std::string site_fqdn(const std::string& site);
 // "<prefix>googlesearch-<fqdn>-<start>-<max_date>.csv"
 std::string search_object_key(const std::string& prefix, const std::string& site,
                               const std::string& start, const std::string& max_date);
+// What every key of a window starting on `start` begins with:
+// "<prefix>googlesearch-<fqdn>-<start>-".
+std::string search_object_key_prefix(const std::string& prefix, const std::string& site,
+                                     const std::string& start);
 
 // How the shared loader reads a search object: '|' separated, no quoting, a header line, no
 // NA tokens (a query "null" is text), every VARCHAR cut to its size as COPY's TRUNCATECOLUMNS.

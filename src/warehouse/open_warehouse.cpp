@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
 #include "warehouse/postgres/postgres_warehouse.hpp"
@@ -32,6 +33,10 @@ std::unique_ptr<Warehouse> open_sqlite(const std::string& uri, std::string path)
 }
 
 }  // namespace
+
+std::string warehouse_uri_or_default(const std::string& given) {
+    return given.empty() ? util::env_string("GDX_WAREHOUSE", kDefaultWarehouseUri) : given;
+}
 
 std::unique_ptr<Warehouse> open_warehouse(const std::string& uri, const WarehouseOptions& options) {
     if (starts_with(uri, "sqlite://")) return open_sqlite(uri, uri.substr(9));

@@ -192,6 +192,9 @@ struct WarehouseOptions {
 
 // The URI the warehouse options default to (GDX_WAREHOUSE, then this).
 inline constexpr const char* kDefaultWarehouseUri = "sqlite:gdx.db";
+// The warehouse a command names: `given` (its --warehouse) when set, else GDX_WAREHOUSE, else
+// kDefaultWarehouseUri.
+std::string warehouse_uri_or_default(const std::string& given);
 
 // "sqlite:FILE" (or a path ending .db/.sqlite), "postgresql://…"/"postgres://…",
 // "redshift://…". Throws ConfigError on a malformed URI, BackendError when unreachable.

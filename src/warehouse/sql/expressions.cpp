@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "util/error.hpp"
-#include "util/run_clock.hpp"
 #include "warehouse/sql/names.hpp"
 #include "warehouse/sql/redshift_datetime.hpp"
 #include "warehouse/sql/statements.hpp"
@@ -68,8 +67,9 @@ std::string trimmed(std::string s) {
 
 // The pinned clock as a PostgreSQL literal, or the live expression.
 std::string pg_now(bool whole_seconds) {
-    if (!util::pinned_clock()) return std::string(whole_seconds ? kPgGetdate : kPgNow);
-    return "TIMESTAMP '" + format_timestamp(redshift_getdate()) + "'";
+    auto pinned = pinned_getdate();
+    if (!pinned) return std::string(whole_seconds ? kPgGetdate : kPgNow);
+    return "TIMESTAMP '" + format_timestamp(*pinned) + "'";
 }
 
 class ExpressionWriter {

@@ -487,15 +487,19 @@ DateTime convert_timezone(std::string_view source, std::string_view target, cons
     return from_sys(std::chrono::sys_time<microseconds>(local.time_since_epoch()));
 }
 
+std::optional<DateTime> pinned_getdate() {
+    auto pinned = util::pinned_clock();
+    if (!pinned) return std::nullopt;
+    return from_sys(date::floor<microseconds>(pinned->instant));
+}
+
 DateTime redshift_getdate() {
-    if (auto pinned = util::pinned_clock())
-        return from_sys(date::floor<microseconds>(pinned->instant));
+    if (auto pinned = pinned_getdate()) return *pinned;
     return from_sys(date::floor<seconds>(std::chrono::system_clock::now()));
 }
 
 DateTime redshift_sysdate() {
-    if (auto pinned = util::pinned_clock())
-        return from_sys(date::floor<microseconds>(pinned->instant));
+    if (auto pinned = pinned_getdate()) return *pinned;
     return from_sys(date::floor<microseconds>(std::chrono::system_clock::now()));
 }
 

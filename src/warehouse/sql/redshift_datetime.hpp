@@ -63,5 +63,7 @@ DateTime convert_timezone(std::string_view source, std::string_view target, cons
 DateTime redshift_getdate();
 // SYSDATE: as GETDATE, with microseconds when the clock is not pinned.
 DateTime redshift_sysdate();
+// The instant GDX_NOW pins GETDATE() and SYSDATE to (UTC), or nullopt when it is not set.
+std::optional<DateTime> pinned_getdate();
 
 }  // namespace gdx::warehouse::sql

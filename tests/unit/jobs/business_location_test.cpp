@@ -52,6 +52,18 @@ TEST(BusinessObjectKey, SpacesBecomeDashesAndSlashesAddNoKeyLevel) {
         "c/d/x/gmb_North_East-Office_2026-05-01_2026-05-02.csv");
 }
 
+TEST(BusinessObjectKey, PrefixIsWhatEveryKeyOfThatStartBeginsWith) {
+    const std::string prefix =
+        business_object_key_prefix("c/d/", "x", "North/East Office", day(2026, 5, 1));
+    EXPECT_EQ(prefix, "c/d/x/gmb_North_East-Office_2026-05-01_");
+    for (auto end : {day(2026, 5, 2), day(2026, 12, 31)})
+        EXPECT_TRUE(business_object_key("c/d/", "x", "North/East Office", day(2026, 5, 1), end)
+                        .starts_with(prefix));
+    EXPECT_FALSE(
+        business_object_key("c/d/", "x", "North/East Office", day(2026, 5, 11), day(2026, 5, 12))
+            .starts_with(prefix));
+}
+
 TEST(BusinessColumns, MetricsInLowerCaseAfterTheKeyColumns) {
     EXPECT_EQ(business_columns({"CALL_CLICKS", "WEBSITE_CLICKS"}),
               (std::vector<std::string>{"date", "client", "location", "location_id", "call_clicks",
