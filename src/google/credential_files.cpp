@@ -115,7 +115,7 @@ bool StoredCredentials::invalid() const {
     return it != doc_.end() && it->is_boolean() && it->get<bool>();
 }
 
-std::optional<std::string> StoredCredentials::usable_access_token(
+std::optional<StoredCredentials::AccessToken> StoredCredentials::usable_access_token(
     std::chrono::system_clock::time_point now, std::chrono::seconds margin) const {
     std::string token = field("access_token");
     std::string expiry = field("token_expiry");
@@ -123,7 +123,7 @@ std::optional<std::string> StoredCredentials::usable_access_token(
     auto t = parse_utc_timestamp(expiry);
     // In seconds: a far expiry (year 8845) overflowed nanoseconds (found by fuzzing).
     if (!t || std::chrono::floor<std::chrono::seconds>(now) + margin >= *t) return std::nullopt;
-    return token;
+    return AccessToken{token, *t};
 }
 
 void StoredCredentials::apply_token_response(const ordered_json& response,

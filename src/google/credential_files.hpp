@@ -30,8 +30,13 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::string field(const char* name) const;  // "" when absent or null
     bool invalid() const;
-    // The stored access token while it is valid for more than `margin` at `now`.
-    std::optional<std::string> usable_access_token(std::chrono::system_clock::time_point now,
+    // The stored access token and its expiry, while it is valid for more than `margin` at
+    // `now`.
+    struct AccessToken {
+        std::string token;
+        std::chrono::sys_seconds expires;
+    };
+    std::optional<AccessToken> usable_access_token(std::chrono::system_clock::time_point now,
                                                    std::chrono::seconds margin) const;
 
     // Takes a token endpoint's answer: access_token, token_expiry (now + expires_in),

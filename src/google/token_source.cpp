@@ -45,9 +45,13 @@ TokenSource::TokenSource(http::HttpClient& http, const std::filesystem::path& cr
         token_uri_ = stored_->field("token_uri");
         client_id_ = stored_->field("client_id");
         client_secret_ = stored_->field("client_secret");
-        if (auto token = stored_->usable_access_token(Clock::now(), kMargin)) {
-            token_ = *token;
-            expires_ = Clock::time_point::max();  // the store's expiry was checked just now
+        if (auto stored = stored_->usable_access_token(Clock::now(), kMargin)) {
+            token_ = stored->token;
+            // The stored expiry, so that a run outliving the token grants a new one first (not
+            // after a 401); one past what the clock can hold (year 2262) is as good as never.
+            const auto last = std::chrono::floor<std::chrono::seconds>(Clock::time_point::max());
+            expires_ = stored->expires >= last ? Clock::time_point::max()
+                                               : Clock::time_point(stored->expires);
         }
     }
     if (client_id_.empty()) client_id_ = client.client_id;

@@ -15,9 +15,10 @@ TEST(StoredCredentials, FarExpiryKeepsTheTokenUsable) {
     std::ofstream(path) << R"({"access_token": "at", "client_id": "c", "client_secret": "cs",
                               "refresh_token": "rt", "token_expiry": "8845-01-01T00:00:00Z"})";
     const auto stored = StoredCredentials::load(path);
-    EXPECT_EQ(
-        stored.usable_access_token(std::chrono::system_clock::now(), std::chrono::seconds(60)),
-        "at");
+    auto usable =
+        stored.usable_access_token(std::chrono::system_clock::now(), std::chrono::seconds(60));
+    ASSERT_TRUE(usable);
+    EXPECT_EQ(usable->token, "at");
     std::filesystem::remove(path);
 }
 

@@ -2,6 +2,9 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <thread>
+
+#include <date/date.h>
 
 #include <gtest/gtest.h>
 
@@ -100,6 +103,23 @@ TEST_F(Fixture, RefreshGrantIsWrittenBackAtomicallyKeepingUnknownFields) {
     auto again = tokens();
     EXPECT_EQ(again.access_token(), "fake-at-1");
     EXPECT_EQ(again.grants(), 0);
+}
+
+// A stored token is used while it is good, and a long run replaces it before the stored
+// expiry (with the same one-minute margin), not after a request fails with 401.
+TEST_F(Fixture, StoredTokenIsReplacedBeforeItsStoredExpiry) {
+    using namespace std::chrono;
+    const auto expiry = ceil<seconds>(system_clock::now()) + seconds(61);
+    auto doc = testing::stored_credentials(fake());
+    doc["access_token"] = "stored-at";
+    doc["token_expiry"] = date::format("%Y-%m-%dT%H:%M:%SZ", expiry);
+    fake().write_file("credentials.dat", doc.dump());
+    auto t = tokens();
+    EXPECT_EQ(t.access_token(), "stored-at");
+    EXPECT_EQ(t.grants(), 0);
+    std::this_thread::sleep_until(expiry - seconds(59));  // within a minute of the expiry
+    EXPECT_EQ(t.access_token(), "fake-at-1");
+    EXPECT_EQ(t.grants(), 1);
 }
 
 // GDX_TOKEN_URI (settings.token_uri) wins over the token URI the credential file names.
