@@ -2,24 +2,27 @@
 # s3-to-sfts over loopback SFTP vs OpenSSH's `sftp -b` putting the same local files on the same
 # server: 1,000 x 1 MB files and one 2 GB file (sizes adjustable). Prints wall times, the ratio
 # gdx / sftp (target <= 1.3) and gdx's peak RSS for both sets (memory must stay flat).
-# libssh2 1.10 (under libcurl) negotiates aes128-ctr + hmac-sha2-256, where OpenSSH picks
+# gdx (libssh2 1.10) negotiates aes128-ctr + hmac-sha2-256, where OpenSSH picks
 # chacha20-poly1305: a second sftp run with the same cipher and MAC as gdx shows how much of the
-# gap is the cipher rather than the transfer itself.
+# gap is the cipher rather than the transfer itself. With --repeat R each set runs R times,
+# the three clients interleaved, and the best time of each is compared (a shared machine's load
+# moves from minute to minute).
 #
-# usage: bench/sftp_bench.sh [--gdx PATH] [--small N] [--small-kb K] [--big-mb M]
-#   defaults: --gdx build/gdx --small 1000 --small-kb 1024 --big-mb 2048
+# usage: bench/sftp_bench.sh [--gdx PATH] [--small N] [--small-kb K] [--big-mb M] [--repeat R]
+#   defaults: --gdx build/gdx --small 1000 --small-kb 1024 --big-mb 2048 --repeat 1
 # Needs /usr/sbin/sshd (openssh-server), sftp, GNU time. Works in bench/out/sftp/ (removed at
 # the end, except the logs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 gdx="$here/../build/gdx"
-small=1000 small_kb=1024 big_mb=2048
+small=1000 small_kb=1024 big_mb=2048 repeat=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --gdx) gdx=$(realpath "$2"); shift 2 ;;
     --small) small=$2; shift 2 ;;
     --small-kb) small_kb=$2; shift 2 ;;
     --big-mb) big_mb=$2; shift 2 ;;
+    --repeat) repeat=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -76,33 +79,45 @@ config() {  # set remote_dir
 CFG
 }
 
+timed() {  # log_name command...: runs it under GNU time into logs/<name>.time
+  local name=$1; shift
+  sync
+  /usr/bin/time -f '%e %M' -o "logs/$name.time" "$@" > "logs/$name.out"
+}
+
+best() {  # best_so_far new: the smaller (empty best_so_far: new)
+  python3 -c "import sys; a=sys.argv[1:]; print(min(float(x) for x in a if x))" $1 $2
+}
+
 measure() {  # set
   local set=$1 src="store/$bucket/client/bench/$1"
-  mkdir -p remote/gdx_$set remote/sftp_$set
-  config "$set" "$out/remote/gdx_$set"
-  sync
-  /usr/bin/time -f '%e %M' -o "logs/gdx_$set.time" env sfts_user=root \
-    "$gdx" s3-to-sfts "cfg_$set.json" --store "file:$out/store" --identity client_key \
-    --log-dir logs > "logs/gdx_$set.out"
+  local g_s='' s_s='' c_s='' g_kb=0 g_all='' s_all='' c_all='' n_gdx n_sftp
   { echo "cd $out/remote/sftp_$set"; for f in "$src"/*; do echo "put $f"; done; } > "sftp_$set.batch"
-  sync
-  /usr/bin/time -f '%e %M' -o "logs/sftp_$set.time" sftp -q -b "sftp_$set.batch" -i client_key \
-    -o UserKnownHostsFile="$out/known_hosts" -P "$port" root@127.0.0.1 > "logs/sftp_$set.out"
-  local n_gdx n_sftp
-  n_gdx=$(ls "remote/gdx_$set" | wc -l); n_sftp=$(ls "remote/sftp_$set" | wc -l)
-  rm -rf "remote/sftp_$set"; mkdir -p "remote/sftp_$set"
-  sync
-  /usr/bin/time -f '%e %M' -o "logs/sftp_ctr_$set.time" sftp -q -b "sftp_$set.batch" \
-    -c aes128-ctr -o MACs=hmac-sha2-256 -i client_key \
-    -o UserKnownHostsFile="$out/known_hosts" -P "$port" root@127.0.0.1 > "logs/sftp_ctr_$set.out"
-  read -r g_s g_kb < "logs/gdx_$set.time"
-  read -r s_s _ < "logs/sftp_$set.time"
-  read -r c_s _ < "logs/sftp_ctr_$set.time"
+  config "$set" "$out/remote/gdx_$set"
+  for r in $(seq "$repeat"); do
+    rm -rf "remote/gdx_$set" "remote/sftp_$set" "store/$bucket/processed"
+    mkdir -p "remote/gdx_$set" "remote/sftp_$set"
+    timed "gdx_$set" env sfts_user=root "$gdx" s3-to-sfts "cfg_$set.json" --store "file:$out/store" \
+      --identity client_key --log-dir logs
+    n_gdx=$(ls "remote/gdx_$set" | wc -l)
+    timed "sftp_$set" sftp -q -b "sftp_$set.batch" -i client_key \
+      -o UserKnownHostsFile="$out/known_hosts" -P "$port" root@127.0.0.1
+    n_sftp=$(ls "remote/sftp_$set" | wc -l)
+    rm -rf "remote/sftp_$set"; mkdir -p "remote/sftp_$set"
+    timed "sftp_ctr_$set" sftp -q -b "sftp_$set.batch" -c aes128-ctr -o MACs=hmac-sha2-256 \
+      -i client_key -o UserKnownHostsFile="$out/known_hosts" -P "$port" root@127.0.0.1
+    read -r g kb < "logs/gdx_$set.time"; read -r s _ < "logs/sftp_$set.time"
+    read -r c _ < "logs/sftp_ctr_$set.time"
+    g_s=$(best "$g_s" "$g"); s_s=$(best "$s_s" "$s"); c_s=$(best "$c_s" "$c")
+    g_all+=" $g"; s_all+=" $s"; c_all+=" $c"
+    (( kb > g_kb )) && g_kb=$kb
+  done
   ratio=$(python3 -c "print(f'{$g_s/$s_s:.2f}')")
   ratio_ctr=$(python3 -c "print(f'{$g_s/$c_s:.2f}')")
   verdict=$(python3 -c "print('PASS' if $g_s/$s_s <= 1.3 else 'FAIL')")
   printf '%-6s files %5s/%-5s gdx %7.2f s  sftp -b %7.2f s  ratio %s (target <= 1.3: %s)  sftp -b aes128-ctr/hmac-sha2-256 %7.2f s  ratio %s  gdx peak RSS %d MiB\n' \
     "$set" "$n_gdx" "$n_sftp" "$g_s" "$s_s" "$ratio" "$verdict" "$c_s" "$ratio_ctr" $(( g_kb / 1024 ))
+  [ "$repeat" -gt 1 ] && echo "       runs (s): gdx$g_all; sftp -b$s_all; sftp -b aes128-ctr$c_all"
   cmp -s "$src/$(ls "$src" | head -1)" "remote/gdx_$set/$(ls "$src" | head -1)" || echo "  MISMATCH in gdx's copy"
   rm -rf "remote/gdx_$set" "remote/sftp_$set"
 }
