@@ -18,7 +18,8 @@ struct SftpOptions {
     // An upload into a folder that does not exist creates it (and its parents) first.
     bool create_missing_folders = false;
     long connect_timeout_seconds = 30;
-    // A transfer that moves less than 1 byte/s for this long is cut (a hung server).
+    // A call that waits this long for the server (an acknowledgement, an answer) fails as a
+    // transient error: a hung server.
     long stall_timeout_seconds = 120;
 };
 

@@ -180,11 +180,11 @@ SshConnection::~SshConnection() {
 }
 
 void SshConnection::close() {
+    // A dead or hung connection must not hold the close up.
+    if (session_) libssh2_session_set_timeout(session_, 1000);
     if (sftp_) libssh2_sftp_shutdown(sftp_);
     sftp_ = nullptr;
     if (session_) {
-        // A dead connection must not hold the close up.
-        libssh2_session_set_timeout(session_, 1000);
         libssh2_session_disconnect(session_, "done");
         libssh2_session_free(session_);
     }
