@@ -157,7 +157,9 @@ section_fuzz() {
         mkdir -p "$corpus" "$work/artifacts"
         local start=$SECONDS status=ok
         # From $work: with -jobs libFuzzer writes fuzz-<job>.log into the current directory.
-        (cd "$work" && "$bin" -runs="$runs" -workers=1 -jobs=1 -timeout=10 -rss_limit_mb=2048 \
+        # -timeout is wall-clock time: GDX_FUZZ_TIMEOUT raises it on a machine so busy that a
+        # niced fuzzer waits seconds for the CPU (an input of 0.1 s then "times out").
+        (cd "$work" && "$bin" -runs="$runs" -workers=1 -jobs=1 -timeout="${GDX_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
             -max_len=4096 -print_final_stats=1 -artifact_prefix="$work/artifacts/$name-" \
             -max_total_time="$fuzz_seconds" \
             "$corpus" "$dir") >"$log" 2>&1 || status="FAILED: $(grep -m1 -E 'ERROR|SUMMARY' "$log")"
