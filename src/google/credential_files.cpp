@@ -35,11 +35,9 @@ std::string required(const ordered_json& obj, const char* name, const fs::path& 
     return v;
 }
 
-ordered_json load_object(const fs::path& path, const char* what) {
-    ordered_json doc = config::load_json_file(path);
+void require_object(const ordered_json& doc, const fs::path& path, const char* what) {
     if (!doc.is_object())
         throw ConfigError(fmt::format("{}: {} must be a JSON object", path.string(), what));
-    return doc;
 }
 
 constexpr const char* kExpiryFormat = "%Y-%m-%dT%H:%M:%SZ";
@@ -47,7 +45,11 @@ constexpr const char* kExpiryFormat = "%Y-%m-%dT%H:%M:%SZ";
 }  // namespace
 
 ClientSecrets ClientSecrets::load(const fs::path& path) {
-    ordered_json doc = load_object(path, "the client secrets file");
+    return from_json(config::load_json_file(path), path);
+}
+
+ClientSecrets ClientSecrets::from_json(const ordered_json& doc, const fs::path& path) {
+    require_object(doc, path, "the client secrets file");
     const ordered_json* app = nullptr;
     for (const char* kind : {"installed", "web"})
         if (doc.contains(kind) && doc[kind].is_object()) app = &doc[kind];
@@ -67,14 +69,29 @@ ClientSecrets ClientSecrets::load(const fs::path& path) {
     return s;
 }
 
+std::chrono::seconds token_lifetime(const ordered_json& response) {
+    constexpr double kLongest = 10.0 * 366 * 24 * 3600;
+    constexpr std::chrono::seconds kDefault{3600};
+    auto it = response.find("expires_in");
+    if (it == response.end() || !it->is_number()) return kDefault;
+    const double seconds = it->get<double>();
+    if (!(seconds >= 0 && seconds <= kLongest)) return kDefault;
+    return std::chrono::seconds(static_cast<long>(seconds));
+}
+
 bool is_service_account_file(const ordered_json& doc) {
     return string_field(doc, "type") == "service_account";
 }
 
 StoredCredentials StoredCredentials::load(const fs::path& path) {
+    return from_json(config::load_json_file(path), path);
+}
+
+StoredCredentials StoredCredentials::from_json(ordered_json doc, const fs::path& path) {
+    require_object(doc, path, "the credential file");
     StoredCredentials c;
     c.path_ = path;
-    c.doc_ = load_object(path, "the credential file");
+    c.doc_ = std::move(doc);
     required(c.doc_, "refresh_token", path, "the stored credentials");
     required(c.doc_, "client_id", path, "the stored credentials");
     required(c.doc_, "client_secret", path, "the stored credentials");
@@ -128,15 +145,11 @@ std::optional<StoredCredentials::AccessToken> StoredCredentials::usable_access_t
 
 void StoredCredentials::apply_token_response(const ordered_json& response,
                                              std::chrono::system_clock::time_point now) {
-    std::string token = response.value("access_token", "");
+    std::string token = string_field(response, "access_token");
     util::add_secret(token);
     doc_["access_token"] = token;
-    long expires_in = response.contains("expires_in") && response["expires_in"].is_number()
-                          ? response["expires_in"].get<long>()
-                          : 3600;
-    doc_["token_expiry"] =
-        date::format(kExpiryFormat, std::chrono::floor<std::chrono::seconds>(now) +
-                                        std::chrono::seconds(expires_in));
+    doc_["token_expiry"] = date::format(
+        kExpiryFormat, std::chrono::floor<std::chrono::seconds>(now) + token_lifetime(response));
     doc_["token_response"] = response;
     doc_["invalid"] = false;
     if (response.contains("refresh_token") && response["refresh_token"].is_string()) {

@@ -16,6 +16,9 @@ struct ClientSecrets {
     std::string client_id, client_secret, auth_uri, token_uri;
     // Throws ConfigError naming the file and the missing or malformed key.
     static ClientSecrets load(const std::filesystem::path& path);
+    // The same, for the file's document already read; `path` names it in messages.
+    static ClientSecrets from_json(const nlohmann::ordered_json& doc,
+                                   const std::filesystem::path& path);
 };
 
 // The oauth2client store (a JSON object). Unknown fields are kept when it is written back.
@@ -23,6 +26,9 @@ class StoredCredentials {
 public:
     // Throws ConfigError for a missing, malformed or incomplete file.
     static StoredCredentials load(const std::filesystem::path& path);
+    // The same, for the file's document already read; it is written back to `path`.
+    static StoredCredentials from_json(nlohmann::ordered_json doc,
+                                       const std::filesystem::path& path);
     // A new store for `gdx google-auth`.
     static StoredCredentials create(const std::filesystem::path& path, const ClientSecrets& client,
                                     const std::vector<std::string>& scopes);
@@ -58,6 +64,11 @@ struct ServiceAccountKey {
     static ServiceAccountKey from_json(const nlohmann::ordered_json& doc,
                                        const std::filesystem::path& path);
 };
+
+// The lifetime a token endpoint's answer gives its access token: "expires_in" seconds, or an
+// hour when that is absent, not a number, or outside 0..10 years (35e99 does not fit a count of
+// seconds, nor 10^12 s a system_clock time point: found by fuzzing).
+std::chrono::seconds token_lifetime(const nlohmann::ordered_json& response);
 
 // The credential file's kind, read once: a service-account key or a user's stored credentials.
 bool is_service_account_file(const nlohmann::ordered_json& doc);

@@ -149,16 +149,14 @@ void TokenSource::grant() {
     ++grants_;
     token_ = body["access_token"].get<std::string>();
     util::add_secret(token_);
-    long expires_in = body.contains("expires_in") && body["expires_in"].is_number()
-                          ? body["expires_in"].get<long>()
-                          : 3600;
-    expires_ = now + std::chrono::seconds(expires_in);
+    const std::chrono::seconds lifetime = token_lifetime(body);
+    expires_ = now + lifetime;
     if (stored_) {
         stored_->apply_token_response(body, now);
         stored_->save();
     }
     spdlog::info("obtained an access token ({} grant, valid {} s)",
-                 service_account_ ? "service-account JWT" : "refresh-token", expires_in);
+                 service_account_ ? "service-account JWT" : "refresh-token", lifetime.count());
 }
 
 }  // namespace gdx::google

@@ -64,13 +64,20 @@ std::optional<AwsCredentials> credentials_from_env() {
 
 std::optional<AwsCredentials> credentials_from_file(const std::string& path,
                                                     const std::string& profile) {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return credentials_from_text(text, path, profile);
+}
+
+std::optional<AwsCredentials> credentials_from_text(std::string_view text, const std::string& path,
+                                                    const std::string& profile) {
     bool in_profile = false, found = false;
     AwsCredentials c;
-    std::string line;
-    while (std::getline(in, line)) {
-        std::string_view l = trim(line);
+    while (!text.empty()) {
+        const size_t nl = text.find('\n');
+        std::string_view l = trim(text.substr(0, nl));
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
         if (l.empty() || l[0] == '#' || l[0] == ';') continue;
         if (l.front() == '[' && l.back() == ']') {
             std::string_view name = trim(l.substr(1, l.size() - 2));

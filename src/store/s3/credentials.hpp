@@ -24,6 +24,9 @@ std::optional<AwsCredentials> credentials_from_env();
 // not exist. Throws ConfigError if the profile exists but lacks a key.
 std::optional<AwsCredentials> credentials_from_file(const std::string& path,
                                                     const std::string& profile);
+// The same, for the file's text already read; `path` names it in messages.
+std::optional<AwsCredentials> credentials_from_text(std::string_view text, const std::string& path,
+                                                    const std::string& profile);
 
 // AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials, profile AWS_PROFILE or "default".
 std::optional<AwsCredentials> credentials_from_shared_file();
