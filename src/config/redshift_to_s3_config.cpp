@@ -9,25 +9,12 @@
 namespace gdx::config {
 namespace {
 
-bool is_digits(const std::string& s, size_t from, size_t count) {
-    for (size_t i = from; i < from + count; ++i)
-        if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
-    return true;
-}
-
-// A calendar date as YYYYMMDD (compact) or YYYY-MM-DD.
+// A calendar date as YYYYMMDD (compact) or YYYY-MM-DD: the compact form is checked as the
+// dashed one, by the one calendar check (is_iso_date).
 bool is_date(const std::string& s, bool dashed) {
-    const size_t m = dashed ? 5 : 4, d = dashed ? 8 : 6;
-    if (s.size() != (dashed ? 10u : 8u) || !is_digits(s, 0, 4) || !is_digits(s, m, 2) ||
-        !is_digits(s, d, 2))
-        return false;
-    if (dashed && (s[4] != '-' || s[7] != '-')) return false;
-    const int year = std::stoi(s.substr(0, 4)), month = std::stoi(s.substr(m, 2)),
-              day = std::stoi(s.substr(d, 2));
-    static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) return false;
-    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return !(month == 2 && day == 29 && !leap);
+    if (dashed) return is_iso_date(s);
+    if (s.size() != 8) return false;
+    return is_iso_date(s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2));
 }
 
 // A switch the original read with Python truthiness; only true/false are accepted here.

@@ -93,7 +93,10 @@ TYPE_RULES = [
     (r"non-empty list|list of `column_count`|list, at least as long|list, same rule", "x", []),
     (r"^list|string or list", 5, None),
     (r"^object", [], None),
-    (r"yyyy-mm-dd|yyyymmdd", 20240101, "2024-13-45"),
+    # Out of range: a day of the right shape that the calendar lacks, so that the calendar
+    # check, not the shape check, refuses it.
+    (r"^`yyyymmdd`", 20240101, "20230229"),
+    (r"yyyy-mm-dd", 20240101, "2023-02-29"),
     (r"`\"pmrp_date_range\"`", 5, "other"),
     (r"string `schema.table`", 5, "no_schema"),
     (r"^string|^path|python regex", 5, None),
@@ -123,7 +126,7 @@ OVERRIDES = {
                                                                 "new": "b"}]},
     ("cmslite-metadata", "dateformat"): {"wrong": "x", "range": [{"field": "modified",
                                                                    "format": "%Q"}]},
-    ("redshift-to-s3", "date_list"): {"wrong": "20240101", "range": ["2024-13-45"]},
+    ("redshift-to-s3", "date_list"): {"wrong": "20240101", "range": ["2024-04-31"]},
     ("redshift-to-s3", "delimiter"): {"range": "'"},
     ("google-search", "sites"): {"wrong": "x", "range": []},
     ("google-search", "sites[].name"): {"wrong": 5, "range": "https://x\\y/"},

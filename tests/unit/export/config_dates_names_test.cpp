@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 
+#include <fmt/format.h>
+
 #include "config/json_file.hpp"
 #include "config/redshift_to_s3_config.hpp"
 #include "export/export_dates.hpp"
@@ -65,6 +67,24 @@ TEST(RedshiftToS3Config, ErrorsNameTheFileAndTheKey) {
         std::string::npos);
     EXPECT_NE(config_error(R"(, "start_date": "20240230", "end_date": "max")").find("start_date"),
               std::string::npos);
+    // Days of the right shape that the calendar lacks, in both forms.
+    for (const char* day : {"20230229", "21000229", "20240431"})
+        EXPECT_NE(config_error(fmt::format(R"(, "start_date": "{}", "end_date": "max")", day))
+                      .find("start_date"),
+                  std::string::npos)
+            << day;
+    for (const char* day : {"2023-02-29", "20230229", "2024-06-31"})
+        EXPECT_NE(
+            config_error(
+                fmt::format(R"(, "sql_parse_key": "pmrp_qdata_dates", "date_list": ["{}"])", day))
+                .find("\"date_list\""),
+            std::string::npos)
+            << day;
+    EXPECT_EQ(config_error(R"(, "start_date": "20240229", "end_date": "20000229")"), "no error");
+    EXPECT_EQ(
+        config_error(
+            R"(, "sql_parse_key": "pmrp_qdata_dates", "date_list": ["2024-02-29", "20000229"])"),
+        "no error");
     EXPECT_NE(config_error(R"(, "addquotes": "false")").find("\"addquotes\""), std::string::npos);
     EXPECT_NE(config_error(R"(, "delimiter": "'")").find("\"delimiter\""), std::string::npos);
     EXPECT_NE(config_error(R"(, "delimiter": ",,")").find("\"delimiter\""), std::string::npos);
