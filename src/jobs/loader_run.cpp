@@ -180,7 +180,18 @@ ObjectOutcome LoaderRun::commit_object(
 ObjectOutcome LoaderRun::load_object(
     const store::ObjectInfo& object, const ObjectRef& ref,
     const std::function<void(store::ObjectWriter&)>& write,
-    const std::function<uint64_t(warehouse::Transaction&, const warehouse::BatchRef&)>& load) {
+    const std::function<uint64_t(warehouse::Transaction&, const warehouse::BatchRef&)>& load,
+    const SourceLines* source_lines) {
+    // Runs once the batch is written (its writer thread joined): the map is complete.
+    const auto at_source_line = [source_lines](const std::function<uint64_t()>& step) {
+        try {
+            return step();
+        } catch (warehouse::LoadError& e) {
+            if (source_lines && e.batch_record)
+                e.source_line = source_lines->line_of_record(e.batch_record).value_or(0);
+            throw;
+        }
+    };
     if (warehouse_->loads_while_writing()) {
         // On a store whose copies are local work (the directory store), the copy to good is
         // written and synced while the object loads; after COMMIT it is only renamed into place,
@@ -195,10 +206,12 @@ ObjectOutcome LoaderRun::load_object(
             ~DropUnpublished() { copy = {}; }
         } drop{good_copy_};
         return commit_object(object, ref, [&](warehouse::Transaction& tx) {
-            return load_while_writing(
-                *store_, ref.bucket, ref.keys.batch, write,
-                [&](const warehouse::BatchRef& batch) { return load(tx, batch); }, spool_bytes_,
-                object.size);
+            return at_source_line([&] {
+                return load_while_writing(
+                    *store_, ref.bucket, ref.keys.batch, write,
+                    [&](const warehouse::BatchRef& batch) { return load(tx, batch); }, spool_bytes_,
+                    object.size);
+            });
         });
     }
     return write_then_commit(
@@ -209,7 +222,9 @@ ObjectOutcome LoaderRun::load_object(
             out->commit();
         },
         [&](warehouse::Transaction& tx) {
-            return load(tx, {store_.get(), ref.bucket, ref.keys.batch});
+            return at_source_line([&] {
+                return load(tx, {store_.get(), ref.bucket, ref.keys.batch});
+            });
         });
 }
 

@@ -12,6 +12,7 @@
 #include "jobs/outcome.hpp"
 #include "jobs/run_options.hpp"
 #include "jobs/selection.hpp"
+#include "jobs/source_lines.hpp"
 #include "store/object_store.hpp"
 #include "util/report.hpp"
 #include "util/retry.hpp"
@@ -61,11 +62,13 @@ public:
     // the object to good; a DataError or ObjectRejected from write, or a LoadError from load,
     // sends it to bad instead. When the warehouse loads while writing, the two run side by side
     // inside the transaction (BEGIN; claim; write ∥ load; ledger; COMMIT); otherwise the batch
-    // is written before BEGIN (Redshift fetches it from the store).
+    // is written before BEGIN (Redshift fetches it from the store). When `write` fills
+    // `source_lines`, a row the warehouse rejects is reported at its source object's line.
     ObjectOutcome load_object(
         const store::ObjectInfo& object, const ObjectRef& ref,
         const std::function<void(store::ObjectWriter&)>& write,
-        const std::function<uint64_t(warehouse::Transaction&, const warehouse::BatchRef&)>& load);
+        const std::function<uint64_t(warehouse::Transaction&, const warehouse::BatchRef&)>& load,
+        const SourceLines* source_lines = nullptr);
     // For a job that writes several batch objects: runs `write_batches` (which writes and commits
     // them) before the transaction; a DataError or ObjectRejected sends the object to bad. Then
     // commit_object(object, ref, load).

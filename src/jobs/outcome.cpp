@@ -32,7 +32,7 @@ Failure Failure::from(const DataError& e) {
 Failure Failure::from(const warehouse::LoadError& e) {
     return {.stage = e.stage,
             .error = "the warehouse rejected the load",
-            .line = 0,
+            .line = e.source_line,
             .column = 0,
             .column_name = e.column,
             .value = e.value,

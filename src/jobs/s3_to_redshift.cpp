@@ -26,11 +26,13 @@ namespace fs = std::filesystem;
 // Transforms one object into its batch (not committed). Throws DataError for bad data and
 // ObjectRejected for an object without rows (unless empty_files_ok).
 void write_batch(LoaderRun& run, const config::S3ToRedshiftConfig& cfg, const TransformSpec& spec,
-                 const ObjectRef& ref, const store::ObjectInfo& object, store::ObjectWriter& out) {
+                 const ObjectRef& ref, const store::ObjectInfo& object, store::ObjectWriter& out,
+                 SourceLines& lines) {
     util::Progress progress(ref.key, object.size);
     auto in = run.open_object(ref, object);
     auto stats = transform_object(
-        spec, *in, out, [&](uint64_t bytes, uint64_t rows) { progress.update(bytes, rows); });
+        spec, *in, out, [&](uint64_t bytes, uint64_t rows) { progress.update(bytes, rows); },
+        &lines);
     progress.finish();
     log_data_notes(ref.key, stats, spec.plan.input_columns.size());
     reject_if_empty(stats, cfg.empty_files_ok);
@@ -84,14 +86,18 @@ int run_s3_to_redshift(const RunOptions& options) {
     return run.process_objects(
         sel, cfg.bucket, cfg.destination,
         [&](const store::ObjectInfo& object, const ObjectRef& ref) {
+            SourceLines lines;
             const auto outcome = run.load_object(
                 object, ref,
-                [&](store::ObjectWriter& out) { write_batch(run, cfg, spec, ref, object, out); },
+                [&](store::ObjectWriter& out) {
+                    write_batch(run, cfg, spec, ref, object, out, lines);
+                },
                 [&](warehouse::Transaction& tx, const warehouse::BatchRef& batch) {
                     uint64_t rows = tx.load(cfg.dbtable, batch, mode);
                     if (!post_load_sql.empty()) execute_in_load(tx, post_load_sql, "post-load SQL");
                     return rows;
-                });
+                },
+                &lines);
             if (outcome == ObjectOutcome::Good && run.report().tables.empty())
                 run.report().tables.push_back(cfg.dbtable);
             return outcome;

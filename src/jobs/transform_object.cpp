@@ -78,13 +78,20 @@ void ObjectRows::report_progress() {
 }
 
 TransformStats transform_object(const TransformSpec& spec, store::ObjectReader& in,
-                                store::ObjectWriter& out, const ProgressFn& progress) {
+                                store::ObjectWriter& out, const ProgressFn& progress,
+                                SourceLines* lines) {
     ObjectRows rows(spec, in, progress);
     csv::BatchWriter writer(out);
     transform::RowTransformer transformer(spec.plan);
     writer.header(spec.plan.batch_header);
+    SourceLines unused;
+    SourceLines& source_lines = lines ? *lines : unused;
+    source_lines.clear();
     csv::Row row;
-    while (rows.next(row)) transformer.write_row(row, writer);
+    while (rows.next(row)) {
+        transformer.write_row(row, writer);
+        source_lines.add(row.line());
+    }
     writer.flush();
     TransformStats stats = rows.stats();
     stats.surplus_rows = transformer.surplus_rows();

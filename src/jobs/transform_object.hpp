@@ -11,6 +11,7 @@
 #include "csv/csv_options.hpp"
 #include "csv/csv_reader.hpp"
 #include "csv/encoding.hpp"
+#include "jobs/source_lines.hpp"
 #include "store/object_store.hpp"
 #include "transform/column_plan.hpp"
 
@@ -75,10 +76,12 @@ private:
     uint64_t next_progress_ = 2;  // first: the crash point mid_transform (report_progress)
 };
 
-// Writes the batch (header + transformed rows) to `out` without committing it. Throws DataError
-// for bad data (with line, column and value), BackendError for store failures.
+// Writes the batch (header + transformed rows) to `out` without committing it, and, when
+// `lines` is given, the source line of every row written to it. Throws DataError for bad data
+// (with line, column and value), BackendError for store failures.
 TransformStats transform_object(const TransformSpec& spec, store::ObjectReader& in,
-                                store::ObjectWriter& out, const ProgressFn& progress = {});
+                                store::ObjectWriter& out, const ProgressFn& progress = {},
+                                SourceLines* lines = nullptr);
 
 // Logs what the data path noticed but accepted: a header that differs from the configured
 // columns, rows with surplus fields, NUL bytes made spaces (the last two as warnings).

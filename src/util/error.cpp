@@ -33,7 +33,8 @@ std::string format_error(const ErrorText& t) {
     if (t.line) {
         s += fmt::format(" (line {}", t.line);
         if (t.column) s += fmt::format(", column {}", t.column);
-        if (!t.column_name.empty()) s += fmt::format(" '{}'", t.column_name);
+        if (!t.column_name.empty())
+            s += fmt::format("{} '{}'", t.column ? "" : ", column", t.column_name);
         s += ")";
     } else if (t.batch_line) {
         s += fmt::format(" (batch line {}", t.batch_line);

@@ -79,6 +79,10 @@ public:
           value(std::move(value)),
           stage(stage) {}
     uint64_t batch_line;  // 1-based line of the batch object (the header is line 1)
+    // 1-based record of the batch (the header is record 1; differs from batch_line once a
+    // field holds an escaped line feed): what the job maps back to the source object's line.
+    uint64_t batch_record = 0;
+    uint64_t source_line = 0;  // set by the job that wrote the batch, when it knows it
     std::string column;
     std::string value;
     FailureStage stage;

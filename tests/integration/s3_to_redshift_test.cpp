@@ -227,6 +227,26 @@ INSTANTIATE_TEST_SUITE_P(
         return backend_name(std::get<0>(info.param)) + "_" + std::get<1>(info.param).name;
     });
 
+// A row the transform passes but the warehouse rejects (here a CHECK) is reported at its line
+// in the source object, after a quoted field over three lines and two blank lines, with the
+// batch line beside it.
+TEST_P(S3ToRedshift, ALoadRejectionNamesTheSourceObjectsLine) {
+    ws.sql("CREATE TABLE t.checked (id VARCHAR(10), note VARCHAR(40), n INTEGER CHECK (n > 0))");
+    cfg = base_config("t.checked", {"id", "note", "n"});
+    cfg["dtype_dic_ints"] = {"n"};
+    cfg["bucket"] = kBucket;
+    ws.put(kBucket, "client/dir/a.csv", "id|note|n\n1|\"a\nb\nc\"|1\n\n\n2|x|5\n3|y|-1\n4|z|2\n");
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    auto s = sidecar("client/dir/a.csv");
+    EXPECT_EQ(s["stage"], "load") << s.dump(2);
+    EXPECT_EQ(s["line"], 8) << s.dump(2);        // source: header, 2-4, blank 5-6, 7, 8
+    EXPECT_EQ(s["batch_line"], 6) << s.dump(2);  // batch: header, 2-4 (escaped LFs), 5, 6
+    EXPECT_EQ(ws.query("SELECT count(*) AS c FROM t.checked")[0]["c"].get<size_t>(), 0u);
+    EXPECT_NE((r.out + r.err).find("rejected the load: "), std::string::npos) << r.out << r.err;
+    EXPECT_NE((r.out + r.err).find("(line 8)"), std::string::npos) << r.out << r.err;
+}
+
 TEST_P(S3ToRedshift, KeepGoingContinuesAfterABadObject) {
     ws.put(kBucket, "client/dir/1.csv", kLoaderHeader + "1|Ann|x|20240105|True|1\n", 20s);
     ws.put(kBucket, "client/dir/2.csv", kLoaderHeader + "2|Bob|2|20240105|True|1\n", 10s);

@@ -275,7 +275,9 @@ void PostgresWarehouse::throw_copy_error(const pg::SqlError& error, const BatchR
             spdlog::warn("could not re-read batch {} to locate the error: {}", batch.key, e.what());
         }
     }
-    throw LoadError(error.what(), line, where.column, value);
+    LoadError rejected(error.what(), line, where.column, value);
+    rejected.batch_record = where.line;  // COPY counts records, not physical lines
+    throw rejected;
 }
 
 }  // namespace gdx::warehouse

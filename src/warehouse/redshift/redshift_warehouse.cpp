@@ -131,8 +131,10 @@ void RedshiftWarehouse::run_copy(const std::string& sql, const std::vector<std::
                     reason += " (in " + file + ", line " + std::to_string(line) + ")";
                     line = redshift::batch_line_of(*layout, file, line).value_or(0);
                 }
-                throw LoadError(pg::redact(e.primary + ": " + reason, secrets), line,
-                                PQgetvalue(r.get(), 0, 1), PQgetvalue(r.get(), 0, 3));
+                LoadError rejected(pg::redact(e.primary + ": " + reason, secrets), line,
+                                   PQgetvalue(r.get(), 0, 1), PQgetvalue(r.get(), 0, 3));
+                rejected.batch_record = line;  // parts are cut and counted by records
+                throw rejected;
             } catch (const pg::SqlError&) {
                 // view not available on this cluster kind: try the next one
             }

@@ -77,10 +77,15 @@ public:
             start_identities(table);
             csv::BatchRow row;
             uint64_t rows = 0;
-            while (batch_reader.next(row)) {
-                bind_row(insert, row);
-                step(insert, row.line());
-                ++rows;
+            try {
+                while (batch_reader.next(row)) {
+                    bind_row(insert, row);
+                    step(insert, row.line());
+                    ++rows;
+                }
+            } catch (LoadError& e) {
+                e.batch_record = rows + 2;  // the header is record 1
+                throw;
             }
             return rows;
         } catch (const DataError& e) {
