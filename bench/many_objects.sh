@@ -6,14 +6,20 @@
 # embedded default with prefetching on. Every run starts from a fresh database and destination
 # prefix and must load every row. Exit 1 when the target FAILs, 2 when the run itself fails.
 #
+# With --latency-ms MS the S3 runs go through tests/fakes/fault_proxy.py, which holds every
+# request MS milliseconds before forwarding it to moto: S3's per-request latency, which the
+# prefetch is meant to hide and which loopback does not have.
+#
 # usage: bench/many_objects.sh [--objects N] [--kb K] [--s3-objects N] [--gdx PATH] [--no-s3]
-#        (defaults: 10000 objects of 10 KB; 2000 of them on S3)
+#                              [--latency-ms MS]
+#        (defaults: 10000 objects of 10 KB; 2000 of them on S3; no added latency)
 set -uo pipefail
 
 N=10000
 KB=10
 S3_N=2000
 S3=1
+LATENCY_MS=0
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 GDX="$ROOT/build-bench/gdx"
 while [[ $# -gt 0 ]]; do
@@ -23,11 +29,14 @@ while [[ $# -gt 0 ]]; do
         --s3-objects) S3_N=$2; shift 2 ;;
         --gdx) GDX=$2; shift 2 ;;
         --no-s3) S3=0; shift ;;
-        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --latency-ms) LATENCY_MS=$2; shift 2 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "many_objects.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
 (( S3_N > N )) && S3_N=$N
+# gdx runs from a work directory: a relative --gdx is taken from where the script was started.
+[[ "$GDX" == /* ]] || GDX="$PWD/$GDX"
 
 BENCH="$ROOT/bench"
 # shellcheck source=lib/call_centre_objects.sh
@@ -111,10 +120,23 @@ if [[ $S3 == 1 ]]; then
     PIDS+=($!)
     wait_port "$MOTO_PORT" || die "moto did not start"
     PG=$("$ROOT/scripts/pg-cluster.sh" start "$PG_DIR") || die "could not start PostgreSQL"
-    export AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT" AWS_ACCESS_KEY_ID=bench \
+    ENDPOINT_PORT=$MOTO_PORT
+    if (( LATENCY_MS > 0 )); then
+        ENDPOINT_PORT=$(free_port)
+        "$PYS3" "$ROOT/tests/fakes/fault_proxy.py" "$ENDPOINT_PORT" "http://127.0.0.1:$MOTO_PORT" \
+            >"$OUT/proxy.log" 2>&1 &
+        PIDS+=($!)
+        wait_port "$ENDPOINT_PORT" || die "the latency proxy did not start"
+        curl -sf -X POST "http://127.0.0.1:$ENDPOINT_PORT/__faults" -d "{\"rules\": [{\"method\": \"*\",
+            \"count\": 1000000000, \"action\": \"delay\", \"seconds\": $(calc "$LATENCY_MS / 1000" 3)}]}" \
+            >/dev/null || die "setting the proxy's latency failed"
+        echo "S3 requests go through a proxy that adds $LATENCY_MS ms to each"
+    fi
+    export AWS_ENDPOINT_URL="http://127.0.0.1:$ENDPOINT_PORT" AWS_ACCESS_KEY_ID=bench \
         AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
     say "uploading $S3_N objects to moto"
-    "$PYS3" - "$STORE/$BUCKET/$PREFIX" "$BUCKET" "$PREFIX" "$S3_N" <<'UPLOAD' || die "upload failed"
+    AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT" \
+        "$PYS3" - "$STORE/$BUCKET/$PREFIX" "$BUCKET" "$PREFIX" "$S3_N" <<'UPLOAD' || die "upload failed"
 import boto3, os, sys
 folder, bucket, prefix, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 s3 = boto3.client("s3")
@@ -151,8 +173,9 @@ row "directory + SQLite, prefetch on" "$ON" ">= 500" "$VERDICT"
 row "directory + SQLite, prefetch off" "$OFF" "" ""
 row "  on / off" "$(calc "$ON / $OFF" 2)x" "" ""
 if [[ $S3 == 1 ]]; then
-    row "moto + PostgreSQL, prefetch on" "${RATE[s3pg-pf8]}" "" ""
-    row "moto + PostgreSQL, prefetch off" "${RATE[s3pg-pf0]}" "" ""
+        LAT=$( (( LATENCY_MS > 0 )) && echo " (+$LATENCY_MS ms a request)")
+    row "moto + PostgreSQL$LAT, prefetch on" "${RATE[s3pg-pf8]}" "" ""
+    row "moto + PostgreSQL$LAT, prefetch off" "${RATE[s3pg-pf0]}" "" ""
     row "  on / off" "$(calc "${RATE[s3pg-pf8]} / ${RATE[s3pg-pf0]}" 2)x" "" ""
 fi
 [[ $VERDICT == PASS ]] || exit 1
