@@ -295,6 +295,21 @@ TEST_F(PgLoad, LedgerKeysOfAPrefix) {
     EXPECT_TRUE(wh->ledger_keys("bkt", "nothing/").empty());
 }
 
+// The ledger's CREATE failing with "already exists" is taken as another run's concurrent
+// create only if the DDL, run again, finds the table: an unrelated type of that name (42710,
+// as the race gives) still stops the run, with PostgreSQL's own message.
+TEST_F(PgLoad, ATypeNamedLikeTheLedgerStopsTheRunWithItsOwnMessage) {
+    psql(url, "CREATE TYPE public.gdx_ledger AS ENUM ('a')");
+    try {
+        wh->ledger_keys("bkt", "in/");
+        FAIL() << "expected an error";
+    } catch (const std::exception& e) {
+        EXPECT_NE(std::string(e.what()).find("type \"gdx_ledger\" already exists"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 TEST_F(PgLoad, LedgerRowAndDataCommitTogether) {
     psql(url, "CREATE TABLE t (id INT)");
     {
