@@ -98,6 +98,14 @@ std::string S3RangeReader::fetch(S3Client& client, CURL* easy, uint64_t index) {
                               std::to_string(first + length - 1));
     if (!etag_.empty()) request.headers.push_back("If-Match: " + etag_);
     const std::string what = "S3 " + operation + " " + s3_url_for_message(bucket_, key_);
+    std::string body;
+    {
+        std::lock_guard lock(mutex_);
+        if (!spare_buffers_.empty()) {
+            body.swap(spare_buffers_.back());
+            spare_buffers_.pop_back();
+        }
+    }
     return util::with_retry(client.config().retry, what, [&] {
         {
             std::lock_guard lock(mutex_);
@@ -105,7 +113,7 @@ std::string S3RangeReader::fetch(S3Client& client, CURL* easy, uint64_t index) {
         }
         PreparedTransfer t;
         client.prepare(easy, request, t);
-        std::string body;
+        body.clear();
         body.reserve(length);
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
         curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
@@ -126,7 +134,7 @@ std::string S3RangeReader::fetch(S3Client& client, CURL* easy, uint64_t index) {
                                    std::to_string(length) + " bytes received",
                                true);
         }
-        return body;
+        return std::move(body);
     });
 }
 
@@ -143,6 +151,7 @@ size_t S3RangeReader::read(char* dst, size_t capacity) {
     read_pos_ += n;
     if (read_pos_ == range.size()) {
         buffered_ -= range.size();
+        if (spare_buffers_.size() < window_) spare_buffers_.push_back(std::move(it->second));
         ready_.erase(it);
         read_pos_ = 0;
         ++next_to_read_;

@@ -51,7 +51,10 @@ private:
     uint64_t next_to_fetch_ = 0;
     uint64_t next_to_read_ = 0;
     std::map<uint64_t, std::string> ready_;  // fetched, not yet read
-    size_t read_pos_ = 0;                    // within ready_[next_to_read_]
+    // Buffers of ranges already read, filled again by the next fetches: a fresh range-sized
+    // buffer is faulted in page by page, which cost more CPU than the bytes' copy into it.
+    std::vector<std::string> spare_buffers_;
+    size_t read_pos_ = 0;  // within ready_[next_to_read_]
     uint64_t buffered_ = 0;
     uint64_t peak_buffered_ = 0;
     std::exception_ptr error_;

@@ -46,7 +46,11 @@ void S3Writer::upload_part() {
     PartInFlight part;
     part.number = ++parts_started_;
     part.bytes.swap(buffer_);
-    buffer_.clear();
+    if (!spare_buffers_.empty()) {
+        buffer_.swap(spare_buffers_.back());
+        spare_buffers_.pop_back();
+        buffer_.clear();
+    }
     // Exactly one part: grown by doubling from its first write, it would end at up to twice
     // the part size.
     buffer_.reserve(part_size_);
@@ -93,6 +97,7 @@ void S3Writer::finish_oldest_part() {
     part_etags_[part.number - 1] = std::move(etag);
     util::crash_point("mid_multipart");  // a part is stored, the upload is not complete
     idle_clients_.push_back(std::move(part.client));
+    spare_buffers_.push_back(std::move(part.bytes));
 }
 
 void S3Writer::commit() {
@@ -108,6 +113,7 @@ void S3Writer::commit() {
     buffer_.clear();
     buffer_.shrink_to_fit();
     idle_clients_.clear();
+    spare_buffers_.clear();
 }
 
 void S3Writer::abort_upload() noexcept {

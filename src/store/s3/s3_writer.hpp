@@ -53,6 +53,9 @@ private:
     size_t parts_started_ = 0;
     std::deque<PartInFlight> in_flight_;                   // oldest first
     std::vector<std::unique_ptr<S3Client>> idle_clients_;  // connections of finished parts
+    // Buffers of finished parts, filled again by the next ones: a fresh part-sized buffer is
+    // faulted in page by page, which cost more CPU than copying the bytes into it.
+    std::vector<std::string> spare_buffers_;
     bool committed_ = false;
 };
 
