@@ -71,7 +71,7 @@ void repair_leftovers(LoaderRun& run, const std::string& bucket, const std::stri
     Selection leftovers = select_objects(
         run.store(), run.warehouse(), SelectionRules{bucket, prefix, doc, destination, 0, false});
     for (const auto& c : leftovers.selected)
-        if (c.repair) run.repair(run.object_ref(bucket, destination, c.object.key));
+        if (c.repair) run.repair(run.object_ref(bucket, destination, c.object.key), c.object);
 }
 
 std::optional<store::ObjectInfo> unloaded_object(LoaderRun& run, const std::string& bucket,

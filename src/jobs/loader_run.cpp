@@ -84,7 +84,8 @@ void LoaderRun::finish_object(const std::string& key, bool empty) {
     forget_incomplete(key);
 }
 
-void LoaderRun::mark_good(const ObjectRef& ref, uint64_t rows, bool empty) {
+void LoaderRun::mark_good(const store::ObjectInfo& object, const ObjectRef& ref, uint64_t rows,
+                          bool empty) {
     const auto start = std::chrono::steady_clock::now();
     std::unique_ptr<store::PendingCopy> prepared;
     if (good_copy_.valid()) {
@@ -98,7 +99,7 @@ void LoaderRun::mark_good(const ObjectRef& ref, uint64_t rows, bool empty) {
     if (prepared)
         prepared->publish();
     else
-        copy_to_good(*store_, ref);
+        copy_to_good(*store_, ref, object);
     util::crash_point("after_good_copy");
     const std::chrono::duration<double> copy_time = std::chrono::steady_clock::now() - start;
     report_.processed++;
@@ -123,11 +124,11 @@ void LoaderRun::mark_bad(const ObjectRef& ref, const Failure& failure, bool empt
     finish_object(ref.key, empty);
 }
 
-void LoaderRun::repair(const ObjectRef& ref) {
+void LoaderRun::repair(const ObjectRef& ref, const store::ObjectInfo& object) {
     spdlog::warn(
         "{} is in the ledger but was never copied to good (interrupted run): finishing the copy",
         ref.key);
-    copy_to_good(*store_, ref);
+    copy_to_good(*store_, ref, object);
     report_.repaired++;
     report_.repaired_list.push_back(ref.key);
     forget_incomplete(ref.key);
@@ -173,7 +174,7 @@ ObjectOutcome LoaderRun::commit_object(
     const std::chrono::duration<double> load_time = std::chrono::steady_clock::now() - start;
     spdlog::info("committed {}: {} rows in {:.2f} s", ref.key, rows, load_time.count());
     report_.loaded++;
-    mark_good(ref, rows, rows == 0);
+    mark_good(object, ref, rows, rows == 0);
     return ObjectOutcome::Good;
 }
 
@@ -259,7 +260,7 @@ int LoaderRun::process_objects(
             const auto& object = candidate.object;
             ObjectRef ref = object_ref(bucket, destination, object.key);
             if (candidate.repair) {
-                repair(ref);
+                repair(ref, object);
                 continue;
             }
             spdlog::info("processing {} ({} bytes)", object.key, object.size);

@@ -75,10 +75,13 @@ public:
     ObjectOutcome write_then_commit(const store::ObjectInfo& object, const ObjectRef& ref,
                                     const std::function<void()>& write_batches,
                                     const std::function<uint64_t(warehouse::Transaction&)>& load);
-    // A candidate whose ledger row exists but whose copy to good is missing.
-    void repair(const ObjectRef& ref);
+    // A candidate whose ledger row exists but whose copy to good is missing; `object` as
+    // listed.
+    void repair(const ObjectRef& ref, const store::ObjectInfo& object);
     void mark_bad(const ObjectRef& ref, const Failure& failure, bool empty = false);
-    void mark_good(const ObjectRef& ref, uint64_t rows, bool empty = false);
+    // Copies the committed object (as listed) to good.
+    void mark_good(const store::ObjectInfo& object, const ObjectRef& ref, uint64_t rows,
+                   bool empty = false);
 
     // Runs the selected objects in order: repairs are finished here, every other object goes to
     // `process` (again, with backoff, after a transient BackendError). Stops after a bad object

@@ -90,8 +90,9 @@ void move_to_bad(store::ObjectStore& store, const ObjectRef& object, const Failu
     store.copy(object.bucket, object.key, object.bucket, object.keys.bad);
 }
 
-void copy_to_good(store::ObjectStore& store, const ObjectRef& object) {
-    store.copy(object.bucket, object.key, object.bucket, object.keys.good);
+void copy_to_good(store::ObjectStore& store, const ObjectRef& object,
+                  const store::ObjectInfo& listed) {
+    store.copy_listed(object.bucket, listed, object.bucket, object.keys.good);
 }
 
 }  // namespace gdx::jobs

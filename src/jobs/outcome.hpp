@@ -59,6 +59,8 @@ struct ObjectRef {
 
 // Sidecar first, then the copy: a crash in between leaves the object unprocessed (retried).
 void move_to_bad(store::ObjectStore& store, const ObjectRef& object, const Failure& failure);
-void copy_to_good(store::ObjectStore& store, const ObjectRef& object);
+// `listed` is the object as the selection listed it (its size plans the copy on S3).
+void copy_to_good(store::ObjectStore& store, const ObjectRef& object,
+                  const store::ObjectInfo& listed);
 
 }  // namespace gdx::jobs

@@ -63,6 +63,13 @@ public:
     // Server-side copy.
     virtual void copy(const std::string& src_bucket, const std::string& src_key,
                       const std::string& dst_bucket, const std::string& dst_key) = 0;
+    // The same copy of an object the caller has described from a listing (or a HEAD): S3 plans
+    // it from the listed size and ETag instead of asking the server first (one request less
+    // per object), and its part copies are conditional on that ETag. Other stores copy().
+    virtual void copy_listed(const std::string& src_bucket, const ObjectInfo& source,
+                             const std::string& dst_bucket, const std::string& dst_key) {
+        copy(src_bucket, source.key, dst_bucket, dst_key);
+    }
     virtual void remove(const std::string& bucket, const std::string& key) = 0;
     // True when prepare_copy does the copy's work at once, and may run on another thread while
     // the store is used (the directory store: copying is the local disk's work). False: it only

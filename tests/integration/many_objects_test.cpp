@@ -227,4 +227,22 @@ TEST_P(ManyObjectsGetFault, RefusedGetStopsAtThatObject) {
     expect_loaded_exactly(kManyObjects, "the next run");
 }
 
+// The copy to good is planned from the listing's size: an object costs its GET, its batch's
+// PUT and the CopyObject, and no HeadObject of the object.
+TEST_P(ManyObjectsGetFault, CopiesToGoodWithoutAskingForTheSize) {
+    put_all();
+    proxy().reset();
+    auto r = run_through_proxy();
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    expect_loaded_exactly(kManyObjects, "one run");
+    int copies = 0;
+    for (const auto& seen : proxy().seen()) {
+        EXPECT_FALSE(seen.method == "HEAD" && seen.path.find("/client/dir/") != std::string::npos)
+            << seen.method << " " << seen.path;
+        if (seen.method == "PUT" && seen.path.find("/processed/good/") != std::string::npos)
+            ++copies;
+    }
+    EXPECT_EQ(copies, kManyObjects);
+}
+
 }  // namespace

@@ -101,6 +101,12 @@ void S3Store::copy(const std::string& src_bucket, const std::string& src_key,
                     source ? source->etag : std::string());
 }
 
+void S3Store::copy_listed(const std::string& src_bucket, const ObjectInfo& source,
+                          const std::string& dst_bucket, const std::string& dst_key) {
+    s3::copy_object(*client_, src_bucket, source.key, dst_bucket, dst_key, source.size,
+                    source.etag);
+}
+
 void S3Store::remove(const std::string& bucket, const std::string& key) {
     client_->perform({"DeleteObject", "DELETE", bucket, key, "", {}, {}});
 }

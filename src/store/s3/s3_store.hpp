@@ -20,6 +20,8 @@ public:
                                       const PutOptions& options = {}) override;
     void copy(const std::string& src_bucket, const std::string& src_key,
               const std::string& dst_bucket, const std::string& dst_key) override;
+    void copy_listed(const std::string& src_bucket, const ObjectInfo& source,
+                     const std::string& dst_bucket, const std::string& dst_key) override;
     void remove(const std::string& bucket, const std::string& key) override;
     void require_bucket(const std::string& bucket) override;
     std::string describe() const override;
