@@ -13,7 +13,9 @@ inline constexpr std::string_view kRedacted = "********";
 // values are ignored. Thread-safe.
 void add_secret(std::string secret);
 
-// Forgets every registered secret (tests).
+// Forgets every registered secret. For tests only: a run keeps its secrets to its end, while a
+// test binary forgets them after each test (tests/support/test_main.cpp), so that a short test
+// secret cannot mask text in the tests that run after it in the same process.
 void clear_secrets();
 
 // `text` with

@@ -6,21 +6,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "util/redact.hpp"
-
 namespace gdx::google {
 namespace {
 
-// The loaders register what they read as secrets, process-wide: short test values ("a",
-// "at") would then mask those letters in every later message of the binary when its tests
-// run in one process (three google_api tests failed so).
-class CredentialFileLoaders : public ::testing::Test {
-protected:
-    void TearDown() override { util::clear_secrets(); }
-};
-
 // An expiry in year 8845 used to overflow system_clock's nanoseconds in the comparison.
-TEST_F(CredentialFileLoaders, FarExpiryKeepsTheTokenUsable) {
+TEST(CredentialFileLoaders, FarExpiryKeepsTheTokenUsable) {
     const auto path = std::filesystem::temp_directory_path() / "gdx-far-expiry-credentials.json";
     std::ofstream(path) << R"({"access_token": "at", "client_id": "c", "client_secret": "cs",
                               "refresh_token": "rt", "token_expiry": "8845-01-01T00:00:00Z"})";
@@ -47,7 +37,7 @@ TEST(TokenLifetime, OnlyASaneNumberOfSecondsIsTaken) {
         EXPECT_EQ(token_lifetime(odd), seconds(3600)) << odd.dump();
 }
 
-TEST_F(CredentialFileLoaders, AnAnswerWithAnOddExpiryExpiresInAnHour) {
+TEST(CredentialFileLoaders, AnAnswerWithAnOddExpiryExpiresInAnHour) {
     ClientSecrets client{"id", "secret", "", ""};
     auto stored = StoredCredentials::create("unused.json", client, {"scope"});
     const auto now = std::chrono::sys_days(std::chrono::year(2026) / 12 / 4);
