@@ -7,24 +7,33 @@
 # context), and from a directory store. Best of three runs each, interleaved, every one after a
 # CHECKPOINT. Targets: gdx wall <= 1.05x psql \copy from the directory store, <= 1.1x on
 # s3rver; gdx peak RSS <= 64 MiB on both servers.
+# The server's own CPU time during each gdx run is printed beside gdx's: on a machine with few
+# cores it competes with gdx and PostgreSQL for them, which psql \copy does not pay.
 # Starts the servers and a throw-away PostgreSQL cluster (scripts/pg-cluster.sh), stops them
-# at exit. Exit 1 when a target FAILs, 2 when the run itself fails.
+# at exit. Exit 1 when a target FAILs, 2 when the run itself fails. --servers s3rver leaves
+# moto out (its runs take about ten times as long and load the machine).
 #
-# usage: bench/pg_e2e.sh [--mb N] [--gdx PATH]   (default 200 MB, build-bench/gdx)
+# usage: bench/pg_e2e.sh [--mb N] [--gdx PATH] [--servers "s3rver moto"]
+#        (default 200 MB, build-bench/gdx, both servers)
 set -uo pipefail
 
 MB=200
 SEED=20240105
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 GDX="$ROOT/build-bench/gdx"
+SERVERS="s3rver moto"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --mb) MB=$2; shift 2 ;;
         --gdx) GDX=$2; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --servers) SERVERS=$2; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "pg_e2e.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
+# gdx runs from a work directory: a relative --gdx is taken from where the script was started.
+[[ "$GDX" == /* ]] || GDX="$PWD/$GDX"
+[[ " $SERVERS " == *" s3rver "* ]] || { echo "pg_e2e.sh: --servers must include s3rver (the verdict)" >&2; exit 2; }
 
 BENCH="$ROOT/bench"
 OUT="$BENCH/out/pg_e2e"
@@ -75,11 +84,17 @@ wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 MOTO_PORT=$(free_port)
 moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$OUT/moto.log" 2>&1 &
 PIDS+=($!)
+MOTO_PID=$!
 S3RVER_PORT=$(free_port)
 mkdir -p "$OUT/s3rver-data"
 NODE_OPTIONS=--openssl-legacy-provider "$ROOT/node_modules/.bin/s3rver" -d "$OUT/s3rver-data" \
     -a 127.0.0.1 -p "$S3RVER_PORT" >"$OUT/s3rver.log" 2>&1 &
 PIDS+=($!)
+S3RVER_PID=$!
+declare -A SERVER_PID=([moto]=$MOTO_PID [s3rver]=$S3RVER_PID)
+# cpu_ticks PID: user + system clock ticks the process has used so far
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+TICKS=$(getconf CLK_TCK)
 { wait_port "$MOTO_PORT" && wait_port "$S3RVER_PORT"; } || die "the S3 servers did not start"
 PG=$("$ROOT/scripts/pg-cluster.sh" start "$PG_DIR") || die "could not start PostgreSQL"
 export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
@@ -128,7 +143,7 @@ phase() { grep -h "$1" "$2/s3-to-redshift.log" | tail -1 | sed -E 's/.* in ([0-9
 # ---------------------------------------------------------------- gdx, per server
 # Every timed run (gdx or psql) starts right after a CHECKPOINT, so that none of them pays for
 # the WAL of an earlier one; each server's best run counts (its figures are kept together).
-declare -A CPU WALL RSS ROWS_IN COMMIT COPYGOOD SERVER_COPY SERVER_GET
+declare -A CPU WALL RSS ROWS_IN COMMIT WROTE COPYGOOD SERVER_COPY SERVER_GET SERVER_CPU
 run_gdx() {
     local name=$1 run=$2 db="run_$1_$2"
     use_server "$name"
@@ -144,21 +159,25 @@ run_gdx() {
     "$GDX" sql --warehouse "$url" --log-dir "$logs" -f "$DDL" >"$OUT/ddl.txt" 2>&1 ||
         { cat "$OUT/ddl.txt"; die "creating $TABLE failed"; }
     psql "$PG" -Xq -c CHECKPOINT
+    local ticks0; ticks0=$(cpu_ticks "${SERVER_PID[$name]}")
     (cd "$OUT/work" && /usr/bin/time -f '%M %e %U %S' -o "$OUT/gdx_time.txt" \
         "$GDX" s3-to-redshift "$CONFIG" --store s3:// --warehouse "$url" --log-dir "$logs" \
         >"$OUT/gdx_stdout_$name.txt" 2>"$OUT/gdx_stderr_$name.txt")
     local rc=$?
+    local server_cpu; server_cpu=$(calc "($(cpu_ticks "${SERVER_PID[$name]}") - $ticks0) / $TICKS")
     [[ $rc -eq 0 ]] || { tail -n 20 "$OUT/gdx_stderr_$name.txt"; die "gdx exited $rc on $name"; }
-    local rss wall user sys rows commit copygood
+    local rss wall user sys rows commit wrote copygood
     read -r rss wall user sys < <(tail -1 "$OUT/gdx_time.txt")
     rows=$(count "$url" "$TABLE")
     commit=$(phase committed "$logs")
+    wrote=$(phase "wrote $BATCH_KEY" "$logs")
     copygood=$(phase "copied to good" "$logs")
-    echo "exit 0; wall $wall s (transform + COPY committed in $commit s, copy to good $copygood s);" \
+    echo "exit 0; wall $wall s (batch written in $wrote s, transform + COPY committed in $commit s," \
+        "copy to good $copygood s); gdx CPU $(calc "$user + $sys") s, $name's CPU $server_cpu s;" \
         "peak RSS $rss KiB; rows $rows (file: $ROWS)"
     [[ -n "${WALL[$name]:-}" ]] && (( $(awk -v a="$wall" -v b="${WALL[$name]}" 'BEGIN{print (a >= b)}') )) && return 0
     RSS[$name]=$rss WALL[$name]=$wall CPU[$name]=$(calc "$user + $sys") ROWS_IN[$name]=$rows
-    COMMIT[$name]=$commit COPYGOOD[$name]=$copygood
+    COMMIT[$name]=$commit WROTE[$name]=$wrote COPYGOOD[$name]=$copygood SERVER_CPU[$name]=$server_cpu
     if [[ $run == 1 ]]; then
         SERVER_COPY[$name]=$(s3 copy "$BUCKET" "$KEY" "context/copy-of-object.csv")
         local t0; t0=$(date +%s.%N)
@@ -208,23 +227,21 @@ run_file() {
 }
 
 # Interleaved, so that a slow moment of the machine does not fall on one side only.
+with_moto() { [[ " $SERVERS " == *" moto "* ]]; }
 run_file 1
 run_gdx s3rver 1
 COPY_DB="${PG%/*}/run_s3rver_1"
+use_server s3rver
 s3 download "$BUCKET" "$BATCH_KEY" "$OUT/batch.txt" || die "downloading $BATCH_KEY failed"
-say "psql \\copy of gdx's batch file (run 1)"
-psql_copy
-run_gdx moto 1
-run_file 2
-run_gdx s3rver 2
-say "psql \\copy of gdx's batch file (run 2)"
-psql_copy
-run_gdx moto 2
-run_file 3
-run_gdx s3rver 3
-say "psql \\copy of gdx's batch file (run 3)"
-psql_copy
-run_gdx moto 3
+for run in 1 2 3; do
+    if [[ $run != 1 ]]; then
+        run_file "$run"
+        run_gdx s3rver "$run"
+    fi
+    say "psql \\copy of gdx's batch file (run $run)"
+    psql_copy
+    with_moto && run_gdx moto "$run"
+done
 PSQL_ROWS=$(count "$COPY_DB" "$COPY_TABLE")
 SAME=$(psql "$COPY_DB" -XAtc "SELECT count(*) FROM (SELECT * FROM $TABLE EXCEPT ALL SELECT * FROM $COPY_TABLE) d")
 rm -f "$OUT/batch.txt"
@@ -237,7 +254,7 @@ row() { printf '%-58s %16s %9s  %s\n' "$@"; }
 row "figure" "measured" "target" "verdict"
 row "psql \\copy of gdx's batch file, best of 3 (s)" "$PSQL_WALL" "" "(${PSQL_WALLS[*]})"
 FAILS=""
-for name in s3rver moto; do
+for name in $SERVERS; do
     ratio=$(calc "${WALL[$name]} / $PSQL_WALL")
     rss=$(calc "${RSS[$name]} / 1024")
     v_rss=$(verdict "$rss" '<=' 64)
@@ -250,8 +267,10 @@ for name in s3rver moto; do
     FAILS+="$v_ratio $v_rss $v_rows "
     row "gdx s3-to-redshift, $name -> PostgreSQL, best of 3 (s)" "${WALL[$name]}" "" ""
     row "  of which transform + COPY, committed (s)" "${COMMIT[$name]}" "" ""
+    row "  of which the batch written: GET, transform, PUT (s)" "${WROTE[$name]}" "" ""
     row "  of which copy to processed/good (s)" "${COPYGOOD[$name]}" "" ""
     row "  gdx's own CPU time, user + system (s)" "${CPU[$name]}" "" ""
+    row "  $name's own CPU time during that run (s)" "${SERVER_CPU[$name]}" "" ""
     row "  context: $name's own CopyObject / GET of the object (s)" "${SERVER_COPY[$name]} / ${SERVER_GET[$name]}" "" ""
     row "gdx / psql \\copy, $name" "${ratio}x" "$target" "$v_ratio"
     row "gdx peak RSS, $name (MiB)" "$rss" "<= 64" "$v_rss"
