@@ -163,7 +163,10 @@ int run_s3_to_sfts(const S3ToSftsOptions& options) {
     spdlog::info("store {}, server {}, remote folder {}", store->describe(), session.describe(),
                  cfg.remote_folder());
 
-    JournalStore journals(*store, cfg.bucket, cfg.journal_prefix);
+    // The journals have a store of their own: they are written and dropped on other threads
+    // beside the uploads (an S3 store is one connection for one thread at a time).
+    auto journal_store = store::open_store(store_uri(options.common));
+    JournalStore journals(*journal_store, cfg.bucket, cfg.journal_prefix);
     const std::string archive_root =
         cfg.source + "/" + cfg.archive_client + "/" + cfg.archive_directory + "/";
     auto sel = select_sfts_objects(*store, cfg, journals.list(archive_root));

@@ -57,6 +57,7 @@ SftsDelivery::SftsDelivery(store::ObjectStore& store, transfer::TransferSession&
 
 SftsDelivery::~SftsDelivery() {
     drop_good_copy();
+    finish_journal_drop();
 }
 
 // <archive>/<state>/<archive key>: the object's good or bad marker.
@@ -109,14 +110,16 @@ void SftsDelivery::remove_quietly(const std::string& path) {
 }
 
 // Streams the object to `path`; its length and MD5 are checked while it flows.
-void SftsDelivery::send(const SftsCandidate& c, const std::string& path) {
+// `source_verified` runs once they have matched (see TransferSession::upload).
+void SftsDelivery::send(const SftsCandidate& c, const std::string& path,
+                        const std::function<void()>& source_verified) {
     const transfer::UploadExpectation expect{
         c.object.size, cfg_.sfts_verify_md5 ? md5_of_etag(c.object.etag) : std::string()};
     util::with_retry(retry_, "upload " + path, [&] {
         auto in = store_.get(cfg_.bucket, c.object.key);
         util::crash_point("after_download");
         CrashMidUpload reader(*in);
-        session_.upload(path, reader, expect);
+        session_.upload(path, reader, expect, source_verified);
     });
 }
 
@@ -136,28 +139,49 @@ void SftsDelivery::require_size(const SftsCandidate& c, const std::string& path,
 }
 
 void SftsDelivery::upload_to(const SftsCandidate& c, const std::string& path) {
-    send(c, path);
+    send(c, path, {});
     require_size(c, path, remote_size(path));
 }
 
-// Uploads to the temp name and journals READY. The journal is made durable while the server is
-// asked for the temp file's size (the session on another thread, the store on this one): the
-// bytes were checked as they flowed, so the size is the last check, and should it fail, the
-// journal is dropped before the temp file, so that a READY journal never outlives a temp file
-// that was not complete.
+// Uploads to the temp name and journals READY. The journal is written and made durable on
+// another thread while the last bytes travel and the server is asked for the temp file's size:
+// it starts once the whole object has been read and matched its length and MD5, when the temp
+// file exists on the server. A run that dies before the upload ends leaves READY with a temp
+// file that is short, which the next run sends again; one that fails here drops the journal.
+// Either way a READY journal never outlives its temp file unless that file was renamed, and it
+// is durable before the rename.
 void SftsDelivery::upload_temp_and_journal(const SftsCandidate& c, const Journal& j) {
-    send(c, j.temp);
-    util::crash_point("after_upload");
-    auto size = std::async(std::launch::async, [this, &j] { return remote_size(j.temp); });
+    std::future<void> journal;  // its destructor waits for it on every way out
     try {
-        journals_.write(c.archive_key, j);
+        send(c, j.temp, [&] {
+            if (!journal.valid())
+                journal = std::async(std::launch::async,
+                                     [this, &c, &j] { journals_.write(c.archive_key, j); });
+        });
     } catch (...) {
-        size.wait();
+        drop_journal_of_failed_upload(c, journal);
         throw;
     }
-    const auto got = size.get();
+    util::crash_point("after_upload");
+    const auto got = remote_size(j.temp);
+    journal.get();  // rethrows a failed journal write: the object is not renamed then
     if (got != c.object.size) journals_.remove(c.archive_key);
     require_size(c, j.temp, got);
+}
+
+// After an upload that failed: its READY journal, if it was begun, goes again, so that the
+// next run starts from what the server holds (it would send again from READY too, since the
+// temp file is short, but with a misleading warning).
+void SftsDelivery::drop_journal_of_failed_upload(const SftsCandidate& c,
+                                                 std::future<void>& journal) {
+    if (!journal.valid()) return;
+    try {
+        journal.get();
+        journals_.remove(c.archive_key);
+    } catch (const std::exception& e) {
+        spdlog::warn("{}: could not drop the journal of the failed upload: {}", c.object.key,
+                     e.what());
+    }
 }
 
 // False when the listing of the file's folder, taken at its first use in this run, did not have
@@ -210,15 +234,21 @@ void SftsDelivery::rename_or_fallback(const SftsCandidate& c, Journal& j) {
             c.object.key, e.what(), j.final_path);
         rename_refused_ = true;
     }
-    remove_quietly(j.temp);
-    upload_direct(c, j);
+    upload_direct(c, j, j.temp);
 }
 
 // Straight to the final name. The DIRECT journal comes first, so that a run interrupted
-// mid-upload is redone by the next one instead of being taken for a name collision.
-void SftsDelivery::upload_direct(const SftsCandidate& c, Journal& j) {
+// mid-upload is redone by the next one instead of being taken for a name collision, and
+// before a temp file of this object goes (`stale_temp`): a READY journal left without its
+// temp file would say that the file was renamed and collected.
+void SftsDelivery::upload_direct(const SftsCandidate& c, Journal& j,
+                                 const std::string& stale_temp) {
     j.state = JournalState::Direct;
     journals_.write(c.archive_key, j);
+    if (!stale_temp.empty()) {
+        remove_quietly(stale_temp);
+        util::crash_point("after_temp_removed");
+    }
     upload_to(c, j.final_path);
 }
 
@@ -292,7 +322,28 @@ void SftsDelivery::mark_good(const SftsCandidate& c) {
         store_.copy(cfg_.bucket, c.object.key, cfg_.bucket, good_key(c));
     }
     util::crash_point("after_mark");
-    journals_.remove(c.archive_key);
+    drop_journal_later(c.archive_key);
+}
+
+// The journal of an object marked good is of no use any more, but nothing waits for its
+// removal: a journal left by a run that dies first is dropped by the next (it finds the good
+// marker). At most one removal is pending.
+void SftsDelivery::drop_journal_later(const std::string& archive_key) {
+    finish_journal_drop();
+    journal_drop_ =
+        std::async(std::launch::async, [this, archive_key] { journals_.remove(archive_key); });
+}
+
+void SftsDelivery::finish_journal_drop() {
+    if (!journal_drop_.valid()) return;
+    try {
+        journal_drop_.get();
+    } catch (const std::exception& e) {
+        spdlog::warn(
+            "could not drop the journal of an object marked good ({}); the next run "
+            "drops it",
+            e.what());
+    }
 }
 
 void SftsDelivery::keep_as_delivered(const SftsCandidate& c) {

@@ -4,6 +4,7 @@
 // way), check the remote size, journal READY, rename to <final>, copy the object to the good
 // archive, drop the journal. A run that dies at any point is finished by the next one from the
 // journal and what the server holds, never by sending again.
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -62,17 +63,21 @@ private:
     // The journal of the object's delivery to its final path through the temp name.
     Journal journal_of(const SftsCandidate& c, JournalState state, int64_t attempts) const;
     void remove_quietly(const std::string& path);
-    void send(const SftsCandidate& c, const std::string& path);
+    void send(const SftsCandidate& c, const std::string& path,
+              const std::function<void()>& source_verified);
     std::optional<uint64_t> remote_size(const std::string& path);
     void require_size(const SftsCandidate& c, const std::string& path,
                       std::optional<uint64_t> size);
     void upload_to(const SftsCandidate& c, const std::string& path);
     void upload_temp_and_journal(const SftsCandidate& c, const Journal& j);
+    void drop_journal_of_failed_upload(const SftsCandidate& c, std::future<void>& journal);
     void start_good_copy(const SftsCandidate& c);
     void drop_good_copy();
     bool may_exist(const std::string& path);
     void rename_or_fallback(const SftsCandidate& c, Journal& j);
-    void upload_direct(const SftsCandidate& c, Journal& j);
+    void upload_direct(const SftsCandidate& c, Journal& j, const std::string& stale_temp = "");
+    void drop_journal_later(const std::string& archive_key);
+    void finish_journal_drop();
 
     store::ObjectStore& store_;
     transfer::TransferSession& session_;
@@ -89,6 +94,8 @@ private:
     // mark_good only renames it into place. Dropped (its temp file removed) unless published.
     std::string good_copy_key_;
     std::future<std::unique_ptr<store::PendingCopy>> good_copy_;
+    // The removal of the last marked object's journal, running beside the next delivery.
+    std::future<void> journal_drop_;
 };
 
 }  // namespace gdx::jobs

@@ -26,7 +26,8 @@ const char* state_name(JournalState s) {
 
 }  // namespace
 
-bool JournalStore::known_absent(const std::string& archive_key) const {
+bool JournalStore::known_absent(const std::string& archive_key) {
+    std::lock_guard lock(state_mutex_);
     return listed_root_ && archive_key.compare(0, listed_root_->size(), *listed_root_) == 0 &&
            !listed_.count(archive_key);
 }
@@ -34,8 +35,12 @@ bool JournalStore::known_absent(const std::string& archive_key) const {
 std::optional<Journal> JournalStore::read(const std::string& archive_key) {
     if (known_absent(archive_key)) return std::nullopt;
     const std::string key = key_of(archive_key);
-    if (!store_.head(bucket_, key)) return std::nullopt;
-    std::string text = store_.get_bytes(bucket_, key);
+    std::string text;
+    {
+        std::lock_guard lock(store_mutex_);
+        if (!store_.head(bucket_, key)) return std::nullopt;
+        text = store_.get_bytes(bucket_, key);
+    }
     try {
         auto j = nlohmann::json::parse(text);
         Journal out;
@@ -72,24 +77,36 @@ void JournalStore::write(const std::string& archive_key, const Journal& journal)
                         {"final", journal.final_path},
                         {"attempts", journal.attempts},
                         {"time", util::format_vancouver(std::chrono::system_clock::now())}};
-    listed_.insert(archive_key);  // before the write: a failed write may have left it
+    {
+        std::lock_guard lock(state_mutex_);
+        listed_.insert(archive_key);  // before the write: a failed write may have left it
+    }
+    std::lock_guard lock(store_mutex_);
     store_.put_bytes(bucket_, key_of(archive_key), j.dump(2) + "\n");
 }
 
 void JournalStore::remove(const std::string& archive_key) {
-    store_.remove(bucket_, key_of(archive_key));
+    {
+        std::lock_guard lock(store_mutex_);
+        store_.remove(bucket_, key_of(archive_key));
+    }
+    std::lock_guard lock(state_mutex_);
     listed_.erase(archive_key);
 }
 
 std::vector<std::string> JournalStore::list(const std::string& archive_root) {
     std::vector<std::string> out;
-    for (const auto& o : store_.list(bucket_, prefix_ + archive_root)) {
+    std::unique_lock store_lock(store_mutex_);
+    const auto objects = store_.list(bucket_, prefix_ + archive_root);
+    store_lock.unlock();
+    for (const auto& o : objects) {
         const std::string suffix = ".json";
         if (o.key.size() < prefix_.size() + suffix.size() ||
             o.key.compare(o.key.size() - suffix.size(), suffix.size(), suffix) != 0)
             continue;
         out.push_back(o.key.substr(prefix_.size(), o.key.size() - prefix_.size() - suffix.size()));
     }
+    std::lock_guard lock(state_mutex_);
     listed_root_ = archive_root;
     listed_ = {out.begin(), out.end()};
     return out;

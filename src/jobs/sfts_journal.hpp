@@ -3,6 +3,7 @@
 // small JSON object at <journal_prefix><archive key>.json saying how far its delivery got, so
 // that a run interrupted at any point is finished by the next one without sending twice.
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -26,6 +27,10 @@ struct Journal {
     int64_t attempts = 0;
 };
 
+// Safe to use from two threads at once (a delivery writes and drops journals beside its
+// upload): the bookkeeping has a lock of its own, and the store's calls are made one at a time,
+// so the store given must not be used elsewhere while the journals are (the job gives the
+// journals a store of their own).
 class JournalStore {
 public:
     JournalStore(store::ObjectStore& store, std::string bucket, std::string prefix)
@@ -45,10 +50,12 @@ public:
     std::vector<std::string> list(const std::string& archive_root);
 
 private:
-    bool known_absent(const std::string& archive_key) const;
+    bool known_absent(const std::string& archive_key);
 
     store::ObjectStore& store_;
     std::string bucket_, prefix_;
+    std::mutex store_mutex_;  // one store call at a time
+    std::mutex state_mutex_;  // guards the two below; never held across a store call
     std::optional<std::string> listed_root_;  // the root list() last saw whole
     std::set<std::string> listed_;            // journals under it (as this run changed them)
 };

@@ -134,6 +134,20 @@ struct SourceCheck {
     }
 };
 
+// Throws when the source, read to its end, is not what the store announced.
+void verify_source(const std::string& server, const std::string& path, SourceCheck& in,
+                   const UploadExpectation& expect) {
+    if (in.sent != expect.size)
+        throw BackendError(fmt::format("{}: upload {}: the source gave {} bytes, expected {}",
+                                       server, path, in.sent, expect.size));
+    if (expect.md5_hex.empty()) return;
+    const std::string md5 = in.md5.hex();
+    if (md5 != expect.md5_hex)
+        throw BackendError(fmt::format(
+            "{}: upload {}: MD5 of the bytes sent is {}, the store says {}; upload stopped", server,
+            path, md5, expect.md5_hex));
+}
+
 }  // namespace
 
 SftpSession::SftpSession(SftpOptions options) : options_(std::move(options)) {
@@ -216,7 +230,8 @@ void SftpSession::make_folders(const std::string& dir) {
 }
 
 void SftpSession::upload(const std::string& path, store::ObjectReader& source,
-                         const UploadExpectation& expect) {
+                         const UploadExpectation& expect,
+                         const std::function<void()>& source_verified) {
     const std::string p = on_server(path);
     auto open = [&] {
         return libssh2_sftp_open_ex(connection().sftp(), p.c_str(), length_of(p),
@@ -237,6 +252,7 @@ void SftpSession::upload(const std::string& path, store::ObjectReader& source,
 
     RemoteHandle file(opened);
     SourceCheck in(source, expect);
+    bool verified = false;
     std::vector<char> buffer(kUploadBuffer);
     size_t begin = 0, end = 0;  // bytes not yet acknowledged by the server
     while (true) {
@@ -252,23 +268,17 @@ void SftpSession::upload(const std::string& path, store::ObjectReader& source,
                 fmt::format("{}: upload {}: the source has more than the {} bytes "
                             "it announced; upload stopped",
                             describe(), path, expect.size));
+        if (in.done && !verified) {
+            verify_source(describe(), path, in, expect);
+            verified = true;
+            if (source_verified) source_verified();
+        }
         if (begin == end) break;
         ssize_t acknowledged = libssh2_sftp_write(file.get(), buffer.data() + begin, end - begin);
         if (acknowledged < 0) fail("upload", path);
         begin += static_cast<size_t>(acknowledged);
     }
     if (file.close() != 0) fail("upload", path);
-    if (in.sent != expect.size)
-        throw BackendError(fmt::format("{}: upload {}: the source gave {} bytes, expected {}",
-                                       describe(), path, in.sent, expect.size));
-    if (!expect.md5_hex.empty()) {
-        std::string md5 = in.md5.hex();
-        if (md5 != expect.md5_hex)
-            throw BackendError(
-                fmt::format("{}: upload {}: MD5 of the bytes sent is {}, the "
-                            "store says {}",
-                            describe(), path, md5, expect.md5_hex));
-    }
 }
 
 void SftpSession::rename(const std::string& from, const std::string& to) {

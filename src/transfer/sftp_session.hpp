@@ -21,8 +21,10 @@ public:
     ~SftpSession() override;
 
     std::optional<uint64_t> size_of(const std::string& path) override;
+    using TransferSession::upload;
     void upload(const std::string& path, store::ObjectReader& source,
-                const UploadExpectation& expect) override;
+                const UploadExpectation& expect,
+                const std::function<void()>& source_verified) override;
     void rename(const std::string& from, const std::string& to) override;
     std::vector<std::string> list(const std::string& dir) override;
     void remove(const std::string& path) override;

@@ -4,6 +4,7 @@
 //
 // Remote paths are either absolute ("/dir/file") or relative to the login folder ("dir/file").
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,9 +27,17 @@ public:
     virtual std::optional<uint64_t> size_of(const std::string& path) = 0;
     // Streams `source` to `path` (created or truncated). Throws BackendError when the transfer
     // fails or when the bytes sent differ from `expect` in length or MD5; the remote file may
-    // then be partial.
+    // then be partial. `source_verified` (may be empty) is called once, as soon as the whole
+    // source has been read and matched `expect`: `path` exists on the server then, while the
+    // last bytes may still be on their way (work that must follow a verified source, such as a
+    // journal, can start there instead of after the last round trip).
     virtual void upload(const std::string& path, store::ObjectReader& source,
-                        const UploadExpectation& expect) = 0;
+                        const UploadExpectation& expect,
+                        const std::function<void()>& source_verified) = 0;
+    void upload(const std::string& path, store::ObjectReader& source,
+                const UploadExpectation& expect) {
+        upload(path, source, expect, {});
+    }
     // Renames `from` to `to`; fails if `to` exists (the server refuses, it never overwrites).
     virtual void rename(const std::string& from, const std::string& to) = 0;
     // Names of the entries of `dir` (without "." and "..").

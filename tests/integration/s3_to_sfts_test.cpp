@@ -577,6 +577,29 @@ TEST_P(SftsTest, StraightToTheFinalNameSurvivesACrash) {
     EXPECT_FALSE(journal("pmrp_3"));
 }
 
+// The server refuses the rename: the journal must say DIRECT before the complete `.part` file
+// goes. Killed right after it went, the next run sends the object straight to its final name;
+// a READY journal left there instead would read as "renamed and collected" and lose the file.
+TEST_P(SftsTest, ARefusedRenameSurvivesACrashBeforeTheDirectUpload) {
+    auto& server = SshdServer::shared_without_rename();
+    remote = server.fresh_folder("no-rename-temp-gone");
+    identity = server.client_key();
+    auto cfg = on_server(config(), server, remote);
+    cfg["sfts_atomic_rename"] = false;
+    auto a = put("pmrp_1", 3'000'000);
+    auto r = run(cfg, {}, {{"GDX_TEST_CRASH_AT", "after_temp_removed"}});
+    ASSERT_NE(r.exit_code, 0) << r.out << r.err;
+    EXPECT_TRUE(files_in(remote).empty());
+    EXPECT_TRUE(journal("pmrp_1"));
+    EXPECT_FALSE(good("pmrp_1"));
+    r = run(cfg);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(files_in(remote), std::vector<std::string>{"pmrp_1.csv"});
+    EXPECT_EQ(read_local(remote + "/pmrp_1.csv"), a);
+    EXPECT_TRUE(good("pmrp_1"));
+    EXPECT_FALSE(journal("pmrp_1"));
+}
+
 TEST_P(SftsTest, ObjectsInSubFoldersKeepTheirRelativeNames) {
     auto top = put("pmrp_1", 100);
     std::string nested = sample("nested", 200);

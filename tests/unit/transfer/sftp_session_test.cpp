@@ -128,6 +128,34 @@ TEST(SftpSession, LengthAndMd5AreCheckedWhileStreaming) {
     EXPECT_EQ(SshdServer::read_file(dir + "/ok"), "abcd");
 }
 
+// The hook that lets a journal start beside the upload's last round trips runs once, when the
+// whole source has been read and matched, with the remote file already created; never for a
+// source that fails its checks.
+TEST(SftpSession, SourceVerifiedRunsOnceAfterTheChecksPass) {
+    auto& s = SshdServer::shared();
+    std::string dir = s.fresh_folder("verified-hook");
+    SftpSession session(key_options(s));
+    std::string data(5'000'000, 'v');  // more than one fill of the upload buffer
+    int calls = 0;
+    bool existed = false;
+    StringReader in(data);
+    session.upload(dir + "/big", in, {data.size(), md5_hex_of(data)}, [&] {
+        ++calls;
+        existed = fs::exists(dir + "/big");
+    });
+    EXPECT_EQ(calls, 1);
+    EXPECT_TRUE(existed);
+    EXPECT_EQ(SshdServer::read_file(dir + "/big"), data);
+
+    calls = 0;
+    StringReader wrong_md5("abcd"), short_in("abc"), long_in("abcde");
+    EXPECT_THROW(session.upload(dir + "/m", wrong_md5, {4, std::string(32, '0')}, [&] { ++calls; }),
+                 BackendError);
+    EXPECT_THROW(session.upload(dir + "/s", short_in, {4, ""}, [&] { ++calls; }), BackendError);
+    EXPECT_THROW(session.upload(dir + "/l", long_in, {4, ""}, [&] { ++calls; }), BackendError);
+    EXPECT_EQ(calls, 0);
+}
+
 TEST(SftpSession, FingerprintAcceptedBareAndPadded) {
     auto& s = SshdServer::shared();
     std::string bare = s.fingerprint().substr(7);
