@@ -319,7 +319,7 @@ void SftsDelivery::mark_good(const SftsCandidate& c) {
         copy->publish();
     } else {
         drop_good_copy();
-        store_.copy(cfg_.bucket, c.object.key, cfg_.bucket, good_key(c));
+        store_.copy_listed(cfg_.bucket, c.object, cfg_.bucket, good_key(c));
     }
     util::crash_point("after_mark");
     drop_journal_later(c.archive_key);
@@ -364,7 +364,7 @@ int64_t SftsDelivery::count_failure(const SftsCandidate& c) {
 
 void SftsDelivery::mark_bad(const SftsCandidate& c) {
     drop_good_copy();
-    store_.copy(cfg_.bucket, c.object.key, cfg_.bucket, marker_key(c, "bad"));
+    store_.copy_listed(cfg_.bucket, c.object, cfg_.bucket, marker_key(c, "bad"));
     journals_.remove(c.archive_key);
 }
 
