@@ -20,18 +20,15 @@ fi
 self=scripts/check-references.sh
 pattern='DESIGN(\.md| *§)|§|\<B[0-9]{1,2}\>|/work/shared|\.\./shared|(^|[^[:alnum:]_])spec/|\<(s3_to_redshift|cmslite_metadata|google_apis|sfts_and_exports|TESTING)\.md\>'
 status=0
-for f in "${files[@]}"; do
-    [[ -f $f && $f != "$self" ]] || continue
-    while IFS= read -r hit; do
-        line=${hit#*:}
-        # The default location of the originals' configs, named once.
-        if [[ $f == tests/CMakeLists.txt && $line == *'set(GDX_ORIGINAL_CONFIGS_DEFAULT'* ]]; then
-            continue
-        fi
-        echo "$f:$hit"
-        status=1
-    done < <(grep -nIE "$pattern" "$f" || true)
-done
+# One grep over every file (one process per file took 14-40 s of the suite).
+checked=()
+for f in "${files[@]}"; do [[ -f $f && $f != "$self" ]] && checked+=("$f"); done
+while IFS= read -r hit; do
+    # The default location of the originals' configs, named once.
+    [[ $hit == tests/CMakeLists.txt:*'set(GDX_ORIGINAL_CONFIGS_DEFAULT'* ]] && continue
+    echo "$hit"
+    status=1
+done < <(grep -nIE -- "$pattern" "${checked[@]}" || true)
 # Every docs/NAME.md[#anchor] cited must exist, down to the heading the anchor names.
 slug() { tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9 _-]//g; s/ /-/g'; }
 while IFS= read -r cite; do
@@ -46,7 +43,7 @@ while IFS= read -r cite; do
         echo "cites $cite: no such heading in $doc"
         status=1
     fi
-done < <(for f in "${files[@]}"; do [[ -f $f && $f != "$self" ]] && grep -ohIE 'docs/[A-Za-z0-9_.-]+\.md(#[a-z0-9_-]+)?' "$f"; done | sort -u)
+done < <(grep -ohIE -- 'docs/[A-Za-z0-9_.-]+\.md(#[a-z0-9_-]+)?' "${checked[@]}" | sort -u)
 
 if ((status)); then
     echo "references a reader of this repository cannot open (see $self): cite docs/ instead" >&2
