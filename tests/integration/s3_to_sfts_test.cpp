@@ -70,6 +70,16 @@ protected:
                 {"sfts_host_key_sha256", sshd.fingerprint()},
                 {"lock_dir", (ws.dir() / "locks").string()}};
     }
+    // The config for the server that refuses renames, in a folder of its own there.
+    nlohmann::ordered_json config_without_rename(const std::string& folder) {
+        auto& server = SshdServer::shared_without_rename();
+        remote = server.fresh_folder(folder);
+        identity = server.client_key();
+        auto cfg = config();
+        cfg["sfts_port"] = server.port();
+        cfg["sfts_host_key_sha256"] = server.fingerprint();
+        return cfg;
+    }
     fs::path write_config(const nlohmann::ordered_json& cfg) const {
         return ws.write_file("sfts.json", cfg.dump(2));
     }
@@ -499,10 +509,7 @@ TEST_P(SftsTest, KeyIsTriedFirstThenThePassword) {
 }
 
 TEST_P(SftsTest, WithoutAtomicRenameAServerThatRefusesRenamesGetsTheFinalNames) {
-    auto& server = SshdServer::shared_without_rename();
-    remote = server.fresh_folder("no-rename");
-    identity = server.client_key();
-    auto cfg = on_server(config(), server, remote);
+    auto cfg = config_without_rename("no-rename");
     auto a = put("pmrp_1", 1000);
 
     // Renames are required by default: the file fails, stays unmarked, and its complete temp
@@ -534,10 +541,7 @@ TEST_P(SftsTest, WithoutAtomicRenameAServerThatRefusesRenamesGetsTheFinalNames) 
 }
 
 TEST_P(SftsTest, StraightToTheFinalNameSurvivesACrash) {
-    auto& server = SshdServer::shared_without_rename();
-    remote = server.fresh_folder("no-rename-crash");
-    identity = server.client_key();
-    auto cfg = on_server(config(), server, remote);
+    auto cfg = config_without_rename("no-rename-crash");
     cfg["sfts_atomic_rename"] = false;
     // Killed once pmrp_1 is on the server under its final name (DIRECT journal): the next
     // run finds it complete and marks it without sending it again.
@@ -581,10 +585,7 @@ TEST_P(SftsTest, StraightToTheFinalNameSurvivesACrash) {
 // goes. Killed right after it went, the next run sends the object straight to its final name;
 // a READY journal left there instead would read as "renamed and collected" and lose the file.
 TEST_P(SftsTest, ARefusedRenameSurvivesACrashBeforeTheDirectUpload) {
-    auto& server = SshdServer::shared_without_rename();
-    remote = server.fresh_folder("no-rename-temp-gone");
-    identity = server.client_key();
-    auto cfg = on_server(config(), server, remote);
+    auto cfg = config_without_rename("no-rename-temp-gone");
     cfg["sfts_atomic_rename"] = false;
     auto a = put("pmrp_1", 3'000'000);
     auto r = run(cfg, {}, {{"GDX_TEST_CRASH_AT", "after_temp_removed"}});
