@@ -11,6 +11,8 @@
 #   --runs N            fuzz executions per target             [1000000]
 #   --fuzz-seconds S    stop each target after S seconds even below --runs (a time-boxed run;
 #                       the row then says how far it got)
+#   --fuzz-jobs N       fuzz N targets at a time, one worker each (an idle machine: its
+#                       cores; a shared one: 1)                [1]
 #   --only A,B          only these sections (names below)
 #   --results FILE      also write the results (markdown) to FILE
 # Sections run in the order of the table below; a section a later item of the campaign adds is
@@ -35,6 +37,7 @@ gdx=$ROOT/build/gdx
 fuzz_dir=""
 runs=1000000
 fuzz_seconds=0
+fuzz_jobs=1
 only=""
 results=""
 while [[ $# -gt 0 ]]; do
@@ -44,9 +47,10 @@ while [[ $# -gt 0 ]]; do
     --fuzz-dir) fuzz_dir=$2; shift ;;
     --runs) runs=$2; shift ;;
     --fuzz-seconds) fuzz_seconds=$2; shift ;;
+    --fuzz-jobs) fuzz_jobs=$2; shift ;;
     --only) only=$2; shift ;;
     --results) results=$2; shift ;;
-    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
     esac
     shift
 done
@@ -122,10 +126,12 @@ section_load() {
 }
 
 # Full: each target for $runs executions from its seed corpus (fuzz/corpus/<target>/) plus
-# what earlier runs found, one worker, one target at a time (the machine is shared). Short:
-# every seed input once through the replay executable of the normal build.
+# what earlier runs found, one worker per target, --fuzz-jobs targets at a time (the slowest
+# first, so that the last to finish is a short one). Short: every seed input once through the
+# replay executable of the normal build.
 section_fuzz() {
-    local failed=0 dir name bin log n secs
+    local failed=0 dir name
+    local -a names=()
     if ((short)); then
         row "| target | seed inputs replayed | result |"
         row "|---|---:|---|"
@@ -137,46 +143,73 @@ section_fuzz() {
         name=$(basename "$dir")
         # GDX_FUZZ_TARGETS=a,b: only these targets (e.g. to resume a long campaign)
         [[ -z "${GDX_FUZZ_TARGETS:-}" || ",$GDX_FUZZ_TARGETS," == *",$name,"* ]] || continue
-        bin=$fuzz_dir/fuzz_$name
-        if [[ ! -x "$bin" ]]; then
-            row "| $name | — | missing: $bin (see docs/reliability.md to build it) |"
+        if [[ ! -x "$fuzz_dir/fuzz_$name" ]]; then
+            row "| $name | — | missing: $fuzz_dir/fuzz_$name (see docs/reliability.md to build it) |"
             failed=1
             continue
         fi
-        log=$work/fuzz-$name.log
         if ((short)); then
-            if "$bin" "$dir"/* >"$log" 2>&1; then
+            if "$fuzz_dir/fuzz_$name" "$dir"/* >"$work/fuzz-$name.log" 2>&1; then
                 row "| $name | $(find "$dir" -type f | wc -l) | ok |"
             else
-                row "| $name | — | FAILED (tail: $(tail -n 3 "$log" | tr '\n' ' ')) |"
+                row "| $name | — | FAILED (tail: $(tail -n 3 "$work/fuzz-$name.log" | tr '\n' ' ')) |"
                 failed=1
             fi
             continue
         fi
-        local corpus=${GDX_FUZZ_CORPUS:-$ROOT/build-fuzz/corpus}/$name
-        mkdir -p "$corpus" "$work/artifacts"
-        local start=$SECONDS status=ok
-        # From $work: with -jobs libFuzzer writes fuzz-<job>.log into the current directory.
-        # -timeout is wall-clock time: GDX_FUZZ_TIMEOUT raises it on a machine so busy that a
-        # niced fuzzer waits seconds for the CPU (an input of 0.1 s then "times out").
-        (cd "$work" && "$bin" -runs="$runs" -workers=1 -jobs=1 -timeout="${GDX_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
-            -max_len=4096 -print_final_stats=1 -artifact_prefix="$work/artifacts/$name-" \
-            -max_total_time="$fuzz_seconds" \
-            "$corpus" "$dir") >"$log" 2>&1 || status="FAILED: $(grep -m1 -E 'ERROR|SUMMARY' "$log")"
-        secs=$((SECONDS - start))
-        n=$(grep -oE '^Done [0-9]+ runs' "$log" | grep -oE '[0-9]+' || echo 0)
-        if [[ "$status" == ok && "$n" -lt "$runs" ]]; then
-            ((fuzz_seconds > 0)) && status="0 (time box: below $runs runs)" || status="FAILED: only $n runs"
-        fi
-        if [[ "$status" == ok ]]; then status="0"; elif [[ "$status" != 0* ]]; then failed=1; fi
-        row "| $name | $n | $secs | $((n / (secs > 0 ? secs : 1))) | $status | $(find "$corpus" -type f | wc -l) |"
-        if [[ "$status" != 0 ]]; then
-            mkdir -p "$ROOT/build-fuzz/artifacts" && cp "$work"/artifacts/"$name"-* "$ROOT/build-fuzz/artifacts/" 2>/dev/null
-            tail -n 30 "$log" >&2
-        fi
+        names+=("$name")
     done
+    if ((!short)); then
+        # The slowest targets first (seconds per 10^6 executions on an idle core, from the
+        # figures in docs/reliability.md); a target not listed counts as fast.
+        local -A cost=([decoders]=1100 [sql_translate]=1000 [config]=520 [credential_files]=500
+                       [csv_reader]=380)
+        mapfile -t names < <(for name in "${names[@]}"; do echo "${cost[$name]:-100} $name"; done |
+                             sort -rn | cut -d' ' -f2)
+        local running=0
+        for name in "${names[@]}"; do
+            if ((running >= fuzz_jobs)); then wait -n; running=$((running - 1)); fi
+            fuzz_target "$name" &
+            running=$((running + 1))
+        done
+        wait
+        # One row per target, in the table's (alphabetical) order.
+        for name in $(printf '%s\n' "${names[@]}" | sort); do
+            row "$(cat "$work/fuzz-row-$name")"
+            [[ "$(cat "$work/fuzz-status-$name")" == 0 ]] || failed=1
+        done
+    fi
     row ""
     return $failed
+}
+
+# One libFuzzer run of target $1; its table row goes to $work/fuzz-row-$1 and 0 (or 1 when the
+# target failed) to $work/fuzz-status-$1.
+fuzz_target() {
+    local name=$1 bin=$fuzz_dir/fuzz_$1 log=$work/fuzz-$1.log n secs failed=0
+    local corpus=${GDX_FUZZ_CORPUS:-$ROOT/build-fuzz/corpus}/$name
+    mkdir -p "$corpus" "$work/artifacts" "$work/run-$name"
+    local start=$SECONDS status=ok
+    # From a directory of its own: with -jobs libFuzzer writes fuzz-<job>.log into the current
+    # directory. -timeout is wall-clock time: GDX_FUZZ_TIMEOUT raises it on a machine so busy
+    # that a niced fuzzer waits seconds for the CPU (an input of 0.1 s then "times out").
+    (cd "$work/run-$name" && "$bin" -runs="$runs" -workers=1 -jobs=1 -timeout="${GDX_FUZZ_TIMEOUT:-10}" \
+        -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 -artifact_prefix="$work/artifacts/$name-" \
+        -max_total_time="$fuzz_seconds" \
+        "$corpus" "$ROOT/fuzz/corpus/$name/") >"$log" 2>&1 || status="FAILED: $(grep -m1 -E 'ERROR|SUMMARY' "$log")"
+    secs=$((SECONDS - start))
+    n=$(grep -oE '^Done [0-9]+ runs' "$log" | grep -oE '[0-9]+' || echo 0)
+    if [[ "$status" == ok && "$n" -lt "$runs" ]]; then
+        ((fuzz_seconds > 0)) && status="0 (time box: below $runs runs)" || status="FAILED: only $n runs"
+    fi
+    if [[ "$status" == ok ]]; then status="0"; elif [[ "$status" != 0* ]]; then failed=1; fi
+    echo "| $name | $n | $secs | $((n / (secs > 0 ? secs : 1))) | $status | $(find "$corpus" -type f | wc -l) |" \
+        >"$work/fuzz-row-$name"
+    echo "$failed" >"$work/fuzz-status-$name"
+    if ((failed)); then
+        mkdir -p "$ROOT/build-fuzz/artifacts" && cp "$work"/artifacts/"$name"-* "$ROOT/build-fuzz/artifacts/" 2>/dev/null
+        tail -n 30 "$log" >&2
+    fi
 }
 
 section_csv_diff() {
