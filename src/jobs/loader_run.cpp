@@ -113,6 +113,10 @@ void LoaderRun::mark_good(const store::ObjectInfo& object, const ObjectRef& ref,
 void LoaderRun::mark_bad(const ObjectRef& ref, const Failure& failure, bool empty) {
     spdlog::error("{} is bad: {}", ref.key, failure.summary());
     std::cerr << "gdx: " << ref.key << ": " << failure.summary() << "\n";
+    // The copy to good prepared beside the load goes first (waited for, its temp file removed):
+    // once the bad copy exists no run processes this object again, so a temp file left in the
+    // good folder by a kill from here on would stay there for good.
+    good_copy_ = {};
     util::crash_point("before_sidecar");  // rolled back, nothing written for it yet
     move_to_bad(*store_, ref, failure);
     util::crash_point("after_bad_copy");

@@ -126,6 +126,29 @@ TEST_P(S3ToRedshift, CrashAfterCommitIsRepairedWithoutDuplicates) {
     EXPECT_NE(r.out.find("repaired"), std::string::npos) << r.out;
 }
 
+// On the directory store the copy to good is prepared beside the load (a synced temp file).
+// Killed after the copy to bad, no later run touches the object again, so that temp file must
+// have been removed before the bad copy was written: nothing else would sweep it.
+class S3ToRedshiftEmbedded : public ::testing::Test, public LoaderTest {
+public:
+    S3ToRedshiftEmbedded() : LoaderTest(Backend::Embedded) {}
+};
+
+TEST_F(S3ToRedshiftEmbedded, CrashAfterTheBadCopyLeavesNoTempFileInGood) {
+    ws.put(kBucket, "client/dir/a.csv", kLoaderHeader + "1|Ann|not-a-number|20240105|True|1\n");
+    auto crashed = run({}, {{"GDX_TEST_CRASH_AT", "after_bad_copy"}});
+    EXPECT_NE(crashed.exit_code, 0);
+    EXPECT_TRUE(ws.exists(kBucket, "processed/bad/client/dir/a.csv"));
+    auto r = run();
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto good = ws.dir() / "store" / kBucket / "processed/good/client/dir";
+    std::vector<std::string> left;
+    if (std::filesystem::exists(good))
+        for (const auto& e : std::filesystem::directory_iterator(good))
+            left.push_back(e.path().filename().string());
+    EXPECT_TRUE(left.empty()) << left.front();
+}
+
 TEST_P(S3ToRedshift, ConcurrentRunsLoadEachObjectOnce) {
     for (int i = 0; i < 6; ++i) {
         std::string rows;
