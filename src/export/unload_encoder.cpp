@@ -16,7 +16,7 @@ UnloadEncoder::UnloadEncoder(TextFormat format, PartOpener open_part, uint64_t p
     buffer_.reserve(kFlushBytes + (64 << 10));
     for (char c : {'\n', '\r', '\\', format_.delimiter})
         special_[static_cast<unsigned char>(c)] = true;
-    if (format_.addquotes) special_['"'] = special_['\''] = true;
+    if (format_.addquotes) special_[unsigned('"')] = special_[unsigned('\'')] = true;
 }
 
 void UnloadEncoder::begin(const std::vector<warehouse::QueryColumn>& columns) {

@@ -188,7 +188,10 @@ void SftsDelivery::drop_journal_of_failed_upload(const SftsCandidate& c,
 // it: the server is then not asked for its size. A folder that cannot be listed (a server may
 // allow writing but not listing) is asked file by file.
 bool SftsDelivery::may_exist(const std::string& path) {
-    auto [dir, name] = split_path(path);
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const auto parts = split_path(path);
+    const std::string& dir = parts.first;
+    const std::string& name = parts.second;
     auto it = remote_names_.find(dir);
     if (it == remote_names_.end()) {
         std::optional<std::set<std::string>> names;

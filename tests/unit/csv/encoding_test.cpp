@@ -169,7 +169,9 @@ TEST(Utf8Decoder, RejectsWhatPythonRejects) {
     };
     for (const auto& [input, value] : bad) {
         for (size_t chunk : {size_t(1), size_t(-1)}) {
-            const DataErrorInfo e = expect_data_error([&] { decode(input, "utf-8", chunk); });
+            // An init-capture: clang 14 cannot capture the structured binding itself.
+            const DataErrorInfo e =
+                expect_data_error([&, &in = input] { decode(in, "utf-8", chunk); });
             EXPECT_EQ(e.what, "cannot decode as utf-8");
             EXPECT_EQ(e.value, value) << value;
             EXPECT_EQ(e.line, 1u);
