@@ -3,21 +3,20 @@
 #   scripts/install-deps.sh          what building and running gdx needs (scripts/demo.sh)
 #   scripts/install-deps.sh --test   that, plus what the test suite and the benchmarks need:
 #                                    GoogleTest, Google Benchmark, PostgreSQL, sshd, Python with
-#                                    pandas, Node.js and s3rver, clang-format (scripts/test.sh)
-#   scripts/install-deps.sh --fuzz   that, plus clang with libFuzzer (the fuzzing campaign of
-#                                    scripts/reliability.sh; kept out of --test, which CI runs)
+#                                    pandas, Node.js and s3rver, clang-format, and clang with its
+#                                    sanitizer and libFuzzer runtimes (scripts/test.sh builds the
+#                                    sanitizer suite with clang; the fuzzing campaign of
+#                                    scripts/reliability.sh needs the same)
 # Safe to run again: apt and npm skip what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_tests=0
-with_fuzz=0
 case "${1:-}" in
     "") ;;
     --test) with_tests=1 ;;
-    --fuzz) with_tests=1 with_fuzz=1 ;;
     *)
-        echo "usage: $0 [--test | --fuzz]" >&2
+        echo "usage: $0 [--test]" >&2
         exit 2
         ;;
 esac
@@ -40,11 +39,8 @@ if ((with_tests)); then
         libgtest-dev libgmock-dev libbenchmark-dev
         postgresql openssh-server
         python3 python3-pandas time
+        clang libclang-rt-14-dev
     )
-fi
-# The libFuzzer targets (-DGDX_FUZZ=ON, docs/reliability.md).
-if ((with_fuzz)); then
-    packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()
