@@ -3,18 +3,12 @@
 # and names the files. Fix with: clang-format -i FILE...
 # Usage: scripts/check-format.sh [REPO_DIR]   (run by ctest as clang_format)
 set -euo pipefail
+# shellcheck source=lib/repo_files.sh
+source "$(dirname "$0")/lib/repo_files.sh"
 root=${1:-"$(dirname "$0")/.."}
 cd "$root"
 
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.cpp' '*.hpp')
-else
-    mapfile -t files < <(find src tests bench fuzz -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
-fi
-
-present=()
-for f in "${files[@]}"; do [[ -f $f ]] && present+=("$f"); done
-files=("${present[@]}")
+mapfile -t files < <(repo_files src tests bench fuzz | grep -E '\.(cpp|hpp)$')
 
 # One clang-format process for all files; it names each file that differs.
 report=$(clang-format --dry-run --Werror "${files[@]}" 2>&1 >/dev/null) && exit_code=0 || exit_code=$?

@@ -6,23 +6,19 @@
 # The one allowed exception is the default of GDX_ORIGINAL_CONFIGS in tests/CMakeLists.txt.
 # Usage: scripts/check-references.sh [REPO_DIR]   (run by ctest as repository_references)
 set -euo pipefail
+# shellcheck source=lib/repo_files.sh
+source "$(dirname "$0")/lib/repo_files.sh"
 root=${1:-"$(dirname "$0")/.."}
 cd "$root"
 
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    mapfile -t files < <(git ls-files --cached --others --exclude-standard -- \
-        src tests bench scripts docs examples README.md CMakeLists.txt .ci)
-else
-    mapfile -t files < <(find src tests bench scripts docs examples README.md CMakeLists.txt .ci \
-        -type f 2>/dev/null)
-fi
+mapfile -t files < <(repo_files src tests bench scripts docs examples README.md CMakeLists.txt .ci)
 
 self=scripts/check-references.sh
 pattern='DESIGN(\.md| *§)|§|\<B[0-9]{1,2}\>|/work/shared|\.\./shared|(^|[^[:alnum:]_])spec/|\<(s3_to_redshift|cmslite_metadata|google_apis|sfts_and_exports|TESTING)\.md\>'
 status=0
 # One grep over every file (one process per file took 14-40 s of the suite).
 checked=()
-for f in "${files[@]}"; do [[ -f $f && $f != "$self" ]] && checked+=("$f"); done
+for f in "${files[@]}"; do [[ $f != "$self" ]] && checked+=("$f"); done
 while IFS= read -r hit; do
     # The default location of the originals' configs, named once.
     [[ $hit == tests/CMakeLists.txt:*'set(GDX_ORIGINAL_CONFIGS_DEFAULT'* ]] && continue
