@@ -46,6 +46,15 @@ std::string sample(const std::string& name, size_t size) {
     return s;
 }
 
+// Points the config at another test server.
+nlohmann::ordered_json on_server(nlohmann::ordered_json cfg, const SshdServer& server,
+                                 const std::string& remote) {
+    cfg["sfts_port"] = server.port();
+    cfg["sfts_host_key_sha256"] = server.fingerprint();
+    cfg["sfts_path"] = remote.substr(1);
+    return cfg;
+}
+
 class SftsTest : public ::testing::TestWithParam<Backend> {
 protected:
     Workspace ws{GetParam()};
@@ -75,10 +84,7 @@ protected:
         auto& server = SshdServer::shared_without_rename();
         remote = server.fresh_folder(folder);
         identity = server.client_key();
-        auto cfg = config();
-        cfg["sfts_port"] = server.port();
-        cfg["sfts_host_key_sha256"] = server.fingerprint();
-        return cfg;
+        return on_server(config(), server, remote);
     }
     fs::path write_config(const nlohmann::ordered_json& cfg) const {
         return ws.write_file("sfts.json", cfg.dump(2));
@@ -427,15 +433,6 @@ TEST_P(SftsTest, XferPathIsIgnoredWithAWarning) {
     auto r = run(config(), {}, {{"xfer_path", "/opt/xfer/"}});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(log().find("xfer_path environment variable is ignored"), std::string::npos);
-}
-
-// Points the config at another test server.
-nlohmann::ordered_json on_server(nlohmann::ordered_json cfg, const SshdServer& server,
-                                 const std::string& remote) {
-    cfg["sfts_port"] = server.port();
-    cfg["sfts_host_key_sha256"] = server.fingerprint();
-    cfg["sfts_path"] = remote.substr(1);
-    return cfg;
 }
 
 // The password server, or nullptr with the reason when this machine cannot run it.
