@@ -110,7 +110,8 @@ void LoaderRun::mark_good(const store::ObjectInfo& object, const ObjectRef& ref,
                  copy_time.count());
 }
 
-void LoaderRun::mark_bad(const ObjectRef& ref, const Failure& failure, bool empty) {
+void LoaderRun::mark_bad(const store::ObjectInfo& object, const ObjectRef& ref,
+                         const Failure& failure, bool empty) {
     spdlog::error("{} is bad: {}", ref.key, failure.summary());
     std::cerr << "gdx: " << ref.key << ": " << failure.summary() << "\n";
     // The copy to good prepared beside the load goes first (waited for, its temp file removed):
@@ -118,7 +119,7 @@ void LoaderRun::mark_bad(const ObjectRef& ref, const Failure& failure, bool empt
     // good folder by a kill from here on would stay there for good.
     good_copy_ = {};
     util::crash_point("before_sidecar");  // rolled back, nothing written for it yet
-    move_to_bad(*store_, ref, failure);
+    move_to_bad(*store_, ref, object, failure);
     util::crash_point("after_bad_copy");
     report_.failed++;
     report_.bad++;
@@ -158,7 +159,7 @@ ObjectOutcome LoaderRun::commit_object(
         auto rejection = rejection_of(std::current_exception());
         if (!rejection) throw;
         tx.reset();  // rollback before touching the store
-        mark_bad(ref, rejection->failure, rejection->empty);
+        mark_bad(object, ref, rejection->failure, rejection->empty);
         return ObjectOutcome::Bad;
     }
     util::crash_point("before_ledger");  // loaded, post-load SQL run, inside the transaction
@@ -242,7 +243,7 @@ ObjectOutcome LoaderRun::write_then_commit(
     } catch (...) {
         auto rejection = rejection_of(std::current_exception());
         if (!rejection) throw;
-        mark_bad(ref, rejection->failure, rejection->empty);
+        mark_bad(object, ref, rejection->failure, rejection->empty);
         return ObjectOutcome::Bad;
     }
     util::crash_point("after_batch");

@@ -78,7 +78,9 @@ public:
     // A candidate whose ledger row exists but whose copy to good is missing; `object` as
     // listed.
     void repair(const ObjectRef& ref, const store::ObjectInfo& object);
-    void mark_bad(const ObjectRef& ref, const Failure& failure, bool empty = false);
+    // Sidecar and copy to bad of the object (as listed).
+    void mark_bad(const store::ObjectInfo& object, const ObjectRef& ref, const Failure& failure,
+                  bool empty = false);
     // Copies the committed object (as listed) to good.
     void mark_good(const store::ObjectInfo& object, const ObjectRef& ref, uint64_t rows,
                    bool empty = false);

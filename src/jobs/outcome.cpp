@@ -64,7 +64,8 @@ std::string Failure::summary() const {
                                       .batch_line = batch_line}));
 }
 
-void move_to_bad(store::ObjectStore& store, const ObjectRef& object, const Failure& f) {
+void move_to_bad(store::ObjectStore& store, const ObjectRef& object,
+                 const store::ObjectInfo& listed, const Failure& f) {
     nlohmann::ordered_json j;
     j["bucket"] = object.bucket;
     j["key"] = object.key;
@@ -87,7 +88,7 @@ void move_to_bad(store::ObjectStore& store, const ObjectRef& object, const Failu
     store.put_bytes(object.bucket, object.keys.sidecar,
                     j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     util::crash_point("after_sidecar");  // the sidecar is written, the copy to bad is not
-    store.copy(object.bucket, object.key, object.bucket, object.keys.bad);
+    store.copy_listed(object.bucket, listed, object.bucket, object.keys.bad);
 }
 
 void copy_to_good(store::ObjectStore& store, const ObjectRef& object,

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <tuple>
 
 #include "../fakes/fault_proxy.hpp"
@@ -243,6 +244,29 @@ TEST_P(ManyObjectsGetFault, CopiesToGoodWithoutAskingForTheSize) {
             ++copies;
     }
     EXPECT_EQ(copies, kManyObjects);
+}
+
+// The same for the copy to bad: a bad object costs no HeadObject either.
+TEST_P(ManyObjectsGetFault, CopiesToBadWithoutAskingForTheSize) {
+    put_all({{2, kManyHeader + "2-0|x\n"}, {5, kManyHeader + "5-0|y\n"}});
+    proxy().reset();
+    auto r = run({"--keep-going"}, {{"AWS_ENDPOINT_URL", proxy().url()}});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    std::set<std::string> copied_to_bad;
+    for (const auto& seen : proxy().seen()) {
+        EXPECT_FALSE(seen.method == "HEAD" && seen.path.find("/client/dir/") != std::string::npos)
+            << seen.method << " " << seen.path;
+        const auto at = seen.path.find("/processed/bad/");
+        if (seen.method == "PUT" && at != std::string::npos &&
+            seen.path.find(".error.json") == std::string::npos)
+            copied_to_bad.insert(seen.path.substr(at + std::string("/processed/bad/").size()));
+    }
+    EXPECT_EQ(copied_to_bad, (std::set<std::string>{key_of(2), key_of(5)}));
+    for (int i = 0; i < kManyObjects; ++i) {
+        const bool bad = i == 2 || i == 5;
+        EXPECT_EQ(ws.exists(bucket, "processed/bad/" + key_of(i)), bad) << key_of(i);
+        EXPECT_EQ(ws.exists(bucket, "processed/good/" + key_of(i)), !bad) << key_of(i);
+    }
 }
 
 }  // namespace
