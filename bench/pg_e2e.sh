@@ -8,7 +8,10 @@
 # CHECKPOINT. Targets: gdx wall <= 1.05x psql \copy from the directory store, <= 1.1x on
 # s3rver; gdx peak RSS <= 64 MiB on both servers.
 # The server's own CPU time during each gdx run is printed beside gdx's: on a machine with few
-# cores it competes with gdx and PostgreSQL for them, which psql \copy does not pay.
+# cores it competes with gdx and PostgreSQL for them, which psql \copy does not pay. So is the
+# whole machine's busy CPU time over that run, as two floors: divided by the cores, the shortest
+# the run could take (gdx / floor says how close gdx comes), and the same without gdx's own CPU
+# over psql \copy, the best ratio any loader could reach on this machine against this server.
 # Starts the servers and a throw-away PostgreSQL cluster (scripts/pg-cluster.sh), stops them
 # at exit. Exit 1 when a target FAILs, 2 when the run itself fails. --servers s3rver leaves
 # moto out (its runs take about ten times as long and load the machine).
@@ -95,6 +98,12 @@ declare -A SERVER_PID=([moto]=$MOTO_PID [s3rver]=$S3RVER_PID)
 # cpu_ticks PID: user + system clock ticks the process has used so far
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 TICKS=$(getconf CLK_TCK)
+# busy_ticks: clock ticks every CPU of the machine has spent busy so far (/proc/stat: user,
+# nice, system, irq, softirq; not idle, iowait or time stolen by the hypervisor). Over a run,
+# divided by the cores, it is the shortest that run could take with every process's work
+# spread perfectly over them: the machine's floor for that work.
+busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+CORES=$(nproc)
 { wait_port "$MOTO_PORT" && wait_port "$S3RVER_PORT"; } || die "the S3 servers did not start"
 PG=$("$ROOT/scripts/pg-cluster.sh" start "$PG_DIR") || die "could not start PostgreSQL"
 export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
@@ -143,7 +152,7 @@ phase() { grep -h "$1" "$2/s3-to-redshift.log" | tail -1 | sed -E 's/.* in ([0-9
 # ---------------------------------------------------------------- gdx, per server
 # Every timed run (gdx or psql) starts right after a CHECKPOINT, so that none of them pays for
 # the WAL of an earlier one; each server's best run counts (its figures are kept together).
-declare -A CPU WALL RSS ROWS_IN COMMIT WROTE COPYGOOD SERVER_COPY SERVER_GET SERVER_CPU
+declare -A CPU WALL RSS ROWS_IN COMMIT WROTE COPYGOOD SERVER_COPY SERVER_GET SERVER_CPU MACHINE_CPU
 run_gdx() {
     local name=$1 run=$2 db="run_$1_$2"
     use_server "$name"
@@ -159,12 +168,13 @@ run_gdx() {
     "$GDX" sql --warehouse "$url" --log-dir "$logs" -f "$DDL" >"$OUT/ddl.txt" 2>&1 ||
         { cat "$OUT/ddl.txt"; die "creating $TABLE failed"; }
     psql "$PG" -Xq -c CHECKPOINT
-    local ticks0; ticks0=$(cpu_ticks "${SERVER_PID[$name]}")
+    local ticks0 busy0; ticks0=$(cpu_ticks "${SERVER_PID[$name]}") busy0=$(busy_ticks)
     (cd "$OUT/work" && /usr/bin/time -f '%M %e %U %S' -o "$OUT/gdx_time.txt" \
         "$GDX" s3-to-redshift "$CONFIG" --store s3:// --warehouse "$url" --log-dir "$logs" \
         >"$OUT/gdx_stdout_$name.txt" 2>"$OUT/gdx_stderr_$name.txt")
     local rc=$?
     local server_cpu; server_cpu=$(calc "($(cpu_ticks "${SERVER_PID[$name]}") - $ticks0) / $TICKS")
+    local machine_cpu; machine_cpu=$(calc "($(busy_ticks) - $busy0) / $TICKS")
     [[ $rc -eq 0 ]] || { tail -n 20 "$OUT/gdx_stderr_$name.txt"; die "gdx exited $rc on $name"; }
     local rss wall user sys rows commit wrote copygood
     read -r rss wall user sys < <(tail -1 "$OUT/gdx_time.txt")
@@ -173,11 +183,13 @@ run_gdx() {
     wrote=$(phase "wrote $BATCH_KEY" "$logs")
     copygood=$(phase "copied to good" "$logs")
     echo "exit 0; wall $wall s (batch written in $wrote s, transform + COPY committed in $commit s," \
-        "copy to good $copygood s); gdx CPU $(calc "$user + $sys") s, $name's CPU $server_cpu s;" \
+        "copy to good $copygood s); gdx CPU $(calc "$user + $sys") s, $name's CPU $server_cpu s," \
+        "all processes' CPU $machine_cpu s;" \
         "peak RSS $rss KiB; rows $rows (file: $ROWS)"
     [[ -n "${WALL[$name]:-}" ]] && (( $(awk -v a="$wall" -v b="${WALL[$name]}" 'BEGIN{print (a >= b)}') )) && return 0
     RSS[$name]=$rss WALL[$name]=$wall CPU[$name]=$(calc "$user + $sys") ROWS_IN[$name]=$rows
     COMMIT[$name]=$commit WROTE[$name]=$wrote COPYGOOD[$name]=$copygood SERVER_CPU[$name]=$server_cpu
+    MACHINE_CPU[$name]=$machine_cpu
     if [[ $run == 1 ]]; then
         SERVER_COPY[$name]=$(s3 copy "$BUCKET" "$KEY" "context/copy-of-object.csv")
         local t0; t0=$(date +%s.%N)
@@ -271,6 +283,13 @@ for name in $SERVERS; do
     row "  of which copy to processed/good (s)" "${COPYGOOD[$name]}" "" ""
     row "  gdx's own CPU time, user + system (s)" "${CPU[$name]}" "" ""
     row "  $name's own CPU time during that run (s)" "${SERVER_CPU[$name]}" "" ""
+    # The floors: that run's work spread perfectly over the cores, with and without gdx's own.
+    floor=$(calc "${MACHINE_CPU[$name]} / $CORES")
+    floor_others=$(calc "(${MACHINE_CPU[$name]} - ${CPU[$name]}) / $CORES")
+    row "  all processes' CPU time during that run (s)" "${MACHINE_CPU[$name]}" "" ""
+    row "  floor: that CPU over $CORES cores (s); gdx / floor" "$floor; $(calc "${WALL[$name]} / $floor")x" "" ""
+    row "  floor without gdx's CPU (s); over psql \\copy" \
+        "$floor_others; $(calc "$floor_others / $PSQL_WALL")x" "" "(any loader, this server)"
     row "  context: $name's own CopyObject / GET of the object (s)" "${SERVER_COPY[$name]} / ${SERVER_GET[$name]}" "" ""
     row "gdx / psql \\copy, $name" "${ratio}x" "$target" "$v_ratio"
     row "gdx peak RSS, $name (MiB)" "$rss" "<= 64" "$v_rss"
