@@ -29,7 +29,7 @@ SECTIONS=(
     "csv_diff       | yes | the CSV reader against pandas' C engine on the same bytes"
     "secrets        | yes | no secret in anything gdx writes, on every job's error paths"
     "bad_input      | yes | every config key's bad values: exit 2, key and file named, nothing touched"
-    "load           | no  | 10,000 objects, concurrent runs, a 10 GB object"
+    "load           | no  | 10,000 objects, concurrent runs, a 10 GB object, a 4 GB one through S3"
 )
 
 short=0

@@ -6,7 +6,7 @@
 # Every gdx run is timed by GNU time (wall seconds, peak RSS). Sizes: the short column of CASES
 # with --short, the full one otherwise. Environment: GDX_TEST_PG_URL (otherwise a cluster of
 # its own, scripts/pg-cluster.sh); GDX_LOAD_WORK, where the data goes (default /tmp; the full
-# big_object case needs about 40 GB there, deleted afterwards).
+# big_object case needs about 40 GB there, big_object_s3 about 25 GB, deleted afterwards).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../../bench/lib/call_centre_objects.sh
@@ -19,6 +19,7 @@ CASES=(
     "same_config_pg     | 10x40   | 100x300   | R runs of one config of N objects at once, directory store + PostgreSQL"
     "same_config_sqlite | 10x40   | 100x300   | R runs of one config of N objects at once, directory store + SQLite"
     "big_object         | 20,60   | 100,10000 | one object of each size in MB, generated streaming, directory store + SQLite: rows and peak RSS"
+    "big_object_s3      | 20,60   | 100,4096  | the same through s3rver and PostgreSQL: ranged GETs, a multipart batch, a server-side copy to good"
 )
 
 gdx=${1:?usage: load_test.sh GDX [--short] [--only a,b]}
@@ -277,6 +278,77 @@ case_big_object() {
             "$(mib "$rss_kb")" "$outcome; $(awk "BEGIN { printf \"%.0f\", $mb / ($secs > 0 ? $secs : 1) }") MB/s"
         rm -rf "$dir"
     done
+    return $status
+}
+
+# -------------------------------------------------------------------- big_object_s3
+# The S3 path of a large object: s3rver (objects in files) on loopback, PostgreSQL. gdx holds a
+# few ranges and parts, whatever the size; GNU time's peak RSS is the figure (no SQLite here).
+case_big_object_s3() {
+    local sizes=$1 dir=$work/big_s3 status=0 mb rows got first_rss=0 outcome url port pid
+    pg_start
+    mkdir -p "$dir/s3rver-data"
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    "$ROOT/scripts/s3-servers.sh" install >/dev/null ||
+        { row "big_object_s3" "setup" "" "" "FAIL: s3rver could not be installed"; return 1; }
+    NODE_OPTIONS=--openssl-legacy-provider "$ROOT/node_modules/.bin/s3rver" -d "$dir/s3rver-data" \
+        -a 127.0.0.1 -p "$port" >"$dir/s3rver.log" 2>&1 &
+    pid=$!
+    local -x AWS_ENDPOINT_URL=http://127.0.0.1:$port AWS_ACCESS_KEY_ID=S3RVER \
+        AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+    # boto3, the independent client: make the bucket, upload a file, or say whether a key exists
+    s3() {
+        python3 - "$@" <<'PY'
+import sys, time, boto3, botocore
+cmd, bucket, key = sys.argv[1:4]
+s3 = boto3.client("s3")
+for attempt in range(50):  # the server may still be starting
+    try:
+        s3.list_buckets()
+        break
+    except botocore.exceptions.EndpointConnectionError:
+        time.sleep(0.1)
+if cmd == "bucket":
+    s3.create_bucket(Bucket=bucket)
+elif cmd == "upload":
+    s3.upload_file(sys.argv[4], bucket, key)
+else:
+    print("yes" if s3.list_objects_v2(Bucket=bucket, Prefix=key).get("KeyCount", 0) else "no")
+PY
+    }
+    s3 bucket "$BUCKET" - || { kill "$pid"; row "big_object_s3" "setup" "" "" "FAIL: no s3rver"; return 1; }
+    for mb in ${sizes//,/ }; do
+        local obj=$dir/obj.csv key=client/big/obj-$mb.csv
+        /usr/bin/python3 "$CALL_CENTRE_BENCH/gen_call_centre.py" --mb "$mb" --seed 11 --out "$obj" 2>/dev/null &&
+            s3 upload "$BUCKET" "$key" "$obj" ||
+            { row "big_object_s3" "$mb MB" "" "" "FAIL: generation or upload"; status=1; break; }
+        rows=$(($(wc -l <"$obj") - 1))
+        local bytes; bytes=$(stat -c %s "$obj")
+        rm -f "$obj"
+        url=$(pg_database "gdx_load_big_$mb") || { row "big_object_s3" "setup" "" "" "FAIL: no PostgreSQL"; status=1; break; }
+        "$gdx" sql --warehouse "$url" --log-dir "$dir/logs" -f "$DDL" >/dev/null
+        call_centre_config processed "$BUCKET" big >"$dir/big.json"
+        timed "big-s3-$mb" s3-to-redshift "$dir/big.json" --store s3:// --warehouse "$url" \
+            --log-dir "$dir/logs-$mb" -q
+        got=$(sql_count "$url" "SELECT count(*) FROM $TABLE")
+        outcome="exit $code, $got of $rows rows, good copy: $(s3 exists "$BUCKET" "processed/good/$key")"
+        [[ $code == 0 && "$got" == "$rows" && "$outcome" == *"good copy: yes" ]] ||
+            { outcome="FAIL: $outcome"; status=1; }
+        if ((first_rss == 0)); then
+            first_rss=$rss_kb
+        elif ((rss_kb * 2 > first_rss * 3)); then  # flat: within 1.5x of the smallest size's
+            outcome="FAIL (memory grows): $outcome"
+            status=1
+        else
+            outcome+="; memory flat"
+        fi
+        row "big_object_s3" "one object of $mb MB ($bytes bytes) through s3rver" "$secs" \
+            "$(mib "$rss_kb")" "$outcome; $(awk "BEGIN { printf \"%.0f\", $mb / ($secs > 0 ? $secs : 1) }") MB/s"
+        psql "$pg_url" -Xq -c "DROP DATABASE gdx_load_big_$mb" >/dev/null 2>&1
+    done
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    rm -rf "$dir"
     return $status
 }
 
