@@ -29,9 +29,9 @@ struct S3Config {
     // Multipart upload parts sent at once (each on its own connection); memory: this many
     // parts plus the one filling.
     int upload_concurrency = 2;
-    // Objects larger than two ranges are read with this many ranged GETs at once (own
-    // connections), reassembled in order; memory: at most this many ranges.
-    int get_concurrency = 4;
+    // Objects larger than two ranges are read with up to this many ranged GETs at once (own
+    // connections), reassembled in order; memory: at most this many ranges. See range_window().
+    int get_concurrency = 8;
     size_t get_range_size = 4 * 1024 * 1024;
     int list_page_size = 0;  // ListObjectsV2 max-keys; 0 = the server's default (1000)
     long connect_timeout_s = 10;

@@ -17,6 +17,11 @@ size_t append_body(char* data, size_t size, size_t n, void* user) {
 
 }  // namespace
 
+size_t range_window(const S3Config& config, uint64_t size) {
+    const auto most = static_cast<size_t>(std::max(config.get_concurrency, 1));
+    return size >= kWideObjectBytes ? most : std::min(most, kMidObjectWindow);
+}
+
 S3RangeReader::S3RangeReader(S3Client& client, std::string bucket, std::string key, uint64_t size,
                              std::string etag)
     : bucket_(std::move(bucket)),
@@ -25,7 +30,7 @@ S3RangeReader::S3RangeReader(S3Client& client, std::string bucket, std::string k
       etag_(std::move(etag)),
       range_size_(std::max<uint64_t>(client.config().get_range_size, 1)),
       ranges_((size + range_size_ - 1) / range_size_),
-      window_(static_cast<size_t>(std::max(client.config().get_concurrency, 1))) {
+      window_(range_window(client.config(), size)) {
     const size_t threads = static_cast<size_t>(std::min<uint64_t>(window_, ranges_));
     for (size_t i = 0; i < threads; ++i)
         workers_.emplace_back(&S3RangeReader::work, this, config_for_worker(client));

@@ -19,6 +19,17 @@
 
 namespace gdx::store::s3 {
 
+// Objects of at least this many bytes are read with all of S3Config::get_concurrency ranges at
+// once; smaller ones with at most kMidObjectWindow. A big object's GET can be what a job waits
+// for (Redshift part writing takes 400 MB/s; on s3rver 4 ranges of 4 MiB read 2 GB at 0.84x
+// boto3's rate, 8 at 1.06x: docs/performance.md); a smaller object's load is slower than its
+// GET, and four ranges keep a job on it under 64 MiB.
+constexpr uint64_t kWideObjectBytes = 256ull << 20;
+constexpr size_t kMidObjectWindow = 4;
+
+// How many ranges are fetched or held at once for an object of `size` bytes.
+size_t range_window(const S3Config& config, uint64_t size);
+
 class S3RangeReader : public ObjectReader {
 public:
     // size and etag from the object's first response (or a HeadObject).

@@ -66,6 +66,22 @@ TEST_P(S3ParallelTest, LargeObjectIsReadInRangesInOrderWithBoundedMemory) {
     EXPECT_EQ(read_all(*plain, 10000), data.substr(0, 2 * kRange));
 }
 
+TEST(S3RangeWindow, BigObjectsGetEveryRangeSmallerOnesAtMostFour) {
+    using store::s3::kWideObjectBytes;
+    using store::s3::range_window;
+    store::s3::S3Config c;
+    EXPECT_EQ(c.get_concurrency, 8);
+    EXPECT_EQ(range_window(c, kWideObjectBytes), 8u);
+    EXPECT_EQ(range_window(c, 10ull << 30), 8u);
+    EXPECT_EQ(range_window(c, kWideObjectBytes - 1), 4u) << "a job on it stays under 64 MiB";
+    EXPECT_EQ(range_window(c, 104'000'000), 4u);
+    c.get_concurrency = 2;  // fewer never becomes more
+    EXPECT_EQ(range_window(c, kWideObjectBytes), 2u);
+    EXPECT_EQ(range_window(c, 104'000'000), 2u);
+    c.get_concurrency = 0;
+    EXPECT_EQ(range_window(c, kWideObjectBytes), 1u);
+}
+
 TEST_P(S3ParallelTest, ManyPartsInFlightCompleteInPartOrder) {
     auto cfg = parallel_config(endpoint_);
     cfg.part_size = 5 * 1024 * 1024;
