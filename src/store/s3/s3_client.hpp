@@ -30,7 +30,8 @@ struct S3Config {
     // parts plus the one filling.
     int upload_concurrency = 2;
     // Objects larger than two ranges are read with up to this many ranged GETs at once (own
-    // connections), reassembled in order; memory: at most this many ranges. See range_window().
+    // connections), reassembled in order; memory: at most this many ranges. See range_window():
+    // objects under 1 GiB use at most 4.
     int get_concurrency = 8;
     size_t get_range_size = 4 * 1024 * 1024;
     int list_page_size = 0;  // ListObjectsV2 max-keys; 0 = the server's default (1000)

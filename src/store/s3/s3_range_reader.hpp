@@ -20,11 +20,11 @@
 namespace gdx::store::s3 {
 
 // Objects of at least this many bytes are read with all of S3Config::get_concurrency ranges at
-// once; smaller ones with at most kMidObjectWindow. A big object's GET can be what a job waits
-// for (Redshift part writing takes 400 MB/s; on s3rver 4 ranges of 4 MiB read 2 GB at 0.84x
-// boto3's rate, 8 at 1.06x: docs/performance.md); a smaller object's load is slower than its
-// GET, and four ranges keep a job on it under 64 MiB.
-constexpr uint64_t kWideObjectBytes = 256ull << 20;
+// once; smaller ones with at most kMidObjectWindow. On a big object the GET's rate shows in the
+// run's time (on s3rver 4 ranges of 4 MiB read 2 GB at 0.84x boto3's rate, 8 at 1.06x:
+// docs/performance.md); below 1 GiB it is a second or less, and four ranges keep a job on such
+// an object under 64 MiB (8 would hold 16 MiB more).
+constexpr uint64_t kWideObjectBytes = 1ull << 30;
 constexpr size_t kMidObjectWindow = 4;
 
 // How many ranges are fetched or held at once for an object of `size` bytes.

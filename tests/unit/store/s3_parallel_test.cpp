@@ -74,7 +74,7 @@ TEST(S3RangeWindow, BigObjectsGetEveryRangeSmallerOnesAtMostFour) {
     EXPECT_EQ(range_window(c, kWideObjectBytes), 8u);
     EXPECT_EQ(range_window(c, 10ull << 30), 8u);
     EXPECT_EQ(range_window(c, kWideObjectBytes - 1), 4u) << "a job on it stays under 64 MiB";
-    EXPECT_EQ(range_window(c, 104'000'000), 4u);
+    EXPECT_EQ(range_window(c, 1'000'000'000), 4u) << "a 1 GB object";
     c.get_concurrency = 2;  // fewer never becomes more
     EXPECT_EQ(range_window(c, kWideObjectBytes), 2u);
     EXPECT_EQ(range_window(c, 104'000'000), 2u);
