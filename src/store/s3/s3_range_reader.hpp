@@ -1,8 +1,8 @@
 #pragma once
 // A large object read with several ranged GETs at once: worker threads, each with its own
 // connection, fetch consecutive ranges of S3Config::get_range_size, pinned to the object's ETag
-// (If-Match), and read() hands them over in order. At most S3Config::get_concurrency ranges
-// exist at a time (fetching or waiting to be read), so memory is bounded whatever the size.
+// (If-Match), and read() hands them over in order. At most range_window() ranges exist at a
+// time (fetching or waiting to be read), so memory is bounded whatever the size.
 // A failed or short range is fetched again (transient failures, with backoff); a permanent
 // failure — or the object changing (412) — fails the read.
 #include <condition_variable>
