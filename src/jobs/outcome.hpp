@@ -57,9 +57,10 @@ struct ObjectRef {
     ObjectKeys keys;
 };
 
-// `listed` is the object as the selection listed it: its size and ETag plan the copy on S3
-// (no HeadObject first).
-// Sidecar first, then the copy: a crash in between leaves the object unprocessed (retried).
+// In both, `listed` is the object as the selection listed it: its size and ETag plan the copy
+// on S3 (no HeadObject first).
+// move_to_bad writes the sidecar first, then the copy: a crash in between leaves the object
+// unprocessed (retried).
 void move_to_bad(store::ObjectStore& store, const ObjectRef& object,
                  const store::ObjectInfo& listed, const Failure& failure);
 void copy_to_good(store::ObjectStore& store, const ObjectRef& object,
